@@ -1,0 +1,30 @@
+/**
+ * The lab's command-line interface: `deno task lab <command>`.
+ *
+ * Each command group lives in its own module under `harness/cli/` and is added here only once it
+ * works, so `--help` lists nothing that is not real.
+ *
+ * @module
+ */
+import { Command } from "@commander-js/extra-typings";
+import denoConfig from "../deno.json" with { type: "json" };
+
+/** Builds the root command with every working subcommand attached. */
+export function buildCli(): Command {
+  const program = new Command()
+    .name("lab")
+    .description("dragonet-lab: a benchmark harness and test lab for host network stacks")
+    .version(denoConfig.version)
+    .showHelpAfterError()
+    .configureOutput({ writeErr: (s) => Deno.stderr.writeSync(new TextEncoder().encode(s)) });
+  return program;
+}
+
+if (import.meta.main) {
+  try {
+    await buildCli().parseAsync(Deno.args, { from: "user" });
+  } catch (err) {
+    console.error(`lab: ${err instanceof Error ? err.message : String(err)}`);
+    Deno.exit(1);
+  }
+}
