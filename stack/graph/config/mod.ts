@@ -1,0 +1,8 @@
+/**
+ * Configuration of C-nodes: typed configuration spaces, value validation and enumeration.
+ *
+ * @module
+ */
+export * from "./space.ts";
+export * from "./validate.ts";
+export * from "./enumerate.ts";
