@@ -1,0 +1,325 @@
+/**
+ * The SFC9020 hashed filter table: insertion, removal and lookup exactly as the farch driver and
+ * hardware do them (reference `nic-models.md` §3.4-§3.6).
+ *
+ * One class serves both the 8192-entry IP table and the 512-entry MAC table; sizes and depth
+ * limits come from {@linkcode SfcHashedTableCapability}. State lives in typed arrays indexed by
+ * slot; lookups allocate nothing.
+ *
+ * Counters: per slot `hits`; per table `lookups`, `lookupProbes` (probes the hardware walks:
+ * the match depth on a hit, the type's search depth on a miss), `insertBusy`, `insertExists`,
+ * `insertPermission`.
+ *
+ * @module
+ */
+import type { SfcHashedTableCapability } from "./capabilities.ts";
+import {
+  farchHash,
+  farchIncrement,
+  isFullType,
+  isUdpType,
+  SFC_FILTER_TYPE_COUNT,
+  SfcFilterType,
+} from "./filter_key.ts";
+
+/** Software filter priorities (reference §3.5): hint < auto < manual < required. */
+export const SfcPriority = { Hint: 0, Auto: 1, Manual: 2, Required: 3 } as const;
+
+/** One of the {@linkcode SfcPriority} codes. */
+export type SfcPriorityCode = (typeof SfcPriority)[keyof typeof SfcPriority];
+
+/** Names of the priorities indexed by code. */
+export const SFC_PRIORITY_NAMES = ["hint", "auto", "manual", "required"] as const;
+
+/**
+ * Negative results of {@linkcode SfcFilterTable.insert} (a slot index >= 0 means success).
+ *
+ * `Busy` = EBUSY (no free slot within the insertion depth), `Exists` = EEXIST (an equal filter
+ * with the same priority and no replace requested), `Permission` = EPERM (an equal filter with a
+ * higher priority).
+ */
+export const SfcInsertError = { Busy: -1, Exists: -2, Permission: -3 } as const;
+
+/** Entry flag bit: RSS enabled (queue = entry queue + indirection table entry). */
+export const SFC_FLAG_RSS = 1;
+
+/** Describes an insertion error code in words (for messages; not for hot paths). */
+export function insertErrorText(code: number): string {
+  switch (code) {
+    case SfcInsertError.Busy:
+      return "no free slot within the insertion probe limit (EBUSY)";
+    case SfcInsertError.Exists:
+      return "an equal filter with the same priority is installed (EEXIST)";
+    case SfcInsertError.Permission:
+      return "an equal filter with a higher priority is installed (EPERM)";
+    default:
+      return code >= 0 ? `inserted at slot ${code}` : `unknown insertion result ${code}`;
+  }
+}
+
+/** The hashed filter table state and algorithms. */
+export class SfcFilterTable {
+  /** Number of slots. */
+  readonly size: number;
+  /** 1 where the slot holds a filter. */
+  readonly used: Uint8Array;
+  /** Filter type code per slot. */
+  readonly type: Uint8Array;
+  /** Data word 0 per slot. */
+  readonly d0: Uint32Array;
+  /** Data word 1 per slot. */
+  readonly d1: Uint32Array;
+  /** Data word 2 per slot. */
+  readonly d2: Uint32Array;
+  /** Target RX queue per slot. */
+  readonly queue: Uint16Array;
+  /** Flag bits per slot ({@linkcode SFC_FLAG_RSS}). */
+  readonly flags: Uint8Array;
+  /** Software priority per slot. */
+  readonly priority: Uint8Array;
+  /** Depth (1-based probe count) at which each slot's filter sits on its probe sequence. */
+  readonly depth: Uint16Array;
+  /** Hit counter per slot (frames steered by this entry). */
+  readonly hits: Float64Array;
+  /** Search depth per filter type (the driver's `search_limit`), indexed by type code. */
+  readonly searchDepth: Int32Array;
+  /** Number of installed filters. */
+  count = 0;
+  /** Installed filters per type code. */
+  readonly countByType: Int32Array;
+  /** Lookups performed. */
+  lookups = 0;
+  /** Probes walked by lookups (hardware cost model). */
+  lookupProbes = 0;
+  /** Probe depth of the most recent lookup. */
+  lastProbes = 0;
+  /** Insertions refused with EBUSY. */
+  insertBusy = 0;
+  /** Insertions refused with EEXIST. */
+  insertExists = 0;
+  /** Insertions refused with EPERM. */
+  insertPermission = 0;
+
+  readonly #mask: number;
+  readonly #fudgeFull: number;
+  readonly #fudgeWild: number;
+  readonly #maxInsertDepth: number;
+  readonly #maxInsertDepthHint: number;
+  /** Installed filters per 16-bit hash: a zero lets a lookup miss without walking. */
+  readonly #perHash: Uint16Array;
+
+  /**
+   * Creates an empty table with the capacity and depth limits of `cap`.
+   *
+   * @throws {RangeError} when the capacity is not a power of two between 2 and 65536.
+   */
+  constructor(cap: SfcHashedTableCapability) {
+    const size = cap.capacity.value;
+    if (!Number.isInteger(size) || size < 2 || size > 65536 || (size & (size - 1)) !== 0) {
+      throw new RangeError(
+        `Cannot create filter table: capacity must be a power of two in 2..65536, got ${size}`,
+      );
+    }
+    this.size = size;
+    this.#mask = size - 1;
+    this.used = new Uint8Array(size);
+    this.type = new Uint8Array(size);
+    this.d0 = new Uint32Array(size);
+    this.d1 = new Uint32Array(size);
+    this.d2 = new Uint32Array(size);
+    this.queue = new Uint16Array(size);
+    this.flags = new Uint8Array(size);
+    this.priority = new Uint8Array(size);
+    this.depth = new Uint16Array(size);
+    this.hits = new Float64Array(size);
+    this.searchDepth = new Int32Array(SFC_FILTER_TYPE_COUNT);
+    this.countByType = new Int32Array(SFC_FILTER_TYPE_COUNT);
+    this.#fudgeFull = cap.searchFudgeFull.value;
+    this.#fudgeWild = cap.searchFudgeWild.value;
+    this.#maxInsertDepth = cap.maxInsertDepth.value;
+    this.#maxInsertDepthHint = cap.maxInsertDepthHint.value;
+    this.#perHash = new Uint16Array(65536);
+  }
+
+  /** The search limit the driver programs into the NIC for `type` (depth + fudge, §3.5). */
+  programmedSearchLimit(type: number): number {
+    return (this.searchDepth[type] ?? 0) + (isFullType(type) ? this.#fudgeFull : this.#fudgeWild);
+  }
+
+  /**
+   * Inserts a filter following `efx_farch_filter_insert` step by step (reference §3.5).
+   *
+   * Walks the probe sequence looking at once for an equal filter (same type and data words) and
+   * for the first free slot; stops at an equal filter, or once the depth reaches the type's
+   * search depth and a free slot was seen or the insertion depth limit (200, or 5 for "hint")
+   * was reached. Raises the type's search depth to the stopping depth when deeper.
+   *
+   * @returns the slot index (>= 0), or an {@linkcode SfcInsertError} code.
+   */
+  insert(
+    type: number,
+    d0: number,
+    d1: number,
+    d2: number,
+    key: number,
+    queue: number,
+    flags: number,
+    priority: number,
+    replaceEqual = false,
+  ): number {
+    const hash = farchHash(key);
+    const incr = farchIncrement(key);
+    const maxRepDepth = this.searchDepth[type] ?? 0;
+    const maxInsDepth = priority <= SfcPriority.Hint
+      ? this.#maxInsertDepthHint
+      : this.#maxInsertDepth;
+    let i = hash & this.#mask;
+    let insIndex = -1;
+    let repIndex = -1;
+    let depth = 1;
+    let insDepth = 0;
+    for (;;) {
+      if (this.used[i] === 0) {
+        if (insIndex < 0) {
+          insIndex = i;
+          insDepth = depth;
+        }
+      } else if (
+        this.type[i] === type && this.d0[i] === d0 && this.d1[i] === d1 && this.d2[i] === d2
+      ) {
+        if (insIndex < 0) {
+          insIndex = i;
+          insDepth = depth;
+        }
+        repIndex = i;
+        break;
+      }
+      if (depth >= maxRepDepth && (insIndex >= 0 || depth >= maxInsDepth)) {
+        if (insIndex < 0) {
+          this.insertBusy++;
+          return SfcInsertError.Busy;
+        }
+        repIndex = -1;
+        break;
+      }
+      i = (i + incr) & this.#mask;
+      depth++;
+    }
+    if (repIndex >= 0) {
+      const saved = this.priority[repIndex] ?? 0;
+      if (priority === saved && !replaceEqual) {
+        this.insertExists++;
+        return SfcInsertError.Exists;
+      }
+      if (priority < saved) {
+        this.insertPermission++;
+        return SfcInsertError.Permission;
+      }
+    }
+    if (insIndex !== repIndex) {
+      this.used[insIndex] = 1;
+      this.count++;
+      this.countByType[type] = (this.countByType[type] ?? 0) + 1;
+      this.#perHash[hash] = (this.#perHash[hash] ?? 0) + 1;
+    }
+    this.type[insIndex] = type;
+    this.d0[insIndex] = d0;
+    this.d1[insIndex] = d1;
+    this.d2[insIndex] = d2;
+    this.queue[insIndex] = queue;
+    this.flags[insIndex] = flags;
+    this.priority[insIndex] = priority;
+    this.depth[insIndex] = insDepth;
+    this.hits[insIndex] = 0;
+    if ((this.searchDepth[type] ?? 0) < depth) this.searchDepth[type] = depth;
+    if (insIndex !== repIndex && repIndex >= 0) this.remove(repIndex);
+    return insIndex;
+  }
+
+  /**
+   * Clears a slot (`efx_farch_filter_table_clear_entry`); search depths of every type reset to 0
+   * only when the table becomes empty (reference §3.5).
+   *
+   * @returns false when the slot is out of range or empty.
+   */
+  remove(slot: number): boolean {
+    if (!Number.isInteger(slot) || slot < 0 || slot >= this.size || this.used[slot] === 0) {
+      return false;
+    }
+    const type = this.type[slot] ?? 0;
+    const key = ((this.d0[slot] ?? 0) ^ (this.d1[slot] ?? 0) ^ (this.d2[slot] ?? 0) ^
+      this.#data3Of(slot)) >>> 0;
+    const h = farchHash(key);
+    this.#perHash[h] = (this.#perHash[h] ?? 1) - 1;
+    this.used[slot] = 0;
+    this.type[slot] = 0;
+    this.d0[slot] = 0;
+    this.d1[slot] = 0;
+    this.d2[slot] = 0;
+    this.queue[slot] = 0;
+    this.flags[slot] = 0;
+    this.priority[slot] = 0;
+    this.depth[slot] = 0;
+    this.count--;
+    this.countByType[type] = (this.countByType[type] ?? 1) - 1;
+    if (this.count === 0) this.searchDepth.fill(0);
+    return true;
+  }
+
+  /** Removes every filter (search depths reset, as for an emptied table). */
+  clear(): void {
+    this.used.fill(0);
+    this.#perHash.fill(0);
+    this.countByType.fill(0);
+    this.searchDepth.fill(0);
+    this.hits.fill(0);
+    this.count = 0;
+  }
+
+  /**
+   * Finds an installed filter equal to (type, d0, d1, d2) by walking its probe sequence up to
+   * the type's search depth, as the hardware does on receive. Counts the lookup and its probes.
+   *
+   * On a miss the hardware walks the whole search depth; the model adds that many probes but
+   * skips the walk when no installed filter has the same 16-bit hash (exactly equivalent, since
+   * equal filters have equal keys).
+   *
+   * @returns the slot, or -1 when no filter matches.
+   */
+  lookup(type: number, d0: number, d1: number, d2: number, key: number): number {
+    this.lookups++;
+    const limit = this.searchDepth[type] ?? 0;
+    if (limit === 0) {
+      this.lastProbes = 0;
+      return -1;
+    }
+    const hash = farchHash(key);
+    if (this.#perHash[hash] === 0) {
+      this.lastProbes = limit;
+      this.lookupProbes += limit;
+      return -1;
+    }
+    const incr = farchIncrement(key);
+    const mask = this.#mask;
+    let i = hash & mask;
+    for (let depth = 1; depth <= limit; depth++) {
+      if (
+        this.used[i] === 1 && this.type[i] === type && this.d0[i] === d0 && this.d1[i] === d1 &&
+        this.d2[i] === d2
+      ) {
+        this.lastProbes = depth;
+        this.lookupProbes += depth;
+        return i;
+      }
+      i = (i + incr) & mask;
+    }
+    this.lastProbes = limit;
+    this.lookupProbes += limit;
+    return -1;
+  }
+
+  #data3Of(slot: number): number {
+    const t = this.type[slot] ?? 0;
+    return isUdpType(t) || t === SfcFilterType.MacWild ? 1 : 0;
+  }
+}
