@@ -106,13 +106,13 @@ export const BOOLEAN_PORTS: readonly ["true", "false"] = [TRUE_PORT, FALSE_PORT]
 
 /**
  * Classifies a port name as an O-node input: `true` or `false`, or `undefined` for any other
- * name (which validation rejects; the original counted it as true, quirk Q9 in reference §13).
- *
- * Names ending in `true`/`false` count, as in the original (reference §2.2).
+ * name, which validation rejects (the original counted any other name as true, quirk Q9 in
+ * reference §13; it also accepted names merely *ending* in true/false, §2.2, which the lab does
+ * not).
  */
 export function booleanPortValue(port: PortName): boolean | undefined {
-  if (port.endsWith(TRUE_PORT)) return true;
-  if (port.endsWith(FALSE_PORT)) return false;
+  if (port === TRUE_PORT) return true;
+  if (port === FALSE_PORT) return false;
   return undefined;
 }
 
