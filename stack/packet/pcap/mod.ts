@@ -23,3 +23,8 @@ export * from "./source.ts";
 export * from "./reader.ts";
 export * from "./writer.ts";
 export * from "./memory.ts";
+export * from "./flow_table.ts";
+export * from "./inspect.ts";
+export * from "./describe.ts";
+export * from "./stats.ts";
+export * from "./scan.ts";
