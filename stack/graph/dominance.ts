@@ -5,8 +5,10 @@
  * Definition (reference §5.3), for a point `(a, x)` and a node `n`, over normal edges:
  * - an input edge of `n` is *dominated* when it comes from `(a, x)` itself, or its source node is
  *   dominated;
- * - F-node (and C-node): dominated when it has exactly one input edge and that edge is dominated
- *   (follow the single-predecessor chain);
+ * - F-node (and C-node): dominated when it has an input edge and every input edge is dominated.
+ *   With one input this is the reference's "follow the single-predecessor chain"; with several
+ *   (by convention F-nodes have one, but a node may take both ports of one predecessor) it is
+ *   the OR rule, sound because any activation came through one of the inputs (an extension);
  * - AND: dominated when *any* input edge is dominated; OR: when *all* are (and there is one).
  *   NAND and NOR follow AND and OR: they wait for the same inputs (an extension; the reference
  *   names only AND and OR).
@@ -70,7 +72,8 @@ export function dominanceVector(index: GraphIndex, point: PortPoint): Uint8Array
             break;
           }
         }
-      } else if (kind === "or" || kind === "nor") {
+      } else {
+        // OR, NOR, F-nodes and C-nodes: every input dominated (and at least one input).
         result = inputs.length > 0;
         for (const e of inputs) {
           if (!((e.from === a && e.port === point.port) || dominated[e.from] === 1)) {
@@ -78,10 +81,6 @@ export function dominanceVector(index: GraphIndex, point: PortPoint): Uint8Array
             break;
           }
         }
-      } else {
-        const e = inputs.length === 1 ? inputs[0] : undefined;
-        result = e !== undefined &&
-          ((e.from === a && e.port === point.port) || dominated[e.from] === 1);
       }
       if (result) {
         dominated[v] = 1;

@@ -20,9 +20,15 @@ import {
   type PredicateExpr,
 } from "./types.ts";
 
-/** Serialises a graph as pretty-printed JSON ending in a newline. */
+/**
+ * Serialises a graph as pretty-printed JSON ending in a newline, with every object's keys in one
+ * canonical order (the order of the type declarations), so equal graphs give equal text.
+ *
+ * @throws {GraphJsonError} when the in-memory graph does not have the shape of a graph.
+ */
 export function graphToJson(graph: Graph): string {
-  return JSON.stringify(graph, null, 2) + "\n";
+  const canonical = new ShapeReader("graph in memory").graph(JSON.parse(JSON.stringify(graph)));
+  return JSON.stringify(canonical, null, 2) + "\n";
 }
 
 /** Thrown when JSON text is not a graph; the message names the path and what was expected. */
