@@ -12,6 +12,7 @@
 import type { FrameInfo } from "./frame_info.ts";
 import { ipv4PseudoHeaderSum, onesComplementSum } from "./checksum.ts";
 import { Reason, type ReasonCode } from "./reason.ts";
+import { viewOf } from "./_view.ts";
 
 /** `Reason.Ipv4BadChecksum` unless the IPv4 header of `info` sums to 0xffff; Ok if none was parsed. */
 export function verifyIpv4HeaderChecksum(bytes: Uint8Array, info: FrameInfo): ReasonCode {
@@ -34,7 +35,7 @@ export function verifyL4Checksum(bytes: Uint8Array, info: FrameInfo): ReasonCode
   if (info.l3 + info.ipTotalLen > info.end) return Reason.Ipv4TotalLengthBeyondFrame;
   if (info.end > bytes.length) return Reason.FrameBoundsInvalid;
   if (proto === 17) {
-    if (info.l4Checksum === 0) return Reason.Ok;
+    if (viewOf(bytes).getUint16(l4 + 6) === 0) return Reason.Ok; // read now: info may be stale
     const n = info.udpLen;
     if (n < 8 || l4 + n > info.end) return Reason.UdpBadLength;
     const s = onesComplementSum(bytes, l4, n, ipv4PseudoHeaderSum(info.ipSrc, info.ipDst, 17, n));
