@@ -8,6 +8,7 @@
  */
 import { Command } from "@commander-js/extra-typings";
 import denoConfig from "../deno.json" with { type: "json" };
+import { pcapCommand } from "./cli/pcap.ts";
 
 /** Builds the root command with every working subcommand attached. */
 export function buildCli(): Command {
@@ -17,6 +18,7 @@ export function buildCli(): Command {
     .version(denoConfig.version)
     .showHelpAfterError()
     .configureOutput({ writeErr: (s) => Deno.stderr.writeSync(new TextEncoder().encode(s)) });
+  program.addCommand(pcapCommand());
   return program;
 }
 

@@ -231,7 +231,9 @@ export function formatStatsReport(r: StatsReport, file: string): string {
     `flows:          ${r.flows}`,
   ];
   for (const f of r.topFlows) {
-    lines.push(`  ${f.proto} ${f.a} <-> ${f.b}: ${f.packets} packets, ${f.bytes} bytes`);
+    lines.push(
+      `  ${f.proto} ${f.a} <-> ${f.b}: ${plural(f.packets, "packet")}, ${plural(f.bytes, "byte")}`,
+    );
   }
   const c = r.badChecksums;
   lines.push(`bad checksums:  ipv4 ${c.ipv4}, udp ${c.udp}, tcp ${c.tcp}, icmp ${c.icmp}`);
@@ -247,4 +249,8 @@ function isoTime(sec: number, nsec: number, nanosecond: boolean): string {
     ? String(nsec).padStart(9, "0")
     : String(Math.floor(nsec / 1000)).padStart(6, "0");
   return `${base}.${frac}Z`;
+}
+
+function plural(n: number, unit: string): string {
+  return `${n} ${unit}${n === 1 ? "" : "s"}`;
 }
