@@ -184,6 +184,16 @@ export class ClusterBuilder {
     return handle;
   }
 
+  /**
+   * Makes an absolute reference to a node id (not relative to this cluster), for edges across
+   * clusters.
+   *
+   * @throws {TypeError} when the id is not valid.
+   */
+  ref(id: string): NodeRef {
+    return { id: nodeId(id) };
+  }
+
   /** Adds a normal edge from `(from, port)` to `to`. */
   edge<P extends PortName>(from: NodeHandle<P> | NodeRef, port: P, to: Target): void {
     this.#state.edges.push({ kind: "port", from: from.id, port, to: this.resolve(to) });
@@ -251,11 +261,6 @@ export class GraphBuilder extends ClusterBuilder {
     };
     super(state, [], {});
     this.#buildState = state;
-  }
-
-  /** Makes an absolute reference to a node id, for edges across clusters. */
-  ref(id: string): NodeRef {
-    return { id: nodeId(id) };
   }
 
   /** Returns the graph declared so far as plain data (specs sorted by name). */

@@ -81,6 +81,8 @@ export function graphToDot(graph: Graph, options: DotOptions = {}): string {
       ? ` [color="#2e7d32"]`
       : edge.port === "false"
       ? ` [color="#c62828"]`
+      : from === undefined
+      ? ` [color=red]`
       : portIndex < 0
       ? ` [color=red, label=${quote(`unknown port ${edge.port}`)}]`
       : "";
@@ -106,7 +108,7 @@ function nodeLine(graph: Graph, node: GraphNode, spec: NodeSpec | undefined): st
   } else if (isOperatorKind(spec.kind)) {
     titleLines.push(spec.kind.toUpperCase());
   } else if (spec.kind === "config") {
-    titleLines.push(`config: ${spec.config?.expansion ?? "no function"}`);
+    titleLines.push(`config: ${spec.config?.expansion || "no function"}`);
   }
   const flags: string[] = node.tag === undefined ? [] : [`tag ${node.tag}`];
   for (const flag of ["source", "sink", "software", "init"] as const) {
