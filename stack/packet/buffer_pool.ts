@@ -120,12 +120,12 @@ export class BufferPool {
 
   /** Takes a free buffer for `owner` (an integer >= 0); returns its id, or -1 when exhausted (counted). */
   alloc(owner: number): number {
+    if (!(owner >= 0 && (owner | 0) === owner)) {
+      throw new RangeError(`Cannot allocate a buffer for owner ${owner}: owners are integers >= 0`);
+    }
     if (this.#freeTop === 0) {
       this.#allocFailures++;
       return -1;
-    }
-    if (!(owner >= 0 && (owner | 0) === owner)) {
-      throw new RangeError(`Cannot allocate a buffer for owner ${owner}: owners are integers >= 0`);
     }
     const id = this.#freeList[--this.#freeTop] ?? -1;
     this.owner[id] = owner;

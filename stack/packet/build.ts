@@ -41,7 +41,7 @@ export interface EthSpec {
   /** Source MAC, 6 bytes. */
   readonly srcMac: Uint8Array;
   /** 802.1Q tag: VLAN id 0..4095, priority 0..7 (default 0). Absent = untagged. */
-  readonly vlan?: { readonly id: number; readonly pcp?: number };
+  readonly vlan?: { readonly id: number; readonly pcp?: number } | undefined;
   /** Zero-pad to the 60-byte Ethernet minimum (default true). */
   readonly padToMinimum?: boolean;
 }
@@ -135,7 +135,7 @@ export interface ArpRequestSpec {
   /** Address being resolved (u32). */
   readonly targetIp: number;
   /** 802.1Q tag. */
-  readonly vlan?: { readonly id: number; readonly pcp?: number };
+  readonly vlan?: { readonly id: number; readonly pcp?: number } | undefined;
   /** Zero-pad to 60 bytes (default true). */
   readonly padToMinimum?: boolean;
 }
