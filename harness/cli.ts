@@ -9,6 +9,7 @@
 import { Command } from "@commander-js/extra-typings";
 import denoConfig from "../deno.json" with { type: "json" };
 import { pcapCommand } from "./cli/pcap.ts";
+import { graphCommand } from "./cli/graph.ts";
 
 /** Builds the root command with every working subcommand attached. */
 export function buildCli(): Command {
@@ -19,6 +20,7 @@ export function buildCli(): Command {
     .showHelpAfterError()
     .configureOutput({ writeErr: (s) => Deno.stderr.writeSync(new TextEncoder().encode(s)) });
   program.addCommand(pcapCommand());
+  program.addCommand(graphCommand());
   return program;
 }
 

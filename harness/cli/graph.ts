@@ -1,0 +1,156 @@
+/**
+ * The `lab graph` command group: `check` validates a JSON graph and prints every problem (exit
+ * status 1 when there is any); `show` prints the graph as Graphviz DOT, or renders it to SVG with
+ * Graphviz `dot`.
+ *
+ * @example
+ * ```sh
+ * deno task lab graph check tests/graphs/g1.json
+ * deno task lab graph show tests/graphs/g1.json --svg g1.svg
+ * ```
+ *
+ * @module
+ */
+import { Command } from "@commander-js/extra-typings";
+import { graphToDot } from "../../stack/graph/dot.ts";
+import { parseGraph } from "../../stack/graph/json.ts";
+import type { Graph } from "../../stack/graph/types.ts";
+import { formatProblem, type GraphProblem, validateGraph } from "../../stack/graph/validate.ts";
+
+/** Where the commands write, and how they report failure (the process by default; tests capture). */
+export interface GraphCliIo {
+  /** Writes text to standard output. */
+  write(text: string): void;
+  /** Sets the process exit status. */
+  setExitCode(code: number): void;
+}
+
+/** The process's standard output and exit status. */
+export const processIo: GraphCliIo = {
+  write: (text) => {
+    const bytes = new TextEncoder().encode(text);
+    let off = 0;
+    while (off < bytes.length) off += Deno.stdout.writeSync(bytes.subarray(off));
+  },
+  setExitCode: (code) => {
+    Deno.exitCode = code;
+  },
+};
+
+/**
+ * Reads and parses a JSON graph file.
+ *
+ * @throws {Error} naming the file when it cannot be read or is not a graph.
+ */
+export async function readGraphFile(path: string): Promise<Graph> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) {
+      throw new Error(`Cannot read graph file "${path}": no such file`);
+    }
+    if (err instanceof Deno.errors.IsADirectory) {
+      throw new Error(`Cannot read graph file "${path}": it is a directory`);
+    }
+    throw err;
+  }
+  return parseGraph(text, path);
+}
+
+/** Result of {@linkcode checkGraph}: the report text and the problems. */
+export interface CheckReport {
+  /** Lines to print: one per problem, then a summary line. */
+  readonly text: string;
+  /** Every problem found. */
+  readonly problems: readonly GraphProblem[];
+}
+
+/** Validates a graph and formats the report printed by `lab graph check`. */
+export function checkGraph(graph: Graph, path: string): CheckReport {
+  const problems = validateGraph(graph);
+  const size = `${graph.nodes.length} nodes, ${graph.edges.length} edges`;
+  const summary = problems.length === 0
+    ? `${path}: graph "${graph.name}" (${size}): no problems`
+    : `${path}: graph "${graph.name}" (${size}): ${problems.length} problem(s)`;
+  const lines = problems.map((p) => `${path}: ${formatProblem(p)}`);
+  lines.push(summary);
+  return { text: lines.join("\n") + "\n", problems };
+}
+
+/**
+ * Renders DOT text to an SVG file with Graphviz.
+ *
+ * @param dotCommand the Graphviz program (default `dot`)
+ * @throws {Error} with a clear message when the program is missing or fails.
+ */
+export async function renderSvg(dot: string, outPath: string, dotCommand = "dot"): Promise<void> {
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command(dotCommand, {
+      args: ["-Tsvg", "-o", outPath],
+      stdin: "piped",
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) {
+      throw new Error(
+        `Cannot render SVG: Graphviz "${dotCommand}" was not found on PATH; install Graphviz ` +
+          `(Debian: apt-get install graphviz) or run without --svg to print the DOT text`,
+      );
+    }
+    throw err;
+  }
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(dot));
+  await writer.close();
+  const result = await child.output();
+  if (!result.success) {
+    const stderr = new TextDecoder().decode(result.stderr).trim();
+    throw new Error(
+      `Cannot render SVG "${outPath}": Graphviz "${dotCommand}" exited with status ${result.code}` +
+        (stderr === "" ? "" : `: ${stderr}`),
+    );
+  }
+}
+
+/** Builds the `graph` command group. */
+export function graphCommand(io: GraphCliIo = processIo, dotCommand = "dot"): Command {
+  const graph = new Command("graph").description(
+    "Dataflow graphs (PRG/LPG): validate and draw JSON graph descriptions",
+  );
+  graph
+    .command("check")
+    .description("Validate a JSON graph and print every problem (exit status 1 when any)")
+    .argument("<file>", "graph JSON file")
+    .action(async (file) => {
+      const report = checkGraph(await readGraphFile(file), file);
+      io.write(report.text);
+      if (report.problems.length > 0) io.setExitCode(1);
+    });
+  graph
+    .command("show")
+    .description("Print a JSON graph as Graphviz DOT, or render it to SVG with Graphviz dot")
+    .argument("<file>", "graph JSON file")
+    .option("--svg <out>", "render to this SVG file with Graphviz dot")
+    .option("--dot <out>", "write the DOT text to this file instead of standard output")
+    .option("--rankdir <dir>", "layout direction, LR or TB", "LR")
+    .action(async (file, options) => {
+      if (options.rankdir !== "LR" && options.rankdir !== "TB") {
+        throw new Error(`Option --rankdir must be LR or TB, got "${options.rankdir}"`);
+      }
+      const g = await readGraphFile(file);
+      const dot = graphToDot(g, { rankdir: options.rankdir });
+      if (options.dot !== undefined) {
+        await Deno.writeTextFile(options.dot, dot);
+        io.write(`Wrote ${options.dot}\n`);
+      }
+      if (options.svg !== undefined) {
+        await renderSvg(dot, options.svg, dotCommand);
+        io.write(`Wrote ${options.svg}\n`);
+      }
+      if (options.dot === undefined && options.svg === undefined) io.write(dot);
+    });
+  return graph;
+}
