@@ -23,7 +23,11 @@ export type CaptureResult = { ok: true } | { ok: false; reason: string };
 /** Says whether tcpdump is on the PATH, by running `tcpdump --version`. */
 export async function haveTcpdump(): Promise<boolean> {
   try {
-    const r = await new Deno.Command("tcpdump", { args: ["--version"], stdout: "null", stderr: "null" })
+    const r = await new Deno.Command("tcpdump", {
+      args: ["--version"],
+      stdout: "null",
+      stderr: "null",
+    })
       .output();
     return r.success;
   } catch {
@@ -38,9 +42,12 @@ async function sendTraffic(): Promise<void> {
   const got = new Promise((resolve) => server.once("message", resolve));
   const client = dgram.createSocket("udp4");
   client.on("error", () => {}); // the ICMP unreachable surfaces as ECONNREFUSED on some kernels
+  await new Promise<void>((resolve) => client.bind(0, "127.0.0.1", resolve));
   await new Promise<void>((resolve) => client.send("hello", udp, "127.0.0.1", () => resolve()));
   await got;
-  await new Promise<void>((resolve) => client.send("nobody", udpClosed, "127.0.0.1", () => resolve()));
+  await new Promise<void>((resolve) =>
+    client.send("nobody", udpClosed, "127.0.0.1", () => resolve())
+  );
   await new Promise((resolve) => setTimeout(resolve, 50));
   server.close();
   client.close();
@@ -87,7 +94,16 @@ export async function captureLoopback(path: string, timeoutMs = 10_000): Promise
       await child.status;
       return { ok: false, reason: `tcpdump cannot capture on lo: ${text.trim() || "no output"}` };
     }
-    await sendTraffic();
+    try {
+      await sendTraffic();
+    } catch (err) {
+      child.kill("SIGTERM");
+      await child.status;
+      return {
+        ok: false,
+        reason: `cannot send loopback traffic: ${err instanceof Error ? err.message : err}`,
+      };
+    }
     const status = await child.status;
     if (!status.success && status.signal !== "SIGTERM") {
       return { ok: false, reason: `tcpdump exited with code ${status.code}` };
