@@ -1,0 +1,295 @@
+/**
+ * The item store: a chained hash table keyed by raw key bytes, an LRU list, and memory
+ * accounting with eviction from the LRU tail.
+ *
+ * Config (all in {@link ItemStoreOptions}): `memoryLimit` (bytes, default 64 MiB, `-m`),
+ * `itemSizeMax` (bytes, default 1 MiB, `-I`), `itemOverhead` (bytes charged per item on top of
+ * key and value, default 56). Counters: `evictions`, `reclaimed` (expired or flushed items
+ * removed on access), `currItems`, `bytes`, `totalItems`.
+ *
+ * The table grows by doubling when it holds 1.5 items per bucket, as memcached's assoc.c does.
+ * Keys are hashed with 32-bit FNV-1a over the bytes; no key strings are built.
+ *
+ * @module
+ */
+import {
+  DEFAULT_ITEM_OVERHEAD,
+  DEFAULT_ITEM_SIZE_MAX,
+  DEFAULT_MEMORY_LIMIT,
+  ITEM_UPDATE_INTERVAL,
+} from "./constants.ts";
+
+/** One stored item. */
+export class Item {
+  /** Key bytes. */
+  readonly key: Uint8Array;
+  /** FNV-1a hash of the key. */
+  readonly hash: number;
+  /** Value bytes, without the trailing CRLF. */
+  value: Uint8Array;
+  /** Opaque 32-bit client flags. */
+  flags: number;
+  /** Absolute expiry in clock seconds; 0 = never. */
+  exptime: number;
+  /** CAS unique. */
+  cas = 0;
+  /** Last access time in clock seconds (updated at most once per `ITEM_UPDATE_INTERVAL`). */
+  time = 0;
+  /** Bytes charged against the memory limit. */
+  size: number;
+  /** Next item in the same hash bucket. */
+  hnext: Item | null = null;
+  /** Towards the LRU head (more recent). */
+  prev: Item | null = null;
+  /** Towards the LRU tail (less recent). */
+  next: Item | null = null;
+  /** Whether the item is in the table. */
+  linked = false;
+
+  /** Creates an unlinked item. */
+  constructor(
+    key: Uint8Array,
+    hash: number,
+    value: Uint8Array,
+    flags: number,
+    exptime: number,
+    size: number,
+  ) {
+    this.key = key;
+    this.hash = hash;
+    this.value = value;
+    this.flags = flags;
+    this.exptime = exptime;
+    this.size = size;
+  }
+}
+
+/** Options of an {@link ItemStore}. */
+export interface ItemStoreOptions {
+  /** Memory limit in bytes (memcached `-m`); default 64 MiB. */
+  memoryLimit?: number;
+  /** Largest item in accounted bytes (memcached `-I`); default 1 MiB. */
+  itemSizeMax?: number;
+  /** Bytes charged per item besides key and value; default 56 (header + CAS). */
+  itemOverhead?: number;
+}
+
+/** Hashes `buf[start .. end)` with 32-bit FNV-1a. */
+export function hashKey(buf: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) {
+    h = Math.imul(h ^ (buf[i] as number), 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Hash table + LRU + memory accounting; the engine adds protocol semantics on top. */
+export class ItemStore {
+  /** Memory limit in bytes. */
+  readonly memoryLimit: number;
+  /** Largest item in accounted bytes. */
+  readonly itemSizeMax: number;
+  /** Bytes charged per item besides key and value. */
+  readonly itemOverhead: number;
+  /** Items evicted from the LRU tail to make room. */
+  evictions = 0;
+  /** Expired or flushed items removed when found. */
+  reclaimed = 0;
+  /** Items in the table. */
+  currItems = 0;
+  /** Items ever linked. */
+  totalItems = 0;
+  /** Bytes charged for the items in the table. */
+  bytes = 0;
+  private buckets: (Item | null)[];
+  private mask: number;
+  private head: Item | null = null;
+  private tail: Item | null = null;
+  /** Items last accessed at or before this time are flushed once it is reached. */
+  private oldestLive = 0;
+  private flushPending = false;
+  /** Items with a CAS below this are flushed (0 = none). */
+  private oldestCas = 0;
+
+  /** Creates an empty store; throws on a non-positive limit. */
+  constructor(options: ItemStoreOptions = {}) {
+    this.memoryLimit = options.memoryLimit ?? DEFAULT_MEMORY_LIMIT;
+    this.itemSizeMax = options.itemSizeMax ?? DEFAULT_ITEM_SIZE_MAX;
+    this.itemOverhead = options.itemOverhead ?? DEFAULT_ITEM_OVERHEAD;
+    for (
+      const [name, v] of [
+        ["memoryLimit", this.memoryLimit],
+        ["itemSizeMax", this.itemSizeMax],
+        ["itemOverhead", this.itemOverhead],
+      ] as const
+    ) {
+      if (!Number.isSafeInteger(v) || v < (name === "itemOverhead" ? 0 : 1)) {
+        throw new RangeError(
+          `Item store option "${name}" must be a ${
+            name === "itemOverhead" ? "non-negative" : "positive"
+          } integer, got ${v}`,
+        );
+      }
+    }
+    this.buckets = new Array<Item | null>(1024).fill(null);
+    this.mask = 1023;
+  }
+
+  /** Accounted size of an item with this key length, flags and value length. */
+  itemSize(nkey: number, flags: number, vlen: number): number {
+    // memcached items.c: header + key + NUL + (flags ? 4 : 0) + value + CRLF (+ CAS in overhead).
+    return this.itemOverhead + nkey + 1 + (flags !== 0 ? 4 : 0) + vlen + 2;
+  }
+
+  /** Whether an item of this shape fits in `itemSizeMax` (memcached `item_size_ok`). */
+  sizeOk(nkey: number, flags: number, vlen: number): boolean {
+    return this.itemSize(nkey, flags, vlen) <= this.itemSizeMax;
+  }
+
+  /** Whether an item of this accounted size could be stored at all after evicting others. */
+  canAllocate(size: number): boolean {
+    return size <= this.memoryLimit;
+  }
+
+  /** Returns the item for `buf[start .. end)` if it is present, live at `now`, else null. */
+  find(buf: Uint8Array, start: number, end: number, hash: number, now: number): Item | null {
+    const n = end - start;
+    let it = this.buckets[hash & this.mask] ?? null;
+    while (it !== null) {
+      if (it.hash === hash && it.key.length === n) {
+        const k = it.key;
+        let i = 0;
+        while (i < n && k[i] === buf[start + i]) i++;
+        if (i === n) {
+          if (this.isDead(it, now)) {
+            this.unlink(it);
+            this.reclaimed++;
+            return null;
+          }
+          return it;
+        }
+      }
+      it = it.hnext;
+    }
+    return null;
+  }
+
+  private isDead(it: Item, now: number): boolean {
+    if (it.exptime !== 0 && it.exptime <= now) return true;
+    if (this.flushPending && this.oldestLive <= now) {
+      if (it.time <= this.oldestLive) return true;
+      if (this.oldestCas !== 0 && it.cas !== 0 && it.cas < this.oldestCas) return true;
+    }
+    return false;
+  }
+
+  /** Links a new item at the LRU head, evicting from the tail until it fits. */
+  link(it: Item, now: number): void {
+    while (this.bytes + it.size > this.memoryLimit && this.tail !== null) {
+      const victim = this.tail;
+      this.unlink(victim);
+      if (this.isDead(victim, now)) this.reclaimed++;
+      else this.evictions++;
+    }
+    const b = it.hash & this.mask;
+    it.hnext = this.buckets[b] ?? null;
+    this.buckets[b] = it;
+    it.linked = true;
+    it.time = now;
+    this.pushHead(it);
+    this.currItems++;
+    this.totalItems++;
+    this.bytes += it.size;
+    if (this.currItems > this.buckets.length * 1.5) this.grow();
+  }
+
+  /** Removes an item from the table and the LRU. */
+  unlink(it: Item): void {
+    if (!it.linked) return;
+    const b = it.hash & this.mask;
+    let p = this.buckets[b] ?? null;
+    if (p === it) {
+      this.buckets[b] = it.hnext;
+    } else {
+      while (p !== null && p.hnext !== it) p = p.hnext;
+      if (p !== null) p.hnext = it.hnext;
+    }
+    it.hnext = null;
+    this.removeLru(it);
+    it.linked = false;
+    this.currItems--;
+    this.bytes -= it.size;
+  }
+
+  /** Moves an item to the LRU head and refreshes its access time (memcached `do_item_update`). */
+  touch(it: Item, now: number): void {
+    if (it.time < now - ITEM_UPDATE_INTERVAL) it.time = now;
+    if (this.head !== it) {
+      this.removeLru(it);
+      this.pushHead(it);
+    }
+  }
+
+  /** Changes the accounted size of a linked item. */
+  resize(it: Item, size: number): void {
+    if (it.linked) this.bytes += size - it.size;
+    it.size = size;
+  }
+
+  /**
+   * Records a flush: items last accessed at or before `oldestLive` die once the clock reaches
+   * it, and items whose CAS is below `oldestCas` (0 = none) die with them.
+   */
+  flush(oldestLive: number, oldestCas: number, now: number): void {
+    this.flushPending = true;
+    this.oldestLive = oldestLive;
+    this.oldestCas = oldestCas;
+    if (oldestLive <= now) {
+      // Everything present now is dead: free it eagerly.
+      for (let it = this.head; it !== null;) {
+        const next = it.next;
+        if (this.isDead(it, now)) this.unlink(it);
+        it = next;
+      }
+    }
+  }
+
+  /** Iterates keys from the LRU head (most recent) to the tail. */
+  *lruKeys(): Generator<Uint8Array> {
+    for (let it = this.head; it !== null; it = it.next) yield it.key;
+  }
+
+  private pushHead(it: Item): void {
+    it.prev = null;
+    it.next = this.head;
+    if (this.head !== null) this.head.prev = it;
+    this.head = it;
+    if (this.tail === null) this.tail = it;
+  }
+
+  private removeLru(it: Item): void {
+    if (it.prev !== null) it.prev.next = it.next;
+    else if (this.head === it) this.head = it.next;
+    if (it.next !== null) it.next.prev = it.prev;
+    else if (this.tail === it) this.tail = it.prev;
+    it.prev = null;
+    it.next = null;
+  }
+
+  private grow(): void {
+    const old = this.buckets;
+    const size = old.length * 2;
+    this.buckets = new Array<Item | null>(size).fill(null);
+    this.mask = size - 1;
+    for (let b = 0; b < old.length; b++) {
+      let it = old[b] ?? null;
+      while (it !== null) {
+        const next = it.hnext;
+        const nb = it.hash & this.mask;
+        it.hnext = this.buckets[nb] ?? null;
+        this.buckets[nb] = it;
+        it = next;
+      }
+    }
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * memcached over UDP: the 8-byte frame header on requests and replies.
+ *
+ * Requests (reference workloads.md §3, observed on memcached 1.6.18): a datagram of 8 bytes or
+ * less is ignored; one whose "total datagrams" field is not 1 is ignored (1.6.18 sends no
+ * reply); the sequence number of a request is not checked; the payload is run as a fresh
+ * connection (protocol by its first byte) and an incomplete trailing request is dropped.
+ *
+ * Replies: every memcached response object (one per ASCII command, one per key of a multi-key
+ * get, one per binary command) is its own message: its bytes are cut into datagrams of at most
+ * `udpMaxPayload` bytes including the header (1400 by default, so 1392 reply bytes each), with
+ * the request id echoed, sequence numbers 0..n-1, the total n, and 0 in the reserved field. An
+ * empty response object (a multi-get miss that is not the last key) is a bare header with a
+ * total of 0; noreply and quiet replies send nothing.
+ *
+ * @module
+ */
+import { CloseMode, type CloseModeCode, type ConnState, NEED_MORE } from "./codes.ts";
+import { asciiStep } from "./ascii_protocol.ts";
+import { binaryStep } from "./binary_protocol.ts";
+import { BIN_REQ_MAGIC, UDP_HEADER_SIZE } from "./constants.ts";
+import type { MemcachedEngine } from "./engine.ts";
+import { OutBuffer } from "./out_buffer.ts";
+
+/** Why a datagram was not answered (numeric, for counters). */
+export const UdpDrop = {
+  /** Answered (possibly with no reply, e.g. noreply). */
+  NONE: 0,
+  /** 8 bytes or less. */
+  TOO_SHORT: 1,
+  /** "total datagrams" field is not 1. */
+  MULTI_PACKET: 2,
+} as const;
+/** One of {@link UdpDrop}. */
+export type UdpDropCode = typeof UdpDrop[keyof typeof UdpDrop];
+
+class UdpConn implements ConnState {
+  swallow = 0;
+  close: CloseModeCode = CloseMode.NONE;
+}
+
+const conn = new UdpConn();
+const out = new OutBuffer(64 * 1024);
+let frame = new Uint8Array(0);
+
+/**
+ * Answers one request datagram; `emit` gets each reply datagram as a view valid only during the
+ * call. Returns a {@link UdpDrop} code.
+ */
+export function handleDatagram(
+  engine: MemcachedEngine,
+  datagram: Uint8Array,
+  emit: (reply: Uint8Array) => void,
+): UdpDropCode {
+  if (datagram.length <= UDP_HEADER_SIZE) return UdpDrop.TOO_SHORT;
+  if (datagram[4] !== 0 || datagram[5] !== 1) return UdpDrop.MULTI_PACKET;
+  const id0 = datagram[0] as number;
+  const id1 = datagram[1] as number;
+  out.reset();
+  conn.swallow = 0;
+  conn.close = CloseMode.NONE;
+  const binary = datagram[UDP_HEADER_SIZE] === BIN_REQ_MAGIC;
+  let pos = UDP_HEADER_SIZE;
+  const end = datagram.length;
+  while (pos < end && conn.close === CloseMode.NONE) {
+    if (conn.swallow > 0) {
+      const n = Math.min(conn.swallow, end - pos);
+      conn.swallow -= n;
+      pos += n;
+      continue;
+    }
+    const next = binary
+      ? binaryStep(engine, datagram, pos, end, out, conn)
+      : asciiStep(engine, datagram, pos, end, out, conn);
+    if (next === NEED_MORE) break;
+    pos = next;
+  }
+  if ((conn.close as CloseModeCode) === CloseMode.NOW) return UdpDrop.NONE;
+  const payload = engine.udpMaxPayload - UDP_HEADER_SIZE;
+  if (frame.length !== engine.udpMaxPayload) frame = new Uint8Array(engine.udpMaxPayload);
+  let s = 0;
+  for (let i = 0; i < out.count; i++) {
+    const e = out.ends[i] as number;
+    // An empty response object still goes out: a bare header with total 0 (memcached 1.6.18).
+    const total = Math.min(Math.ceil((e - s) / payload), 0xffff);
+    for (let seq = 0; seq < Math.max(total, 1); seq++) {
+      const cs = s + seq * payload;
+      const ce = Math.min(cs + payload, e);
+      frame[0] = id0;
+      frame[1] = id1;
+      frame[2] = seq >>> 8;
+      frame[3] = seq & 0xff;
+      frame[4] = total >>> 8;
+      frame[5] = total & 0xff;
+      frame[6] = 0;
+      frame[7] = 0;
+      frame.set(out.bytes.subarray(cs, ce), UDP_HEADER_SIZE);
+      emit(frame.subarray(0, UDP_HEADER_SIZE + ce - cs));
+    }
+    s = e;
+  }
+  return UdpDrop.NONE;
+}
