@@ -30,6 +30,9 @@ export interface PortPoint {
   readonly port: PortName;
 }
 
+/** Topological order per index (`null`: the graph has a cycle), computed once per index. */
+const orders = new WeakMap<GraphIndex, Int32Array | null>();
+
 /**
  * Returns, per node number, 1 when the node is dominated by the point and 0 otherwise.
  *
@@ -46,15 +49,18 @@ export function dominanceVector(index: GraphIndex, point: PortPoint): Uint8Array
   }
   const n = index.nodes.length;
   const dominated = new Uint8Array(n);
-  let order: ArrayLike<number>;
-  let acyclic = true;
-  try {
-    order = topologicalNumbers(index);
-  } catch (err) {
-    if (!(err instanceof GraphCycleError)) throw err;
-    acyclic = false;
-    order = Int32Array.from({ length: n }, (_, i) => i);
+  let order = orders.get(index);
+  if (order === undefined) {
+    try {
+      order = topologicalNumbers(index);
+    } catch (err) {
+      if (!(err instanceof GraphCycleError)) throw err;
+      order = null;
+    }
+    orders.set(index, order);
   }
+  const acyclic = order !== null;
+  if (order === null) order = Int32Array.from({ length: n }, (_, i) => i);
   let changed = true;
   while (changed) {
     changed = false;
