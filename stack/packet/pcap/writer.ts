@@ -215,7 +215,11 @@ export class PcapWriter {
     off: number,
   ): void {
     this.#putHeader(tsSec, frac, capLen, origLen);
-    this.#buf.set(bytes.subarray(off, off + capLen), this.#len);
-    this.#len += capLen;
+    const buf = this.#buf;
+    const at = this.#len;
+    if (off === 0 && capLen === bytes.length) buf.set(bytes, at);
+    else if (capLen <= 128) { for (let i = 0; i < capLen; i++) buf[at + i] = bytes[off + i] ?? 0; }
+    else buf.set(bytes.subarray(off, off + capLen), at);
+    this.#len = at + capLen;
   }
 }

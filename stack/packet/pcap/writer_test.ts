@@ -46,15 +46,17 @@ Deno.test("PcapWriter", async (t) => {
     const bytes = await collect(async (w) => {
       await w.write(1n, big);
       await w.writeParts(2, 500, big, 10, 20);
+      await w.writeParts(3, 0, big, 100, 700, 900);
     }, { bufferSize: 1024, nanosecond: true });
     const { records } = decodePcap(bytes);
-    deepStrictEqual(records.map((r) => [r.tsNs, r.capLen, r.origLen]), [[1n, 3000, 3000], [
-      2_000_000_500n,
-      20,
-      20,
-    ]]);
+    deepStrictEqual(records.map((r) => [r.tsNs, r.capLen, r.origLen]), [
+      [1n, 3000, 3000],
+      [2_000_000_500n, 20, 20],
+      [3_000_000_000n, 700, 900],
+    ]);
     deepStrictEqual(records[0]?.data, big);
     deepStrictEqual(records[1]?.data, big.slice(10, 30));
+    deepStrictEqual(records[2]?.data, big.slice(100, 800));
   });
 
   await t.step("create writes a file PcapReader reads back", async () => {
