@@ -71,7 +71,10 @@ async function sendTraffic(): Promise<void> {
 export async function captureLoopback(path: string, timeoutMs = 10_000): Promise<CaptureResult> {
   if (!(await haveTcpdump())) return { ok: false, reason: "tcpdump is not installed" };
   const { udp, udpClosed, tcp } = LOOPBACK_PORTS;
-  const filter = `udp port ${udp} or udp port ${udpClosed} or tcp port ${tcp} or icmp`;
+  // The ICMP clause keeps only the port-unreachable quoting our datagram: offset 30 of the ICMP
+  // message is the quoted UDP header's destination port (8 ICMP + 20 IPv4 + 2).
+  const filter =
+    `udp port ${udp} or udp port ${udpClosed} or tcp port ${tcp} or (icmp and icmp[30:2] = ${udpClosed})`;
   const child = new Deno.Command("tcpdump", {
     args: ["-i", "lo", "-U", "-n", "-c", String(LOOPBACK_FRAMES), "-w", path, filter],
     stdout: "null",

@@ -1,8 +1,7 @@
 /**
  * Damaged and foreign files derived from the real loopback capture: each gives its specific
  * `PcapError` code, byte offset and message, whether read through `PcapReader.open` (streaming)
- * or `lab pcap show`. tcpdump is asked too where it has a clear opinion (pcapng it reads, so the
- * lab's refusal there is a documented limit, not agreement).
+ * or `lab pcap show`.
  */
 import { deepStrictEqual, ok, rejects } from "node:assert/strict";
 import {
