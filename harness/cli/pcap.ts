@@ -46,7 +46,7 @@ function positiveInt(what: string): (value: string) => number {
   return (value: string) => {
     const n = Number(value);
     if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) {
-      throw new InvalidArgumentError(`${what} must be a positive integer, got "${value}".`);
+      throw new InvalidArgumentError(`${what} must be a positive integer, got "${value}"`);
     }
     return n;
   };
