@@ -18,7 +18,7 @@ import type {
 } from "./nic.ts";
 import { RxFlag } from "./nic.ts";
 import { IpProto, type RxKey } from "./rx_parse.ts";
-import { formatKeyHex, parseKeyHex, ToeplitzHasher } from "./toeplitz.ts";
+import { parseKeyHex, ToeplitzHasher } from "./toeplitz.ts";
 
 const HASH_TYPES: readonly RssHashType[] = [
   "ipv4",
@@ -218,6 +218,3 @@ export class RssEngine {
     return this.table[h & this.mask] ?? 0;
   }
 }
-
-/** Formats key bytes for an {@link RssConfig} (re-exported convenience). */
-export { formatKeyHex };
