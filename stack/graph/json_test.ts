@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { buildG1 } from "../../tests/graphs/g1.ts";
+import { buildQueues } from "../../tests/graphs/queues.ts";
 import { generateLayeredGraph } from "./generate.ts";
 import { graphToJson, parseGraph } from "./json.ts";
 import type { Graph, GraphNode, PredicateExpr } from "./types.ts";
@@ -65,6 +66,14 @@ Deno.test("graph JSON", async (t) => {
   await t.step("the committed g1.json is the JSON form of the g1 builder", async () => {
     const text = await Deno.readTextFile(new URL("../../tests/graphs/g1.json", import.meta.url));
     assert.deepEqual(parseGraph(text, "g1.json"), buildG1());
+  });
+
+  await t.step("the committed queues.json is the JSON form of the 4-queue example", async () => {
+    const text = await Deno.readTextFile(
+      new URL("../../tests/graphs/queues.json", import.meta.url),
+    );
+    assert.deepEqual(parseGraph(text, "queues.json"), buildQueues(4));
+    assert.throws(() => buildQueues(0), /queues must be 1\.\.64, got 0/);
   });
 
   await t.step("any graph survives a round trip through JSON unchanged", () => {

@@ -72,7 +72,8 @@ export interface ValidateOptions {
  *
  * Checks: node id syntax and duplicates; spec names, kinds, ports (O-nodes have exactly `true`
  * and `false`), counters, C-node expansion functions; edges to or from unknown nodes, from
- * unknown ports, into O-nodes from ports other than `true`/`false` (quirk Q9 rejected);
+ * unknown ports, into O-nodes from ports other than `true`/`false` (quirk Q9 rejected; edges
+ * from unconfigured C-nodes are exempt, expansion replaces them);
  * duplicate edges and spawn names; nodes not reachable from a `source` node (over normal and
  * spawn edges); cycles of normal edges (spawn edges may close loops).
  */
@@ -195,9 +196,12 @@ export function validateGraph(graph: Graph, options: ValidateOptions = {}): Grap
       });
     }
     const toSpec = to === undefined ? undefined : index.specs[to];
+    // A C-node's ports only say where its expansion may connect (reference §2.1: E10k's filter
+    // C-node feeds the RxQ<i>Valid OR nodes from `queues`/`default`); expansion replaces those
+    // edges with filter `true` edges, so they are exempt.
     if (
       toSpec !== undefined && isNodeKind(toSpec.kind) && isOperatorKind(toSpec.kind) &&
-      booleanPortValue(edge.port) === undefined
+      fromSpec?.kind !== "config" && booleanPortValue(edge.port) === undefined
     ) {
       add({
         code: "operator-input",

@@ -2,11 +2,12 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { assertSnapshot } from "../../tests/_snapshot.ts";
 import { buildG1 } from "../../tests/graphs/g1.ts";
+import { buildQueues } from "../../tests/graphs/queues.ts";
 import { GraphBuilder } from "./builder.ts";
 import { generateLayeredGraph } from "./generate.ts";
 import { parseGraph } from "./json.ts";
 import { Registry } from "./registry.ts";
-import { DEFAULT_EXPANSION, defineSpec } from "./types.ts";
+import { DEFAULT_EXPANSION, defineSpec, nodeId } from "./types.ts";
 import { formatProblems, PROBLEM_CODES, validateGraph } from "./validate.ts";
 
 const brokenUrl = new URL("../../tests/graphs/broken.json", import.meta.url);
@@ -33,6 +34,23 @@ Deno.test("validateGraph", async (t) => {
     );
     assert.deepEqual(missing, [], "the broken example exercises every structural problem");
     assert.ok(problems.every((p) => (p.node ?? p.spec ?? "") !== "" && p.message !== ""));
+  });
+
+  await t.step("generated queue example is clean; C-node ports may feed O-nodes", () => {
+    const g = buildQueues(3);
+    assert.deepEqual(validateGraph(g), []);
+    const fromFnode = {
+      ...g,
+      edges: [...g.edges, {
+        kind: "port" as const,
+        from: nodeId("rx.in"),
+        port: "out",
+        to: nodeId("rx.q1.valid"),
+      }],
+    };
+    assert.deepEqual(validateGraph(fromFnode).map((p) => `${p.node}:${p.code}`), [
+      "rx.q1.valid:operator-input",
+    ]);
   });
 
   await t.step("C-node functions: missing, unknown to the registry, known", () => {
