@@ -24,7 +24,7 @@ export class FrameInfo {
   /** Whether the bytes ended before the lengths the headers claim. */
   truncated = false;
 
-  /** Offset of the Ethernet header, or -1. */
+  /** Offset of the Ethernet header (destination MAC at `l2`, source MAC at `l2 + 6`), or -1. */
   l2 = -1;
   /** Offset of the L3 header (after any 802.1Q tag), or -1. */
   l3 = -1;

@@ -29,6 +29,7 @@ import { FrameInfo, MacKind } from "./frame_info.ts";
 import { Reason, type ReasonCode } from "./reason.ts";
 import { viewOf } from "./_view.ts";
 import { parseTcpOptions, TcpOptions } from "./tcp_options.ts";
+import { ipv4OptionsValid } from "./ipv4.ts";
 
 export { verifyIpv4HeaderChecksum, verifyL4Checksum } from "./verify.ts";
 export { FrameInfo };
@@ -119,22 +120,6 @@ function parseArp(v: DataView, o: number, end: number, out: FrameInfo): ReasonCo
   return Reason.Ok;
 }
 
-function ipv4OptionsOk(v: DataView, i: number, end: number): boolean {
-  while (i < end) {
-    const kind = v.getUint8(i);
-    if (kind === 0) return true;
-    if (kind === 1) {
-      i++;
-      continue;
-    }
-    if (i + 1 >= end) return false;
-    const optLen = v.getUint8(i + 1);
-    if (optLen < 2 || i + optLen > end) return false;
-    i += optLen;
-  }
-  return true;
-}
-
 function parseIpv4(
   bytes: Uint8Array,
   v: DataView,
@@ -169,7 +154,7 @@ function parseIpv4(
   out.ipSrc = v.getUint32(o + 12);
   out.ipDst = v.getUint32(o + 16);
   if (totalLen < hlen) return Reason.Ipv4TotalLengthBelowHeader;
-  if (hlen > 20 && !ipv4OptionsOk(v, o + 20, o + hlen)) return Reason.Ipv4BadOptions;
+  if (hlen > 20 && !ipv4OptionsValid(v, o + 20, hlen - 20)) return Reason.Ipv4BadOptions;
   const l4 = o + hlen;
   const l4Len = totalLen - hlen;
   out.l4Len = l4Len;
