@@ -200,8 +200,12 @@ export function asciiStep(
   let lineEnd = nl;
   if (nl - pos > 1 && buf[nl - 1] === 0x0d) lineEnd = nl - 1;
   // The C code works on a NUL-terminated string: a NUL byte ends the line early.
-  const nul = buf.indexOf(0, pos);
-  if (nul >= 0 && nul < lineEnd) lineEnd = nul;
+  for (let i = pos; i < lineEnd; i++) {
+    if (buf[i] === 0) {
+      lineEnd = i;
+      break;
+    }
+  }
   noreply = false;
   return command(engine, buf, pos, lineEnd, nl + 1, end, out, conn);
 }

@@ -52,7 +52,14 @@ export class OutBuffer {
   put(src: Uint8Array, start = 0, end = src.length): void {
     const n = end - start;
     this.ensure(n);
-    this.bytes.set(n === src.length ? src : src.subarray(start, end), this.length);
+    if (n <= 64) {
+      // Short copies (keys, literals): a loop beats creating a subarray view.
+      const b = this.bytes;
+      let o = this.length;
+      for (let i = start; i < end; i++) b[o++] = src[i] as number;
+    } else {
+      this.bytes.set(n === src.length ? src : src.subarray(start, end), this.length);
+    }
     this.length += n;
   }
 

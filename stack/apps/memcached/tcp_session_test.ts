@@ -147,4 +147,48 @@ Deno.test("TCP session", async (t) => {
     assert.equal(s.receive(enc.encode("version\r\nGET / HTTP/1.1\r\n")).length, 0);
     assert.equal(s.closed, true);
   });
+  await t.step("random bytes never throw, in either protocol", () => {
+    const words = [
+      "get ",
+      "set ",
+      "cas ",
+      "incr ",
+      "\r\n",
+      " ",
+      "noreply",
+      "0",
+      "-1",
+      "99999999999999999999",
+    ];
+    const asciiish = fc.array(fc.oneof(fc.constantFrom(...words), fc.string({ maxLength: 6 })), {
+      maxLength: 30,
+    })
+      .map((parts) => enc.encode(parts.join("")));
+    const binaryish = fc.uint8Array({ maxLength: 200 }).map((b) => {
+      const x = new Uint8Array(b.length + 1);
+      x[0] = 0x80;
+      x.set(b, 1);
+      return x;
+    });
+    fc.assert(
+      fc.property(
+        fc.oneof(asciiish, binaryish),
+        fc.array(fc.nat(), { maxLength: 4 }),
+        (bytes, cuts) => {
+          const engine = new MemcachedEngine({ clock: () => 0, memoryLimit: 4096 });
+          const s = new TcpSession(engine);
+          const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((x, y) =>
+            x - y
+          );
+          let prev = 0;
+          for (const p of [...points, bytes.length]) {
+            s.receive(bytes.subarray(prev, p));
+            prev = p;
+          }
+          return engine.store.bytes <= 4096;
+        },
+      ),
+      { seed: 42, numRuns: 400 },
+    );
+  });
 });
