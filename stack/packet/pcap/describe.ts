@@ -74,12 +74,15 @@ export function describeFrame(
   const named = !(opts.ethernet ?? false);
   switch (info.etherType) {
     case EtherType.Ipv4: {
-      const text = info.ipHeaderLen > 0 ? ipv4Text(bytes, insp) : "[|ip]";
+      const text = info.ipHeaderLen > 0 ? ipv4Text(bytes, insp) : " [|ip]";
       line += named ? `IP ${text}` : text;
       break;
     }
     case EtherType.Arp:
-      line += (named ? "ARP, " : "") + arpText(bytes, insp, l3Wire);
+      // tcpdump prints a cut ARP packet as " [|arp]" with no "ARP, " prefix.
+      line += info.arpOp < 0 && info.truncated
+        ? " [|arp]"
+        : (named ? "ARP, " : "") + arpText(bytes, insp, l3Wire);
       break;
     case EtherType.Ipv6:
       line += named ? `IP6, length ${l3Wire}` : `length ${l3Wire}`;
@@ -127,18 +130,24 @@ function ipv4Text(bytes: Uint8Array, insp: FrameInspector): string {
       }`;
     case IpProto.Tcp:
       return `${src}.${info.srcPort} > ${dst}.${info.dstPort}: ${tcpText(info)}`;
-    case IpProto.Icmp:
-      return `${src} > ${dst}: ICMP ${icmpText(bytes, insp)}, length ${info.l4Len}`;
+    case IpProto.Icmp: {
+      const text = icmpText(bytes, insp);
+      return text === null
+        ? `${src} > ${dst}:  [|icmp]`
+        : `${src} > ${dst}: ICMP ${text}, length ${info.l4Len}`;
+    }
   }
-  if (
-    info.ipProto === IpProto.Udp || info.ipProto === IpProto.Tcp || info.ipProto === IpProto.Icmp
-  ) {
-    const name = info.ipProto === IpProto.Udp
-      ? "udp"
-      : info.ipProto === IpProto.Tcp
-      ? "tcp"
-      : "icmp";
-    return `${src} > ${dst}: [|${name}]`;
+  // The L4 header is cut off (or too short): like tcpdump, show the ports if they are present.
+  const p = info.ipProto;
+  if (p === IpProto.Udp || p === IpProto.Tcp || p === IpProto.Icmp) {
+    const name = p === IpProto.Udp ? "udp" : p === IpProto.Tcp ? "tcp" : "icmp";
+    const l4 = info.l4;
+    if (p !== IpProto.Icmp && l4 >= 0 && l4 + 4 <= info.end) {
+      const sp = ((bytes[l4] ?? 0) << 8) | (bytes[l4 + 1] ?? 0);
+      const dp = ((bytes[l4 + 2] ?? 0) << 8) | (bytes[l4 + 3] ?? 0);
+      return `${src}.${sp} > ${dst}.${dp}:  [|${name}]`;
+    }
+    return `${src} > ${dst}:  [|${name}]`;
   }
   return `${src} > ${dst}: ip-proto-${info.ipProto} ${info.l4Len}`;
 }
@@ -151,10 +160,13 @@ function tcpText(info: FrameInspector["info"]): string {
   else if (flags & (TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST)) s += `, seq ${info.tcpSeq}`;
   if (flags & TcpFlag.ACK) s += `, ack ${info.tcpAck}`;
   s += `, win ${info.tcpWindow}`;
+  // Options cut by the snap length: tcpdump stops there.
+  if (info.l4 + info.tcpHeaderLen > info.end) return s + ", options [|tcp]";
   return s + `, length ${len}`;
 }
 
-function icmpText(bytes: Uint8Array, insp: FrameInspector): string {
+/** The ICMP message text, or null when the part tcpdump needs is not captured. */
+function icmpText(bytes: Uint8Array, insp: FrameInspector): string | null {
   const info = insp.info;
   switch (info.icmpType) {
     case IcmpType.EchoRequest:
@@ -169,12 +181,12 @@ function icmpText(bytes: Uint8Array, insp: FrameInspector): string {
   return `type ${info.icmpType}, code ${info.icmpCode}`;
 }
 
-/** `127.0.0.1 udp port 47003 unreachable` from the quoted datagram, when it is captured. */
-function unreachableText(bytes: Uint8Array, insp: FrameInspector): string {
+/** `127.0.0.1 udp port 47003 unreachable` from the quoted datagram, or null if it is cut. */
+function unreachableText(bytes: Uint8Array, insp: FrameInspector): string | null {
   const info = insp.info;
   const inner = info.l4 + 8;
   const end = info.end;
-  if (inner + 20 > end) return `unreachable, code ${info.icmpCode}`;
+  if (inner + 20 > end) return null;
   const innerDst = formatIpv4(
     (((bytes[inner + 16] ?? 0) << 24) | ((bytes[inner + 17] ?? 0) << 16) |
       ((bytes[inner + 18] ?? 0) << 8) | (bytes[inner + 19] ?? 0)) >>> 0,
@@ -189,11 +201,12 @@ function unreachableText(bytes: Uint8Array, insp: FrameInspector): string {
       return `${innerDst} protocol ${innerProto} unreachable`;
     case 3: {
       const innerL4 = inner + (((bytes[inner] ?? 0) & 15) << 2);
-      if (innerL4 + 4 > end || (innerProto !== IpProto.Udp && innerProto !== IpProto.Tcp)) {
-        return `${innerDst} port unreachable`;
-      }
+      if (innerL4 + 4 > end) return null;
       const port = ((bytes[innerL4 + 2] ?? 0) << 8) | (bytes[innerL4 + 3] ?? 0);
-      return `${innerDst} ${innerProto === IpProto.Udp ? "udp" : "tcp"} port ${port} unreachable`;
+      if (innerProto === IpProto.Udp || innerProto === IpProto.Tcp) {
+        return `${innerDst} ${innerProto === IpProto.Udp ? "udp" : "tcp"} port ${port} unreachable`;
+      }
+      return `${innerDst} protocol ${innerProto} port ${port} unreachable`;
     }
   }
   return `${innerDst} unreachable - code ${info.icmpCode}`;

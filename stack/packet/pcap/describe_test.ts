@@ -64,7 +64,7 @@ Deno.test("describeFrame", async (t) => {
       line(f.badUdp),
       "IP 10.0.0.1.5000 > 10.0.0.2.53: UDP, length 12 [bad udp cksum]",
     );
-    deepStrictEqual(line(f.badIhl), "IP [|ip] [malformed: ipv4-bad-ihl]");
+    deepStrictEqual(line(f.badIhl), "IP  [|ip] [malformed: ipv4-bad-ihl]");
     deepStrictEqual(
       line(f.tcpData, false, 60),
       "IP 10.0.0.1.40000 > 10.0.0.2.80: Flags [P.], seq 1001:1101, ack 7, win 512, length 100 [truncated: 60 of 154 bytes captured]",
@@ -72,6 +72,14 @@ Deno.test("describeFrame", async (t) => {
     deepStrictEqual(
       line(f.udp, false, 10),
       "[|ether] length 60 [truncated: 10 of 60 bytes captured]",
+    );
+    deepStrictEqual(
+      line(f.udp, false, 40),
+      "IP 10.0.0.1.5000 > 10.0.0.2.53:  [|udp] [truncated: 40 of 60 bytes captured]",
+    );
+    deepStrictEqual(
+      line(f.unreachable, false, 60),
+      "IP 10.0.0.2 > 10.0.0.1:  [|icmp] [truncated: 60 of 70 bytes captured]",
     );
   });
 
