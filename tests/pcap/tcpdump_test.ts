@@ -200,6 +200,20 @@ Deno.test("pcap cross-checks with tcpdump", async (t) => {
       fn: () => assertShowAgrees(FIXTURE),
     });
 
+    await t.step({
+      name: "a nanosecond pcap written by tcpdump reads the same as its microsecond source",
+      ignore: !HAVE_TCPDUMP,
+      fn: async () => {
+        const path = `${dir}/loopback-ns.pcap`;
+        await tcpdump(["-r", FIXTURE, "--time-stamp-precision=nano", "-w", path]);
+        const head = (await Deno.readFile(path)).subarray(0, 4);
+        deepStrictEqual([...head], [0x4d, 0x3c, 0xb2, 0xa1]); // little-endian nanosecond magic
+        await assertShowAgrees(path, true);
+        const strip = (l: string) => l.replace(/^(\S+\.\d{6})000 /, "$1 ");
+        deepStrictEqual((await labShow(path, false)).map(strip), await labShow(FIXTURE, false));
+      },
+    });
+
     const live = HAVE_TCPDUMP
       ? await captureLoopback(`${dir}/live.pcap`)
       : { ok: false, reason: "no tcpdump" };
