@@ -10,6 +10,7 @@ import { Command } from "@commander-js/extra-typings";
 import denoConfig from "../deno.json" with { type: "json" };
 import { pcapCommand } from "./cli/pcap.ts";
 import { graphCommand } from "./cli/graph.ts";
+import { nicCommand } from "./cli/nic.ts";
 
 /** Builds the root command with every working subcommand attached. */
 export function buildCli(): Command {
@@ -21,6 +22,7 @@ export function buildCli(): Command {
     .configureOutput({ writeErr: (s) => Deno.stderr.writeSync(new TextEncoder().encode(s)) });
   program.addCommand(pcapCommand());
   program.addCommand(graphCommand());
+  program.addCommand(nicCommand());
   return program;
 }
 
