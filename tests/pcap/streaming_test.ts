@@ -1,6 +1,6 @@
 /**
  * Streaming: a capture several times larger than the reader's chunk size is read in chunk-sized
- * reads with at most one chunk plus one record buffered, and yields exactly what was written.
+ * reads with a buffer of exactly one chunk, and yields exactly what was written.
  */
 import { deepStrictEqual, ok } from "node:assert/strict";
 import { PcapReader, PcapRecordView, PcapWriter } from "../../stack/packet/pcap/mod.ts";

@@ -27,7 +27,7 @@ export const DEFAULT_CHUNK_SIZE = 65536;
 
 /**
  * Reads a classic pcap file (microsecond or nanosecond, either byte order) without loading it
- * whole: at most one chunk plus one record is buffered.
+ * whole: it buffers one chunk, growing only to fit a record larger than that.
  *
  * Two ways to read: `for await (const r of reader)` yields detached `PcapRecord`s (each copies its
  * bytes), and the allocation-free loop `while (await reader.next(view))` fills one reused
