@@ -59,6 +59,10 @@ export interface Extra82599 {
   readonly unicastMacs: Sourced<number>;
   /** Largest frame accepted by default (1518 + one VLAN tag). */
   readonly maxFrame: Sourced<number>;
+  /** Largest frame the maxFrame setting may allow (jumbo). */
+  readonly maxJumboFrame: Sourced<number>;
+  /** Smallest frame the maxFrame setting may allow. */
+  readonly minFrame: Sourced<number>;
   /** Five-tuple protocols the hardware can match (others only by leaving proto out). */
   readonly fiveTupleProtocols: Sourced<readonly number[]>;
   /** Whether five-tuple and Flow Director filters match IPv6 in this model. */
@@ -208,6 +212,11 @@ export const INTEL_82599: NicCapabilities & Extra82599 = {
   },
   unicastMacs: { value: 128, source: "nic-models.md §2.1; ixgbe RAR entries" },
   maxFrame: { value: 1522, source: "1518-byte Ethernet frame + 802.1Q tag (IEEE 802.3)" },
+  maxJumboFrame: {
+    value: 9728,
+    source: "ixgbe.h IXGBE_MAX_JUMBO_FRAME_SIZE (not in the reference; unverified)",
+  },
+  minFrame: { value: 64, source: "IEEE 802.3 minimum frame" },
   fiveTupleProtocols: {
     value: [6, 17, 132],
     source: "nic-models.md §2.4; DPDK ixgbe_5tuple_filter_info (TCP, UDP, SCTP, other)",

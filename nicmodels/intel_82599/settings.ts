@@ -8,7 +8,7 @@
  * | `fdirMask` | {@link FdirMask} (fields the global mask compares) | all five compared |
  * | `synHighPriority` | boolean (SYNQFP: SYN filter before five-tuple) | false |
  * | `rxChecksum` | boolean (`ethtool -K rx`) | true |
- * | `maxFrame` | bytes, 64..9728 | 1522 |
+ * | `maxFrame` | bytes, capabilities minFrame..maxJumboFrame | capabilities maxFrame |
  * | `unicastMacs` | MAC strings (RAR); empty = accept every unicast | [] |
  *
  * @module
@@ -144,11 +144,16 @@ export function readSettings82599(
   let maxFrame = INTEL_82599.maxFrame.value;
   if (s.maxFrame !== undefined) {
     if (
-      typeof s.maxFrame === "number" && Number.isInteger(s.maxFrame) && s.maxFrame >= 64 &&
-      s.maxFrame <= 9728
+      typeof s.maxFrame === "number" && Number.isInteger(s.maxFrame) &&
+      s.maxFrame >= INTEL_82599.minFrame.value &&
+      s.maxFrame <= INTEL_82599.maxJumboFrame.value
     ) {
       maxFrame = s.maxFrame;
-    } else bad("maxFrame", s.maxFrame, "64..9728 bytes");
+    } else {bad(
+        "maxFrame",
+        s.maxFrame,
+        `${INTEL_82599.minFrame.value}..${INTEL_82599.maxJumboFrame.value} bytes`,
+      );}
   }
   let unicastMacs: string[] = [];
   if (s.unicastMacs !== undefined) {

@@ -21,6 +21,16 @@ export interface RssNicOptions {
 
 const PARAM = "plain RSS NIC parameter";
 
+/** Frame size limits of the plain RSS NIC (the maxFrame setting's default and range). */
+export const RSS_NIC_FRAMES = {
+  /** Default largest frame: 1518 + one VLAN tag. */
+  default: { value: 1522, source: "IEEE 802.3 frame + 802.1Q tag" },
+  /** Smallest allowed maxFrame. */
+  min: { value: 64, source: "IEEE 802.3 minimum frame" },
+  /** Largest allowed maxFrame (jumbo). */
+  max: { value: 9728, source: "assumed like ixgbe IXGBE_MAX_JUMBO_FRAME_SIZE (unverified)" },
+} as const;
+
 /** Builds the capabilities of a plain RSS NIC; throws a clear error on impossible knobs. */
 export function rssNicCapabilities(opts: RssNicOptions = {}): NicCapabilities {
   const queues = opts.queues ?? 16;

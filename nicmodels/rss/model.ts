@@ -19,7 +19,7 @@ import { RxKey } from "../_shared/rx_parse.ts";
 import { rxPrologue } from "../_shared/rx_common.ts";
 import { defaultRssConfig, RssEngine, validateRss } from "../_shared/rss.ts";
 import { validateCommon } from "../_shared/validate_common.ts";
-import { rssNicCapabilities, type RssNicOptions } from "./capabilities.ts";
+import { RSS_NIC_FRAMES, rssNicCapabilities, type RssNicOptions } from "./capabilities.ts";
 
 /** Microsoft's verification key, the default RSS key of the lab's NICs (nic-models.md §4). */
 export const DEFAULT_RSS_KEY =
@@ -49,7 +49,7 @@ export class RssNic extends NicBase {
   private readonly key = new RxKey();
   private readonly rss: RssEngine;
   private checksums = true;
-  private maxFrame = 1522;
+  private maxFrame: number = RSS_NIC_FRAMES.default.value;
 
   /** Builds the NIC from options (capabilities) and a configuration (default: Linux-like). */
   constructor(opts: RssNicOptions = {}, config?: NicConfig) {
@@ -66,6 +66,26 @@ export class RssNic extends NicBase {
   validate(config: NicConfig): readonly ValidationIssue[] {
     const issues = validateCommon(this.capabilities, config, ["rxChecksum", "maxFrame"]);
     issues.push(...validateRss(this.capabilities.rss, config.rss, config.queues));
+    const { rxChecksum, maxFrame } = config.settings;
+    if (rxChecksum !== undefined && typeof rxChecksum !== "boolean") {
+      issues.push({
+        path: "settings.rxChecksum",
+        message: `rxChecksum must be true or false, got ${JSON.stringify(rxChecksum)}`,
+      });
+    }
+    const f = RSS_NIC_FRAMES;
+    if (
+      maxFrame !== undefined &&
+      (typeof maxFrame !== "number" || !Number.isInteger(maxFrame) || maxFrame < f.min.value ||
+        maxFrame > f.max.value)
+    ) {
+      issues.push({
+        path: "settings.maxFrame",
+        message: `maxFrame must be ${f.min.value}..${f.max.value} bytes, got ${
+          JSON.stringify(maxFrame)
+        }`,
+      });
+    }
     return issues;
   }
 
@@ -73,7 +93,9 @@ export class RssNic extends NicBase {
   protected install(next: NicConfig, _ops: readonly ConfigOp[]): void {
     this.rss.configure(next.rss);
     this.checksums = next.settings.rxChecksum !== false;
-    this.maxFrame = typeof next.settings.maxFrame === "number" ? next.settings.maxFrame : 1522;
+    this.maxFrame = typeof next.settings.maxFrame === "number"
+      ? next.settings.maxFrame
+      : RSS_NIC_FRAMES.default.value;
   }
 
   /** L2 checks, checksum status, RSS, default queue. */
