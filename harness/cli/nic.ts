@@ -16,6 +16,10 @@
  */
 import { Command } from "@commander-js/extra-typings";
 import { type CliOutput, stdoutOutput } from "./pcap.ts";
+import { renderSvg } from "./graph.ts";
+import { graphToDot } from "../../stack/graph/dot.ts";
+import { graphToJson } from "../../stack/graph/json.ts";
+import type { Graph } from "../../stack/graph/types.ts";
 import { PcapReader, PcapRecordView } from "../../stack/packet/pcap/mod.ts";
 import { parseNicConfigJson } from "../../nicmodels/_shared/config_json.ts";
 import {
@@ -29,8 +33,10 @@ import {
   RxStage,
 } from "../../nicmodels/_shared/nic.ts";
 import { defaultRssNicConfig, RssNic } from "../../nicmodels/rss/model.ts";
+import { buildRssNicPrg } from "../../nicmodels/rss/prg.ts";
 import { rssNicCapabilities } from "../../nicmodels/rss/capabilities.ts";
 import {
+  build82599Prg,
   defaultIntel82599Config,
   Intel82599,
   INTEL_82599,
@@ -43,6 +49,8 @@ interface NicEntry {
   /** Default configuration; with `queues`, RSS spreads over that many (capped by the NIC). */
   readonly defaults: (queues?: number) => NicConfig;
   readonly make: (config: NicConfig) => NicModel;
+  /** The PRG for a configuration, as graph data. */
+  readonly prg: (config: NicConfig) => Graph;
 }
 
 /** The NIC models `lab nic` can use, by name. */
@@ -55,12 +63,14 @@ export const NIC_MODELS: Readonly<Record<string, NicEntry>> = {
         ? defaultIntel82599Config()
         : { ...defaultIntel82599Config(Math.max(1, Math.min(queues, 16))), queues },
     make: (config) => new Intel82599(config),
+    prg: (config) => build82599Prg(config),
   },
   "rss": {
     description: "Plain RSS-only NIC: as many queues as the configuration asks (default 16)",
     capabilities: (config) => rssNicCapabilities({ queues: config?.queues ?? 16 }),
     defaults: (queues) => defaultRssNicConfig(rssNicCapabilities({ queues: queues ?? 16 })),
     make: (config) => new RssNic({ queues: config.queues }, config),
+    prg: (config) => buildRssNicPrg(rssNicCapabilities({ queues: config.queues }), config),
   },
 };
 
@@ -236,6 +246,25 @@ export function nicCommand(out: CliOutput = stdoutOutput()): Command {
     .action(async (name, o) => {
       const caps = entryOf(name).capabilities();
       await out.write(o.json ? JSON.stringify(caps, null, 2) + "\n" : capsText(caps));
+    });
+  group
+    .command("show")
+    .description("Print the NIC's PRG for a configuration as Graphviz DOT, JSON, or an SVG")
+    .argument("<nic>", `NIC model (${Object.keys(NIC_MODELS).join(", ")})`)
+    .option("--config <file>", "JSON NicConfig (absent fields take the NIC's defaults)")
+    .option("--json", "print the graph as JSON instead of DOT")
+    .option("--svg <out>", "render to this SVG file with Graphviz dot")
+    .action(async (name, o) => {
+      const entry = entryOf(name);
+      const config = await loadConfig(entry, o.config);
+      makeNic(entry, config, o.config ?? "(default)"); // reject impossible configurations
+      const graph = entry.prg(config);
+      if (o.svg !== undefined) {
+        await renderSvg(graphToDot(graph, { rankdir: "LR" }), o.svg);
+        await out.write(`Wrote ${o.svg}\n`);
+      } else {
+        await out.write(o.json ? graphToJson(graph) + "\n" : graphToDot(graph, { rankdir: "LR" }));
+      }
     });
   group
     .command("validate")

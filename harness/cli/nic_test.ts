@@ -122,5 +122,24 @@ Deno.test("lab nic", async (t) => {
     assert.match(text, /rss max queues: 16 {2}\[nic-models\.md §2\.3/);
   });
 
+  await t.step("show prints the PRG derived from the configuration", async () => {
+    const dot = await run(["show", "intel-82599", "--config", cfg]);
+    assert.match(dot, /^digraph "intel-82599-prg"/);
+    assert.match(dot, /Five-tuple filters .*\(128\)/);
+    assert.match(dot, /Flow Director perfect \(2046 at PBALLOC 1\)/);
+    assert.doesNotMatch(dot, /rx\.c\.rss/, "RSS is off in this configuration");
+    const json = JSON.parse(await run(["show", "rss", "--json"]));
+    assert.equal(json.name, "rss-prg");
+    const hasDot = await new Deno.Command("dot", { args: ["-V"], stderr: "null" }).output()
+      .then((o) => o.success, () => false);
+    if (!hasDot) {
+      console.log("  skipped SVG rendering: Graphviz dot is not installed");
+      return;
+    }
+    const svg = `${dir}/prg.svg`;
+    assert.match(await run(["show", "intel-82599", "--config", cfg, "--svg", svg]), /Wrote/);
+    assert.match(await Deno.readTextFile(svg), /<svg/);
+  });
+
   await Deno.remove(dir, { recursive: true });
 });

@@ -23,3 +23,5 @@ export { CsumStatus, parseRxFrame, RxKey } from "./rx_parse.ts";
 export { MIN_FRAME_BYTES, rxPrologue } from "./rx_common.ts";
 export { validateCommon } from "./validate_common.ts";
 export * from "./conformance.ts";
+export * from "./prg.ts";
+export { parseNicConfigJson } from "./config_json.ts";

@@ -22,3 +22,4 @@ export * from "./fdir_hash.ts";
 export * from "./validate.ts";
 export * from "./model.ts";
 export * from "./oracle.ts";
+export * from "./prg.ts";

@@ -12,3 +12,4 @@
  */
 export * from "./capabilities.ts";
 export * from "./model.ts";
+export * from "./prg.ts";
