@@ -35,22 +35,56 @@ export interface PredAlgebra<T> {
   toPred(x: T): Pred;
 }
 
-/** Builds any {@linkcode Pred} into representation `T` with `algebra`. */
-export function build<T>(algebra: PredAlgebra<T>, pred: Pred): T {
-  switch (pred.op) {
-    case PredOp.False:
-      return algebra.bottom;
-    case PredOp.True:
-      return algebra.top;
-    case PredOp.Atom:
-      return algebra.atom(pred.atom);
-    case PredOp.Not:
-      return algebra.not(build(algebra, pred.arg));
-    case PredOp.And:
-      return algebra.and(pred.args.map((a) => build(algebra, a)));
-    case PredOp.Or:
-      return algebra.or(pred.args.map((a) => build(algebra, a)));
+/**
+ * Builds any {@linkcode Pred} into representation `T` with `algebra`. Shared sub-trees (the same
+ * object reached twice, as in memoised node predicates) are built once per call.
+ */
+export function buildPred<T>(algebra: PredAlgebra<T>, pred: Pred): T {
+  const memo = new Map<Pred, T>();
+  const go = (p: Pred): T => {
+    const known = memo.get(p);
+    if (known !== undefined) return known;
+    let r: T;
+    switch (p.op) {
+      case PredOp.False:
+        r = algebra.bottom;
+        break;
+      case PredOp.True:
+        r = algebra.top;
+        break;
+      case PredOp.Atom:
+        r = algebra.atom(p.atom);
+        break;
+      case PredOp.Not:
+        r = algebra.not(go(p.arg));
+        break;
+      case PredOp.And:
+        r = algebra.and(flatten(p, PredOp.And).map(go));
+        break;
+      case PredOp.Or:
+        r = algebra.or(flatten(p, PredOp.Or).map(go));
+        break;
+    }
+    memo.set(p, r);
+    return r;
+  };
+  return go(pred);
+}
+
+/**
+ * Operands of nested same-operator nodes as one list, so a builder sees every factor of a
+ * conjunction at once (the DNF builder multiplies small factors first and keeps chains compact).
+ */
+function flatten(pred: Pred, op: typeof PredOp.And | typeof PredOp.Or): Pred[] {
+  const out: Pred[] = [];
+  const stack: Pred[] = [pred];
+  while (stack.length > 0) {
+    const p = stack.pop() as Pred;
+    if (p.op === op) {
+      for (let i = p.args.length - 1; i >= 0; i--) stack.push(p.args[i] as Pred);
+    } else out.push(p);
   }
+  return out;
 }
 
 /** The plain constructors: no simplification at all (the reference's "plain" builder). */
@@ -66,29 +100,44 @@ export const plainAlgebra: PredAlgebra<Pred> = {
   toPred: (x) => x,
 };
 
-/** Structural key of a predicate, for de-duplication of operands. */
-function structKey(p: Pred): string {
-  switch (p.op) {
-    case PredOp.False:
-      return "F";
-    case PredOp.True:
-      return "T";
-    case PredOp.Atom:
-      return `a${p.atom}`;
-    case PredOp.Not:
-      return `!${structKey(p.arg)}`;
-    case PredOp.And:
-      return `&(${p.args.map(structKey).join(",")})`;
-    case PredOp.Or:
-      return `|(${p.args.map(structKey).join(",")})`;
-  }
-}
-
 /**
  * The folding builder (reference §4.3): constant folding, flattening, idempotence,
  * `A ∧ ¬A = false`, `A ∨ ¬A = true`, and single-valued keys (`(k,v1) ∧ (k,v2) = false`).
  */
 export function foldAlgebra(table: AtomTable): PredAlgebra<Pred> {
+  // Hash-consing: structurally equal predicates get the same number (cached per object).
+  const ids = new WeakMap<Pred, number>();
+  const interned = new Map<string, number>();
+  const structId = (p: Pred): number => {
+    const known = ids.get(p);
+    if (known !== undefined) return known;
+    let key: string;
+    switch (p.op) {
+      case PredOp.False:
+      case PredOp.True:
+        key = `${p.op}`;
+        break;
+      case PredOp.Atom:
+        key = `a${p.atom}`;
+        break;
+      case PredOp.Not:
+        key = `!${structId(p.arg)}`;
+        break;
+      default:
+        key = `${p.op}(${p.args.map(structId).join(",")})`;
+    }
+    let id = interned.get(key);
+    if (id === undefined) {
+      id = interned.size;
+      interned.set(key, id);
+    }
+    ids.set(p, id);
+    return id;
+  };
+  const negId = (p: Pred): number | undefined => {
+    if (p.op === PredOp.Not) return structId(p.arg);
+    return interned.get(`!${structId(p)}`);
+  };
   const junction = (isAnd: boolean, args: readonly Pred[]): Pred => {
     const op = isAnd ? PredOp.And : PredOp.Or;
     const absorbing = isAnd ? PRED_FALSE : PRED_TRUE;
@@ -101,17 +150,17 @@ export function foldAlgebra(table: AtomTable): PredAlgebra<Pred> {
         for (let i = p.args.length - 1; i >= 0; i--) stack.push(p.args[i] as Pred);
       } else flat.push(p);
     }
-    const seen = new Set<string>();
+    const seen = new Set<number>();
     const out: Pred[] = [];
     const posByKey = new Map<number, AtomId>();
     for (const p of flat) {
       if (p.op === absorbing.op) return absorbing;
       if (p.op === neutral.op) continue;
-      const k = structKey(p);
+      const k = structId(p);
       if (seen.has(k)) continue;
       // A together with not(A): contradiction (and) or tautology (or).
-      const negKey = p.op === PredOp.Not ? structKey(p.arg) : `!${k}`;
-      if (seen.has(negKey)) return absorbing;
+      const n = negId(p);
+      if (n !== undefined && seen.has(n)) return absorbing;
       if (isAnd && p.op === PredOp.Atom) {
         const key = table.keyOf(p.atom);
         const other = posByKey.get(key);

@@ -261,15 +261,36 @@ export class DnfAlgebra implements PredAlgebra<Dnf> {
     }
   }
 
-  /** Conjunction: distributes, folds each product term, then normalises. */
+  /**
+   * Conjunction: distributes, folds each product term, then normalises. Factors are multiplied
+   * smallest first, so a short term (a filter's match) prunes the long ones early.
+   */
   and(args: readonly Dnf[]): Dnf {
     let acc: Dnf = DNF_TRUE;
-    for (const d of args) {
+    const ordered = args.length > 2 ? [...args].sort((a, b) => a.length - b.length) : args;
+    let marked: Term | undefined;
+    for (const d of ordered) {
       if (d.length === 0) return DNF_FALSE;
       if (this.isTrue(d)) continue;
       if (this.isTrue(acc)) {
         acc = d;
         continue;
+      }
+      if (acc.length === 1) {
+        // Fast path: a single term that already implies one term of d is unchanged by d.
+        const t = acc[0] as Term;
+        if (marked !== t) {
+          this.#markPositives(t);
+          marked = t;
+        }
+        let implied = false;
+        for (const u of d) {
+          if (this.#impliesTerm(t, u)) {
+            implied = true;
+            break;
+          }
+        }
+        if (implied) continue;
       }
       this.#checkSize(acc.length * d.length);
       const out: Term[] = [];
@@ -280,9 +301,42 @@ export class DnfAlgebra implements PredAlgebra<Dnf> {
         }
       }
       if (out.length === 0) return DNF_FALSE;
-      acc = this.normalize(out);
+      acc = out.length === 1 ? out : this.normalize(out);
+      marked = undefined;
     }
     return acc;
+  }
+
+  /** Records the positive atoms of `t` by key (for {@linkcode #impliesTerm}). */
+  #markPositives(t: Term): void {
+    const keys = this.table.keyCount;
+    if (this.#keyStamp.length < keys) {
+      this.#keyStamp = new Int32Array(keys * 2);
+      this.#keyAtom = new Int32Array(keys * 2);
+      this.#stamp = 0;
+    }
+    const stamp = ++this.#stamp;
+    for (const lit of t) {
+      if ((lit & 1) === 0) {
+        const k = this.table.keyOf(lit >> 1);
+        this.#keyStamp[k] = stamp;
+        this.#keyAtom[k] = lit >> 1;
+      }
+    }
+  }
+
+  /** Whether folded term `t` (marked) implies every literal of `u`. */
+  #impliesTerm(t: Term, u: Term): boolean {
+    const stamp = this.#stamp;
+    for (const lit of u) {
+      if (t.includes(lit)) continue;
+      if ((lit & 1) === 1) {
+        const k = this.table.keyOf(lit >> 1);
+        if (this.#keyStamp[k] === stamp && this.#keyAtom[k] !== lit >> 1) continue;
+      }
+      return false;
+    }
+    return true;
   }
 
   /** Disjunction: unions the terms, then normalises. */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { AtomTable } from "./atoms.ts";
-import { build, foldAlgebra } from "./algebra.ts";
+import { buildPred, foldAlgebra } from "./algebra.ts";
 import { DnfAlgebra, dnfEquiv, dnfSat } from "./dnf.ts";
 import { allAssignments, predEquiv, predEquivHard, predEquivUnder } from "./equiv.ts";
 import { fromExpr, isDnf, type Pred, PredOp, showPred } from "./expr.ts";
@@ -24,8 +24,8 @@ function atoms(s: string): string {
 Deno.test("P3 folding (reference §14)", async (t) => {
   const { fold, dnf, p, table } = fixture();
   const builders: [string, (s: string) => Pred][] = [
-    ["fold", (s) => build(fold, p(s))],
-    ["dnf", (s) => dnf.toPred(build(dnf, p(s)))],
+    ["fold", (s) => buildPred(fold, p(s))],
+    ["dnf", (s) => dnf.toPred(buildPred(dnf, p(s)))],
   ];
   for (const [name, run] of builders) {
     await t.step(`${name}: or(a, not a) = true`, () => {
@@ -53,7 +53,7 @@ Deno.test("P3 folding (reference §14)", async (t) => {
       ]
     ) {
       const e = p(atoms(s));
-      assert.ok(predEquivHard(e, build(fold, e), table), s);
+      assert.ok(predEquivHard(e, buildPred(fold, e), table), s);
     }
   });
 });
@@ -96,7 +96,7 @@ Deno.test("P5 DNF conversion is equivalent and in DNF (reference §14)", async (
   ) {
     await t.step(s, () => {
       const e = p(atoms(s));
-      const d = dnf.toPred(build(dnf, e));
+      const d = dnf.toPred(buildPred(dnf, e));
       assert.ok(isDnf(d), showPred(d, table));
       assert.ok(predEquivHard(e, d, table), `${s} vs ${showPred(d, table)}`);
     });
@@ -108,7 +108,7 @@ Deno.test("P5 DNF conversion is equivalent and in DNF (reference §14)", async (
     assert.equal(isDnf(p(atoms("or(and(a,b),or(d,c))"))), false);
   });
   await t.step("subsumption drops a term that is a superset of another", () => {
-    const d = build(dnf, p(atoms("or(and(a,b,c),and(a,b),a)")));
+    const d = buildPred(dnf, p(atoms("or(and(a,b,c),and(a,b),a)")));
     assert.equal(showPred(dnf.toPred(d), table), "pred(a,a)");
   });
 });
@@ -137,20 +137,20 @@ Deno.test("P6 assignment enumeration (reference §14)", async (t) => {
 Deno.test("SAT, cheap equivalence, equivalence under a condition", async (t) => {
   const { dnf, p, table } = fixture();
   await t.step("dnfSat returns the surviving conjunctions", () => {
-    const d = build(dnf, p("and(pred(EthType,IPv4),or(pred(IpProt,UDP),pred(EthType,ARP)))"));
+    const d = buildPred(dnf, p("and(pred(EthType,IPv4),or(pred(IpProt,UDP),pred(EthType,ARP)))"));
     const r = dnfSat(d);
     assert.equal(r.sat, true);
     assert.deepEqual(
       r.assignments.map((x) => x.map((l) => `${table.show(l.atom)}:${l.value}`)),
       [["EthType=IPv4:true", "IpProt=UDP:true"]],
     );
-    assert.equal(dnfSat(build(dnf, p("and(pred(d,7),pred(d,8))"))).sat, false);
+    assert.equal(dnfSat(buildPred(dnf, p("and(pred(d,7),pred(d,8))"))).sat, false);
   });
   await t.step("dnfEquiv ignores order but misses differently shaped equivalents", () => {
-    assert.ok(dnfEquiv(build(dnf, p(atoms("or(a,b)"))), build(dnf, p(atoms("or(b,a)")))));
+    assert.ok(dnfEquiv(buildPred(dnf, p(atoms("or(a,b)"))), buildPred(dnf, p(atoms("or(b,a)")))));
     // a∨(¬a∧b) ≡ a∨b, yet the normal forms differ: the cheap check is incomplete.
-    const x = build(dnf, p(atoms("or(a,and(not(a),b))")));
-    const y = build(dnf, p(atoms("or(a,b)")));
+    const x = buildPred(dnf, p(atoms("or(a,and(not(a),b))")));
+    const y = buildPred(dnf, p(atoms("or(a,b)")));
     assert.equal(dnfEquiv(x, y), false);
     assert.equal(predEquiv(dnf.toPred(x), dnf.toPred(y), table), true);
   });
@@ -198,7 +198,7 @@ Deno.test("property: DNF and folding preserve meaning (exhaustive evaluation)", 
       fc.property(arbExpr(4), (s) => {
         const { dnf, p, table } = fixture();
         const e = p(s);
-        const d = dnf.toPred(build(dnf, e));
+        const d = dnf.toPred(buildPred(dnf, e));
         return isDnf(d) && predEquivHard(e, d, table);
       }),
       { seed: 42, numRuns: 300 },
@@ -209,7 +209,7 @@ Deno.test("property: DNF and folding preserve meaning (exhaustive evaluation)", 
       fc.property(arbExpr(4), (s) => {
         const { fold, p, table } = fixture();
         const e = p(s);
-        return predEquivHard(e, build(fold, e), table);
+        return predEquivHard(e, buildPred(fold, e), table);
       }),
       { seed: 42, numRuns: 300 },
     );
@@ -229,7 +229,7 @@ Deno.test("property: DNF and folding preserve meaning (exhaustive evaluation)", 
       fc.property(arbExpr(4), (s) => {
         const { dnf, p, table } = fixture();
         const e = p(s);
-        return dnfSat(build(dnf, e)).sat === !predEquivHard(e, p("false"), table);
+        return dnfSat(buildPred(dnf, e)).sat === !predEquivHard(e, p("false"), table);
       }),
       { seed: 42, numRuns: 300 },
     );

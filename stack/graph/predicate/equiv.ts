@@ -8,7 +8,7 @@
  * @module
  */
 import type { AtomId, AtomTable } from "./atoms.ts";
-import { build } from "./algebra.ts";
+import { buildPred } from "./algebra.ts";
 import { type AtomAssignment, DnfAlgebra } from "./dnf.ts";
 import { atomsOf, evalPred, type Pred, PRED_TRUE } from "./expr.ts";
 
@@ -127,10 +127,10 @@ export function predEquivUnder(
   table: AtomTable,
   dnf: DnfAlgebra = new DnfAlgebra(table),
 ): boolean {
-  const da = build(dnf, a);
-  const db = build(dnf, b);
+  const da = buildPred(dnf, a);
+  const db = buildPred(dnf, b);
   const differ = dnf.or([dnf.and([da, dnf.not(db)]), dnf.and([dnf.not(da), db])]);
-  return dnf.isFalse(dnf.and([build(dnf, cond), differ]));
+  return dnf.isFalse(dnf.and([buildPred(dnf, cond), differ]));
 }
 
 /** Exact equivalence of two predicates through the DNF builder (no truth table). */

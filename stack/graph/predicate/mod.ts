@@ -11,3 +11,4 @@ export * from "./parse.ts";
 export * from "./algebra.ts";
 export * from "./dnf.ts";
 export * from "./equiv.ts";
+export * from "./node_predicates.ts";
