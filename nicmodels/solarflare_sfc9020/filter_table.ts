@@ -6,9 +6,9 @@
  * limits come from {@linkcode SfcHashedTableCapability}. State lives in typed arrays indexed by
  * slot; lookups allocate nothing.
  *
- * Counters: per slot `hits`; per table `lookups`, `lookupProbes` (probes the hardware walks:
- * the match depth on a hit, the type's search depth on a miss), `insertBusy`, `insertExists`,
- * `insertPermission`.
+ * Counters (configuration time only; lookups have no side effects besides `lastProbes`):
+ * `insertBusy`, `insertExists`, `insertPermission`. Per-frame hit and probe counters belong to
+ * the NIC model, which reads `lastProbes` after each lookup.
  *
  * @module
  */
@@ -57,6 +57,14 @@ export function insertErrorText(code: number): string {
   }
 }
 
+/** A copy of a table's state, from {@linkcode SfcFilterTable.snapshot}. */
+export interface SfcFilterTableSnapshot {
+  /** The typed arrays, in a fixed order. */
+  readonly arrays: readonly (Uint8Array | Uint16Array | Uint32Array | Int32Array)[];
+  /** Installed filters. */
+  readonly count: number;
+}
+
 /** The hashed filter table state and algorithms. */
 export class SfcFilterTable {
   /** Number of slots. */
@@ -79,19 +87,16 @@ export class SfcFilterTable {
   readonly priority: Uint8Array;
   /** Depth (1-based probe count) at which each slot's filter sits on its probe sequence. */
   readonly depth: Uint16Array;
-  /** Hit counter per slot (frames steered by this entry). */
-  readonly hits: Float64Array;
   /** Search depth per filter type (the driver's `search_limit`), indexed by type code. */
   readonly searchDepth: Int32Array;
   /** Number of installed filters. */
   count = 0;
   /** Installed filters per type code. */
   readonly countByType: Int32Array;
-  /** Lookups performed. */
-  lookups = 0;
-  /** Probes walked by lookups (hardware cost model). */
-  lookupProbes = 0;
-  /** Probe depth of the most recent lookup. */
+  /**
+   * Probes the hardware walked in the most recent lookup: the match depth on a hit, the type's
+   * search depth on a miss.
+   */
   lastProbes = 0;
   /** Insertions refused with EBUSY. */
   insertBusy = 0;
@@ -131,7 +136,6 @@ export class SfcFilterTable {
     this.flags = new Uint8Array(size);
     this.priority = new Uint8Array(size);
     this.depth = new Uint16Array(size);
-    this.hits = new Float64Array(size);
     this.searchDepth = new Int32Array(SFC_FILTER_TYPE_COUNT);
     this.countByType = new Int32Array(SFC_FILTER_TYPE_COUNT);
     this.#fudgeFull = cap.searchFudgeFull.value;
@@ -230,7 +234,6 @@ export class SfcFilterTable {
     this.flags[insIndex] = flags;
     this.priority[insIndex] = priority;
     this.depth[insIndex] = insDepth;
-    this.hits[insIndex] = 0;
     if ((this.searchDepth[type] ?? 0) < depth) this.searchDepth[type] = depth;
     if (insIndex !== repIndex && repIndex >= 0) this.remove(repIndex);
     return insIndex;
@@ -272,13 +275,12 @@ export class SfcFilterTable {
     this.#perHash.fill(0);
     this.countByType.fill(0);
     this.searchDepth.fill(0);
-    this.hits.fill(0);
     this.count = 0;
   }
 
   /**
    * Finds an installed filter equal to (type, d0, d1, d2) by walking its probe sequence up to
-   * the type's search depth, as the hardware does on receive. Counts the lookup and its probes.
+   * the type's search depth, as the hardware does on receive; sets {@linkcode lastProbes}.
    *
    * On a miss the hardware walks the whole search depth; the model adds that many probes but
    * skips the walk when no installed filter has the same 16-bit hash (exactly equivalent, since
@@ -287,7 +289,6 @@ export class SfcFilterTable {
    * @returns the slot, or -1 when no filter matches.
    */
   lookup(type: number, d0: number, d1: number, d2: number, key: number): number {
-    this.lookups++;
     const limit = this.searchDepth[type] ?? 0;
     if (limit === 0) {
       this.lastProbes = 0;
@@ -296,7 +297,6 @@ export class SfcFilterTable {
     const hash = farchHash(key);
     if (this.#perHash[hash] === 0) {
       this.lastProbes = limit;
-      this.lookupProbes += limit;
       return -1;
     }
     const incr = farchIncrement(key);
@@ -308,14 +308,59 @@ export class SfcFilterTable {
         this.d2[i] === d2
       ) {
         this.lastProbes = depth;
-        this.lookupProbes += depth;
         return i;
       }
       i = (i + incr) & mask;
     }
     this.lastProbes = limit;
-    this.lookupProbes += limit;
     return -1;
+  }
+
+  /** Copies the whole table state (for an all-or-nothing reconfiguration). */
+  snapshot(): SfcFilterTableSnapshot {
+    return {
+      arrays: [
+        this.used.slice(),
+        this.type.slice(),
+        this.d0.slice(),
+        this.d1.slice(),
+        this.d2.slice(),
+        this.queue.slice(),
+        this.flags.slice(),
+        this.priority.slice(),
+        this.depth.slice(),
+        this.searchDepth.slice(),
+        this.countByType.slice(),
+        this.#perHash.slice(),
+      ],
+      count: this.count,
+    };
+  }
+
+  /** Restores a state taken by {@linkcode snapshot} from this table. */
+  restore(s: SfcFilterTableSnapshot): void {
+    const targets = [
+      this.used,
+      this.type,
+      this.d0,
+      this.d1,
+      this.d2,
+      this.queue,
+      this.flags,
+      this.priority,
+      this.depth,
+      this.searchDepth,
+      this.countByType,
+      this.#perHash,
+    ];
+    targets.forEach((t, i) => {
+      const src = s.arrays[i];
+      if (src === undefined || src.length !== t.length) {
+        throw new RangeError(`Cannot restore filter table: snapshot array ${i} does not fit`);
+      }
+      t.set(src as never);
+    });
+    this.count = s.count;
   }
 
   #data3Of(slot: number): number {
