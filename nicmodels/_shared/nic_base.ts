@@ -215,7 +215,13 @@ export abstract class NicBase implements NicModel {
         if (v > 0) out.push({ name: `${t.id}[${slot}]_hits`, value: v });
       });
     });
+    out.push(...this.extraCounters());
     return out;
+  }
+
+  /** Model-specific counters appended to {@link counters} (none by default). */
+  protected extraCounters(): CounterEntry[] {
+    return [];
   }
 
   /** Sets every counter to zero. */

@@ -49,6 +49,8 @@ export interface FdirCapability {
   readonly bucketHashKey: Sourced<number>;
   /** Signature hash key (FDIRSKEY) used to seed the model's stand-in hash. */
   readonly signatureHashKey: Sourced<number>;
+  /** ATR: the driver samples every n-th transmitted TCP segment per TX ring (plus every SYN). */
+  readonly atrSampleRate: Sourced<number>;
 }
 
 /** Other 82599 resources the lab's model reads. */
@@ -209,6 +211,7 @@ export const INTEL_82599: NicCapabilities & Extra82599 = {
     bucketChainLimit: { value: 10, source: "nic-models.md §2.5; ixgbe driver chain limit" },
     bucketHashKey: { value: 0x3dad14e2, source: "nic-models.md §2.5; FDIRHKEY" },
     signatureHashKey: { value: 0x174d3614, source: "nic-models.md §2.5; FDIRSKEY" },
+    atrSampleRate: { value: 20, source: "nic-models.md §2.5; ixgbe AtrSampleRate default 20" },
   },
   unicastMacs: { value: 128, source: "nic-models.md §2.1; ixgbe RAR entries" },
   maxFrame: { value: 1522, source: "1518-byte Ethernet frame + 802.1Q tag (IEEE 802.3)" },

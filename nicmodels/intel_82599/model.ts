@@ -14,10 +14,12 @@
  *
  * @module
  */
-import { ruleKey } from "../_shared/config_diff.ts";
+import { applyOps, ruleKey } from "../_shared/config_diff.ts";
+import { formatIpv4Address } from "../_shared/addr.ts";
 import { NicBase } from "../_shared/nic_base.ts";
 import {
   type ConfigOp,
+  type CounterEntry,
   type FilterRule,
   type NicConfig,
   NicDrop,
@@ -27,7 +29,7 @@ import {
   type ValidationIssue,
 } from "../_shared/nic.ts";
 import { rxPrologue } from "../_shared/rx_common.ts";
-import { IpProto, RxKey, TcpFlag } from "../_shared/rx_parse.ts";
+import { IpProto, parseRxFrame, RxKey, TcpFlag } from "../_shared/rx_parse.ts";
 import { RssEngine } from "../_shared/rss.ts";
 import {
   compileFdir,
@@ -133,7 +135,13 @@ export class Intel82599 extends NicBase {
   private readonly fdQueue = new Int32Array(FD_CAP);
   private readonly fdNext = new Int32Array(FD_CAP).fill(-1);
   private readonly fdHead = new Int32Array(FD_BUCKETS).fill(-1);
+  private readonly fdRule: (FilterRule | null)[] = new Array(FD_CAP).fill(null);
   private fdMode = 0; // 0 off, 1 perfect, 2 signature
+
+  // ATR (Application Targeted Routing)
+  private readonly txKey = new RxKey();
+  private readonly atrCount = new Uint32Array(INTEL_82599.txQueues.value);
+  private readonly atrStats = new Float64Array(4); // sampled, added, updated, skipped
   private fdMask: FdirMaskBits = fdirMaskBits({
     proto: true,
     srcIp: 32,
@@ -236,7 +244,10 @@ export class Intel82599 extends NicBase {
       }
       default: {
         const slot = this.fdSlots.free(ruleKey(r));
-        if (slot >= 0) this.unlink(this.fdHead, this.fdNext, this.fdBucket[slot] ?? 0, slot);
+        if (slot >= 0) {
+          this.unlink(this.fdHead, this.fdNext, this.fdBucket[slot] ?? 0, slot);
+          this.fdRule[slot] = null;
+        }
       }
     }
   }
@@ -290,6 +301,7 @@ export class Intel82599 extends NicBase {
     this.fdSig[slot] = k.sig;
     this.fdBucket[slot] = k.bucket;
     this.fdQueue[slot] = r.queue;
+    this.fdRule[slot] = r;
     this.fdNext[slot] = this.fdHead[k.bucket] ?? -1;
     this.fdHead[k.bucket] = slot;
     this.clearHits(
@@ -410,6 +422,90 @@ export class Intel82599 extends NicBase {
     out.stage = RxStage.Default;
     out.queue = INTEL_82599.defaultQueue.value;
     return out.queue;
+  }
+
+  /**
+   * ATR, the ixgbe driver's Application Targeted Routing (nic-models.md §2.5), for one frame the
+   * host transmits on TX queue `txQueue`. Effective only in signature mode with `atr` on. Samples
+   * IPv4 TCP only: every SYN and every `atrSampleRate`-th segment of the ring, never a FIN; for a
+   * sampled segment installs a signature filter for the reverse direction (as the receiver sees
+   * it) pointing at `txQueue`, or re-points an existing one (flows follow migrating threads).
+   * Returns true when the configuration changed. Skips (and counts) when the table or the bucket
+   * chain is full or the global mask does not compare all five fields.
+   */
+  atrTransmit(bytes: Uint8Array, off: number, len: number, txQueue: number): boolean {
+    if (!Number.isInteger(txQueue) || txQueue < 0 || txQueue >= this.cfg.queues) {
+      throw new RangeError(
+        `TX queue ${txQueue} does not exist: configured queues are 0..${this.cfg.queues - 1}`,
+      );
+    }
+    const s = this.s;
+    if (!s.atr || this.fdMode !== 2) return false;
+    const k = this.txKey;
+    parseRxFrame(bytes, off, len, k, false);
+    if (k.ipVersion !== 4 || k.proto !== IpProto.Tcp || !k.hasPorts) return false;
+    if ((k.tcpFlags & TcpFlag.Fin) !== 0) return false;
+    const n = (this.atrCount[txQueue] ?? 0) + 1;
+    this.atrCount[txQueue] = n;
+    if ((k.tcpFlags & TcpFlag.Syn) === 0 && n % s.atrSampleRate !== 0) return false;
+    this.atrStats[0] = (this.atrStats[0] ?? 0) + 1;
+    const skip = () => {
+      this.atrStats[3] = (this.atrStats[3] ?? 0) + 1;
+      return false;
+    };
+    const m = s.fdirMask;
+    if (
+      !m.proto || m.srcIp !== 32 || m.dstIp !== 32 || m.srcPort !== 0xffff || m.dstPort !== 0xffff
+    ) {
+      return skip();
+    }
+    const rule: FilterRule = {
+      table: TableId82599.FdirSignature,
+      match: {
+        proto: IpProto.Tcp,
+        srcIp: formatIpv4Address(k.dstIp),
+        dstIp: formatIpv4Address(k.srcIp),
+        srcPort: k.dstPort,
+        dstPort: k.srcPort,
+      },
+      queue: txQueue,
+    };
+    const key = compileFdir(rule, this.fdMask);
+    let chain = 0;
+    let old: FilterRule | null = null;
+    for (let slot = this.fdHead[key.bucket] ?? -1; slot !== -1; slot = this.fdNext[slot] ?? -1) {
+      chain++;
+      if (this.fdSig[slot] === key.sig) old = this.fdRule[slot] ?? null;
+    }
+    let ops: ConfigOp[];
+    if (old !== null) {
+      if (old.queue === txQueue) return false;
+      ops = [{ op: "remove", rule: old }, { op: "add", rule }];
+      this.atrStats[2] = (this.atrStats[2] ?? 0) + 1;
+    } else {
+      const cap = INTEL_82599.fdir.signatureByPballoc.value[s.fdirPballoc - 1] ?? 0;
+      if (this.fdSlots.count >= cap || chain >= INTEL_82599.fdir.bucketChainLimit.value) {
+        return skip();
+      }
+      ops = [{ op: "add", rule }];
+      this.atrStats[1] = (this.atrStats[1] ?? 0) + 1;
+    }
+    const next = applyOps(this.cfg, ops);
+    this.install(next, ops);
+    this.cfg = next;
+    return true;
+  }
+
+  /** ATR counters (`fdir_atr_*`), after the shared ones. */
+  protected override extraCounters(): CounterEntry[] {
+    const names = ["sampled", "added", "updated", "skipped"];
+    return names.map((n, i) => ({ name: `fdir_atr_${n}`, value: this.atrStats[i] ?? 0 }));
+  }
+
+  /** Sets every counter, ATR's included, to zero. */
+  override resetCounters(): void {
+    super.resetCounters();
+    this.atrStats.fill(0);
   }
 
   private hit(out: RxResult, table: number, slot: number, queue: number): number {

@@ -10,6 +10,8 @@
  * | `rxChecksum` | boolean (`ethtool -K rx`) | true |
  * | `maxFrame` | bytes, capabilities minFrame..maxJumboFrame | capabilities maxFrame |
  * | `unicastMacs` | MAC strings (RAR); empty = accept every unicast | [] |
+ * | `atr` | boolean: ATR installs signature filters from TX (signature mode only) | true |
+ * | `atrSampleRate` | 1..1000 | capabilities fdir.atrSampleRate (20) |
  *
  * @module
  */
@@ -25,6 +27,8 @@ export const SETTINGS_82599 = [
   "rxChecksum",
   "maxFrame",
   "unicastMacs",
+  "atr",
+  "atrSampleRate",
 ] as const;
 
 /**
@@ -61,6 +65,10 @@ export interface Settings82599 {
   readonly maxFrame: number;
   /** Accepted unicast MACs (empty = all). */
   readonly unicastMacs: readonly string[];
+  /** Application Targeted Routing on transmit (effective in signature mode only). */
+  readonly atr: boolean;
+  /** ATR sampling: every n-th TCP segment per TX ring. */
+  readonly atrSampleRate: number;
 }
 
 /** A mask comparing all five fields exactly. */
@@ -168,7 +176,15 @@ export function readSettings82599(
       });
     } else unicastMacs = v as string[];
   }
+  let atrSampleRate = INTEL_82599.fdir.atrSampleRate.value;
+  if (s.atrSampleRate !== undefined) {
+    const v = s.atrSampleRate;
+    if (typeof v === "number" && Number.isInteger(v) && v >= 1 && v <= 1000) atrSampleRate = v;
+    else bad("atrSampleRate", v, "1..1000");
+  }
   return {
+    atr: bool("atr", true),
+    atrSampleRate,
     fdirMode,
     fdirPballoc,
     fdirMask,
