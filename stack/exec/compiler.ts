@@ -1,0 +1,172 @@
+/**
+ * The graph compiler: turns a program into one generated JavaScript function (built with
+ * `new Function` from the graph) that runs a packet with no per-node dispatch.
+ *
+ * Each F-node call is inlined at its single in-edge as a direct call to its work function
+ * followed by a `switch` on the returned port; nodes reached by several edges (joins), O-nodes
+ * with several inputs and entry nodes become small local functions called directly. O-node state
+ * (which inputs arrived in this run, with which value) lives in closure locals stamped with the
+ * run number, so nothing is reset between packets. Successors are visited in the same order as
+ * the interpreter's explicit stack (last pushed first), so traces, counters and bytes match it
+ * exactly; the equivalence property test checks this.
+ *
+ * Source: `/work/shared/reference/dragonet-model.md` §12.3 (the original's LLVM code generation,
+ * `Runner/LLVM.hs`, compiled one function per node; this compiles one function per pipeline).
+ *
+ * @module
+ */
+import type { ExecContext } from "./context.ts";
+import type { Executor } from "./interpreter.ts";
+import { ExecKind, type Program } from "./program.ts";
+
+/** Options of {@linkcode compileProgram}. */
+export interface CompileOptions {
+  /** Record the port trace in `ctx.trace` (slower; for tests). Default false. */
+  readonly trace?: boolean;
+}
+
+/** A compiled program bound to one context. */
+export interface CompiledProgram extends Executor {
+  /** The generated JavaScript source (the body of the factory function). */
+  readonly source: string;
+}
+
+const KIND_NAMES = ["fnode", "and", "or", "nand", "nor"];
+
+/** Generates the JavaScript source of a program (the factory body); see {@linkcode compileProgram}. */
+export function generateSource<E>(program: Program<E>, options: CompileOptions = {}): string {
+  const p = program;
+  const n = p.ids.length;
+  const mp = p.maxPorts;
+  const trace = options.trace === true;
+  const inDegree = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    for (const list of p.succ[i] ?? []) for (const s of list) inDegree[s] = (inDegree[s] ?? 0) + 1;
+  }
+  const entries = new Set(p.entries);
+  const isFunction = (i: number) => entries.has(i) || (inDegree[i] ?? 0) !== 1;
+  // Which nodes are reachable at all from an entry: code is emitted for those only.
+  const emitted = new Uint8Array(n);
+  const work: number[] = [];
+  for (const e of entries) work.push(e);
+  while (work.length > 0) {
+    const i = work.pop() ?? 0;
+    if (emitted[i] === 1) continue;
+    emitted[i] = 1;
+    for (const list of p.succ[i] ?? []) for (const s of list) work.push(s);
+  }
+
+  const visit = (i: number, indent: string): string =>
+    isFunction(i) ? `${indent}if (v${i}()) return true;\n` : body(i, indent);
+
+  const fire = (i: number, port: number, indent: string): string => {
+    let s = "";
+    if (p.unproductive[i] === 0) s += `${indent}x.productive = true;\n`;
+    s += `${indent}PC[${i * mp + port}]++;\n`;
+    if (trace) s += `${indent}T.push(${i}, ${port});\n`;
+    s += `${indent}f${i} = ver;\n`;
+    const succ = p.succ[i]?.[port] ?? [];
+    for (const t of succ) {
+      if (p.kind[t] === ExecKind.F) continue;
+      const k = p.inputs[t]?.indexOf(i) ?? -1;
+      const v = p.inputValue[t]?.[k]?.[port] ?? -1;
+      if (k >= 0 && v >= 0) s += `${indent}a${t}_${k} = ver; b${t}_${k} = ${v};\n`;
+    }
+    for (let j = succ.length - 1; j >= 0; j--) s += visit(succ[j] ?? 0, indent);
+    return s;
+  };
+
+  const body = (i: number, indent: string): string => {
+    const id = p.ids[i] ?? "";
+    const ports = p.portNames[i] ?? [];
+    const k = p.kind[i] ?? 0;
+    let s = `${indent}// ${id} (${KIND_NAMES[k]})\n`;
+    s += `${indent}if (f${i} !== ver) {\n`;
+    const in1 = indent + "  ";
+    s += `${in1}C[${i}]++;\n`;
+    if (k === ExecKind.F) {
+      s += `${in1}const p${i} = w${i}(x, ${i});\n`;
+      s += `${in1}switch (p${i}) {\n`;
+      s += `${in1}  case -2: return true;\n`;
+      for (let port = 0; port < ports.length; port++) {
+        s += `${in1}  case ${port}: { // ${ports[port]}\n`;
+        s += fire(i, port, in1 + "    ");
+        s += `${in1}    break;\n${in1}  }\n`;
+      }
+      s += `${in1}  default: if (p${i} >= 0) badPort(${i}, p${i});\n`;
+      s += `${in1}}\n`;
+    } else {
+      const preds = p.inputs[i] ?? [];
+      const sc = k === ExecKind.And || k === ExecKind.Nand ? 0 : 1;
+      const scOut = k === ExecKind.And || k === ExecKind.Nor ? p.falsePort[i] : p.truePort[i];
+      const allOut = k === ExecKind.And || k === ExecKind.Nor ? p.truePort[i] : p.falsePort[i];
+      const anySc = preds.map((_, j) => `(a${i}_${j} === ver && b${i}_${j} === ${sc})`);
+      const all = preds.map((_, j) => `a${i}_${j} === ver`);
+      s += `${in1}if (${anySc.join(" || ") || "false"}) {\n`;
+      s += fire(i, scOut ?? 0, in1 + "  ");
+      s += `${in1}} else if (${all.join(" && ") || "true"}) {\n`;
+      s += fire(i, allOut ?? 0, in1 + "  ");
+      s += `${in1}}\n`;
+    }
+    s += `${indent}}\n`;
+    return s;
+  };
+
+  let src = `"use strict";\n// Generated from graph "${p.graph.name}" (${n} nodes).\n`;
+  src += `let ver = 0;\n`;
+  for (let i = 0; i < n; i++) {
+    if (emitted[i] === 0) continue;
+    if (p.kind[i] === ExecKind.F) src += `const w${i} = W[${i}]; // ${p.ids[i]}\n`;
+  }
+  const vars: string[] = [];
+  for (let i = 0; i < n; i++) {
+    if (emitted[i] === 0) continue;
+    vars.push(`f${i} = 0`);
+    if (p.kind[i] !== ExecKind.F) {
+      const preds = p.inputs[i] ?? [];
+      for (let j = 0; j < preds.length; j++) vars.push(`a${i}_${j} = 0`, `b${i}_${j} = 0`);
+    }
+  }
+  for (let j = 0; j < vars.length; j += 8) src += `let ${vars.slice(j, j + 8).join(", ")};\n`;
+  for (let i = 0; i < n; i++) {
+    if (emitted[i] === 0 || !isFunction(i)) continue;
+    src += `function v${i}() {\n${body(i, "  ")}  return false;\n}\n`;
+  }
+  src += `return function run(start, buf) {\n  ver++;\n  x.begin(buf);\n  let aborted = false;\n`;
+  src += `  switch (start) {\n`;
+  for (const e of entries) src += `    case ${e}: aborted = v${e}(); break; // ${p.ids[e]}\n`;
+  src += `    default: x.end(); badStart(start);\n  }\n  x.end();\n  return aborted;\n};\n`;
+  return src;
+}
+
+/**
+ * Compiles a program into one function bound to `ctx` (whose counters, trace and task queue it
+ * uses). Entry nodes are the program's sources, init nodes and spawn targets.
+ */
+export function compileProgram<E>(
+  program: Program<E>,
+  ctx: ExecContext<E>,
+  options: CompileOptions = {},
+): CompiledProgram {
+  const source = generateSource(program, options);
+  const badPort = (node: number, port: number): never => {
+    throw new Error(`Node "${program.ids[node]}" returned port ${port}, which it does not have`);
+  };
+  const badStart = (node: number): never => {
+    throw new Error(
+      `Cannot start a run at node ${node} ("${program.ids[node] ?? "unknown"}"): ` +
+        `entries are sources, init nodes and spawn targets`,
+    );
+  };
+  const factory = new Function("W", "x", "C", "PC", "T", "badPort", "badStart", source);
+  const run = factory(
+    program.work,
+    ctx,
+    ctx.calls,
+    ctx.ports,
+    ctx.trace,
+    badPort,
+    badStart,
+  ) as (start: number, buf: number) => boolean;
+  return { source, run };
+}

@@ -1,0 +1,12 @@
+/**
+ * Executing graphs: the numeric program built from a graph, the interpreter, the compiler to one
+ * generated JavaScript function, task queues, and pipelines linked by bounded queues.
+ *
+ * @module
+ */
+export * from "./types.ts";
+export * from "./task_queue.ts";
+export * from "./context.ts";
+export * from "./program.ts";
+export * from "./interpreter.ts";
+export * from "./compiler.ts";

@@ -1,0 +1,200 @@
+/**
+ * RX queue and Ethernet nodes of the LPG (reference `dragonet-model.md` §6.1-§6.2, Dragonet
+ * `lpgConfImpl.unicorn` / `impl_ethernet.c`): the queue source, length, unicast / multicast /
+ * broadcast, local MAC, type check and L3 classification.
+ *
+ * @module
+ */
+import { defineSpec } from "../graph/types.ts";
+import { bool, BOOL_PORTS, dataEnd, dataStart, type LpgImpl } from "./_node.ts";
+import { Priority, Spawn } from "../exec/types.ts";
+
+/** `RxQueue`: takes the next buffer from the pipeline's input and re-polls itself (low priority). */
+export const rxQueue: LpgImpl = {
+  spec: defineSpec(
+    {
+      name: "rx.queue",
+      kind: "fnode",
+      ports: ["out", "idle"],
+      attributes: { source: true, unproductive: true },
+      counters: [{ name: "poll-empty", description: "Polls that found no packet" }],
+      doc: "Takes a packet from the queue; `idle` when there is none; re-spawns itself (poll)",
+    } as const,
+  ),
+  work: (x, n) => {
+    if (x.buf < 0) {
+      const b = x.input.shift();
+      x.spawn(n, Spawn.poll, -1, Priority.Low);
+      if (b < 0) return 1;
+      x.buf = b;
+    }
+    return 0;
+  },
+  dropPorts: {},
+};
+
+/** `RxL2EtherClassified`: always true; the frame starts with Ethernet. */
+export const etherClassified: LpgImpl = {
+  spec: defineSpec(
+    {
+      name: "rx.l2.classified",
+      kind: "fnode",
+      ports: BOOL_PORTS,
+      doc: "Always true: L2 is Ethernet at the start of the data",
+    } as const,
+  ),
+  work: () => 1,
+};
+
+/** `RxL2EtherValidLength`: the frame holds at least the 14-byte header. */
+export const etherValidLength: LpgImpl = {
+  spec: defineSpec(
+    {
+      name: "rx.l2.valid-length",
+      kind: "fnode",
+      ports: BOOL_PORTS,
+      counters: [{ name: "eth-truncated", description: "Frame shorter than 14 bytes", drop: true }],
+      doc: "Frame length >= 14",
+    } as const,
+  ),
+  work: (x) => bool((x.pool.length[x.buf] ?? 0) >= 14),
+  dropPorts: { false: "eth-truncated" },
+};
+
+/** `RxL2EtherValidUnicast`: destination group bit clear. */
+export const etherValidUnicast: LpgImpl = {
+  spec: defineSpec(
+    {
+      name: "rx.l2.valid-unicast",
+      kind: "fnode",
+      ports: BOOL_PORTS,
+      doc: "Destination MAC group bit clear",
+    } as const,
+  ),
+  work: (x) => bool((x.view.getUint8(dataStart(x)) & 1) === 0),
+};
+
+/** `RxL2EtherValidMulticast`: group bit set and not broadcast. */
+export const etherValidMulticast: LpgImpl = {
+  spec: defineSpec(
+    {
+      name: "rx.l2.valid-multicast",
+      kind: "fnode",
+      ports: BOOL_PORTS,
+      doc: "Destination MAC group bit set and not ff:ff:ff:ff:ff:ff",
+    } as const,
+  ),
+  work: (x) => {
+    const o = dataStart(x);
+    const v = x.view;
+    return bool(
+      (v.getUint8(o) & 1) === 1 && !(v.getUint32(o) === 0xffffffff &&
+        v.getUint16(o + 4) === 0xffff),
+    );
+  },
+};
+
+/** `RxL2EtherValidBroadcast`: destination is ff:ff:ff:ff:ff:ff. */
+export const etherValidBroadcast: LpgImpl = {
+  spec: defineSpec(
+    {
+      name: "rx.l2.valid-broadcast",
+      kind: "fnode",
+      ports: BOOL_PORTS,
+      doc: "Destination MAC is ff:ff:ff:ff:ff:ff",
+    } as const,
+  ),
+  work: (x) => {
+    const o = dataStart(x);
+    return bool(x.view.getUint32(o) === 0xffffffff && x.view.getUint16(o + 4) === 0xffff);
+  },
+};
+
+/** `RxL2EtherValidSrc`: always true (reference §6.2). */
+export const etherValidSrc: LpgImpl = {
+  spec: defineSpec(
+    {
+      name: "rx.l2.valid-src",
+      kind: "fnode",
+      ports: BOOL_PORTS,
+      doc: "Always true (source MAC not checked)",
+    } as const,
+  ),
+  work: () => 1,
+};
+
+/** `RxL2EtherValidLocalMAC`: destination is the local MAC or broadcast. */
+export const etherValidLocalMac: LpgImpl = {
+  spec: defineSpec(
+    {
+      name: "rx.l2.valid-local-mac",
+      kind: "fnode",
+      ports: BOOL_PORTS,
+      counters: [{
+        name: "eth-not-local",
+        description: "Destination MAC neither local nor broadcast",
+        drop: true,
+      }],
+      doc: "Destination MAC is the local MAC or broadcast",
+    } as const,
+  ),
+  work: (x) => {
+    const o = dataStart(x);
+    const v = x.view;
+    const hi = v.getUint16(o);
+    const lo = v.getUint32(o + 2);
+    const e = x.env;
+    return bool(
+      (hi === e.localMacHi && lo === e.localMacLo) || (hi === 0xffff && lo === 0xffffffff),
+    );
+  },
+  dropPorts: { false: "eth-not-local" },
+};
+
+/** `RxL2EtherValidType`: ethertype >= 0x0800 (smaller values are 802.3 lengths). */
+export const etherValidType: LpgImpl = {
+  spec: defineSpec(
+    {
+      name: "rx.l2.valid-type",
+      kind: "fnode",
+      ports: BOOL_PORTS,
+      counters: [{ name: "eth-bad-type", description: "EtherType below 0x0800", drop: true }],
+      doc: "EtherType >= 0x0800",
+    } as const,
+  ),
+  work: (x) => bool(x.view.getUint16(dataStart(x) + 12) >= 0x0800),
+  dropPorts: { false: "eth-bad-type" },
+};
+
+/** `RxL2EtherClassifyL3`: L3 offset := 14; classify by ethertype. */
+export const etherClassifyL3: LpgImpl = {
+  spec: defineSpec(
+    {
+      name: "rx.l2.classify-l3",
+      kind: "fnode",
+      ports: ["ipv4", "ipv6", "arp", "drop"],
+      counters: [
+        {
+          name: "unknown-ethertype",
+          description: "EtherType neither IPv4, IPv6 nor ARP",
+          drop: true,
+        },
+        { name: "ipv6-unsupported", description: "IPv6 frames (no IPv6 path)", drop: true },
+      ],
+      doc: "Sets the L3 offset to 14 and classifies by EtherType",
+    } as const,
+  ),
+  work: (x) => {
+    const o = dataStart(x);
+    const b = x.buf;
+    const e = x.env;
+    e.l3[b] = o + 14;
+    e.ipEnd[b] = dataEnd(x);
+    const t = x.view.getUint16(o + 12);
+    if (t === 0x0800) return 0;
+    if (t === 0x86dd) return 1;
+    if (t === 0x0806) return 2;
+    return 3;
+  },
+  dropPorts: { drop: "unknown-ethertype", ipv6: "ipv6-unsupported" },
+};

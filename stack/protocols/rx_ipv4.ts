@@ -1,0 +1,175 @@
+/**
+ * RX IPv4 nodes of the LPG (reference `dragonet-model.md` §6.4, Dragonet `impl_ipv4.c`): header
+ * length (IHL >= 5, quirk Q3 fixed), no fragments (counted with their own reason), version,
+ * total length, TTL (not checked, R3), header checksum, local destination, and protocol
+ * classification (TCP selected for protocol 6, quirk Q4 fixed).
+ *
+ * @module
+ */
+import { defineSpec } from "../graph/types.ts";
+import { onesComplementSum } from "../packet/checksum.ts";
+import { bool, BOOL_PORTS, dataEnd, type LpgImpl } from "./_node.ts";
+
+/** `RxL3IPv4ValidHeaderLength`: >= 20 bytes, IHL >= 5, header present; records IPs and end. */
+export const ipv4ValidHeaderLength: LpgImpl = {
+  spec: defineSpec(
+    {
+      name: "rx.ipv4.valid-header-length",
+      kind: "fnode",
+      ports: BOOL_PORTS,
+      counters: [{
+        name: "ipv4-bad-header-length",
+        description: "Under 20 bytes, IHL below 5, or the frame ends inside the header",
+        drop: true,
+      }],
+      doc: "Bytes after L3 >= 20, IHL >= 5 (quirk Q3 fixed) and >= the header length",
+    } as const,
+  ),
+  work: (x) => {
+    const b = x.buf;
+    const e = x.env;
+    const o = e.l3[b] ?? 0;
+    const end = dataEnd(x);
+    if (end - o < 20) return 0;
+    const v = x.view;
+    const ihl = (v.getUint8(o) & 15) * 4;
+    if (ihl < 20 || end - o < ihl) return 0;
+    const total = o + v.getUint16(o + 2);
+    e.ipEnd[b] = total < end ? total : end;
+    e.rxSrcIp[b] = v.getUint32(o + 12);
+    e.rxDstIp[b] = v.getUint32(o + 16);
+    return 1;
+  },
+  dropPorts: { false: "ipv4-bad-header-length" },
+};
+
+/** `RxL3IPv4ValidReassembly`: MF clear and fragment offset 0 (no reassembly). */
+export const ipv4ValidReassembly: LpgImpl = {
+  spec: defineSpec(
+    {
+      name: "rx.ipv4.valid-reassembly",
+      kind: "fnode",
+      ports: BOOL_PORTS,
+      counters: [{ name: "ipv4-fragment", description: "Fragment (no reassembly)", drop: true }],
+      doc: "MF flag clear and fragment offset 0",
+    } as const,
+  ),
+  work: (x) => bool((x.view.getUint16((x.env.l3[x.buf] ?? 0) + 6) & 0x3fff) === 0),
+  dropPorts: { false: "ipv4-fragment" },
+};
+
+/** `RxL3IPv4ValidVersion`: version 4. */
+export const ipv4ValidVersion: LpgImpl = {
+  spec: defineSpec(
+    {
+      name: "rx.ipv4.valid-version",
+      kind: "fnode",
+      ports: BOOL_PORTS,
+      counters: [{ name: "ipv4-bad-version", description: "Version is not 4", drop: true }],
+      doc: "Version = 4",
+    } as const,
+  ),
+  work: (x) => bool(x.view.getUint8(x.env.l3[x.buf] ?? 0) >> 4 === 4),
+  dropPorts: { false: "ipv4-bad-version" },
+};
+
+/** `RxL3IPv4ValidLength`: total length within the frame and at least the header. */
+export const ipv4ValidLength: LpgImpl = {
+  spec: defineSpec(
+    {
+      name: "rx.ipv4.valid-length",
+      kind: "fnode",
+      ports: BOOL_PORTS,
+      counters: [{
+        name: "ipv4-bad-total-length",
+        description: "Total length beyond the frame or below the header",
+        drop: true,
+      }],
+      doc: "Header length <= total length <= bytes after L3",
+    } as const,
+  ),
+  work: (x) => {
+    const o = x.env.l3[x.buf] ?? 0;
+    const v = x.view;
+    const total = v.getUint16(o + 2);
+    return bool(total <= dataEnd(x) - o && total >= (v.getUint8(o) & 15) * 4);
+  },
+  dropPorts: { false: "ipv4-bad-total-length" },
+};
+
+/** `RxL3IPv4ValidTTL`: always true (TTL not checked by a host, R3). */
+export const ipv4ValidTtl: LpgImpl = {
+  spec: defineSpec(
+    {
+      name: "rx.ipv4.valid-ttl",
+      kind: "fnode",
+      ports: BOOL_PORTS,
+      doc: "Always true (TTL is not checked on receive)",
+    } as const,
+  ),
+  work: () => 1,
+};
+
+/** `RxL3IPv4ValidChecksum`: the header sums to 0xffff. */
+export const ipv4ValidChecksum: LpgImpl = {
+  spec: defineSpec(
+    {
+      name: "rx.ipv4.valid-checksum",
+      kind: "fnode",
+      ports: BOOL_PORTS,
+      counters: [{ name: "ipv4-bad-checksum", description: "Header checksum fails", drop: true }],
+      doc: "IPv4 header one's-complement sum verifies",
+    } as const,
+  ),
+  work: (x) => {
+    const o = x.env.l3[x.buf] ?? 0;
+    const ihl = (x.view.getUint8(o) & 15) * 4;
+    return bool(onesComplementSum(x.bytes, o, ihl) === 0xffff);
+  },
+  dropPorts: { false: "ipv4-bad-checksum" },
+};
+
+/** `RxL3IPv4ValidLocalIP`: destination is the local IP. */
+export const ipv4ValidLocalIp: LpgImpl = {
+  spec: defineSpec(
+    {
+      name: "rx.ipv4.valid-local-ip",
+      kind: "fnode",
+      ports: BOOL_PORTS,
+      counters: [{ name: "ipv4-not-local", description: "Destination is not ours", drop: true }],
+      doc: "Destination IP = local IP",
+    } as const,
+  ),
+  work: (x) => bool(x.env.rxDstIp[x.buf] === x.env.localIp),
+  dropPorts: { false: "ipv4-not-local" },
+};
+
+/** `RxL3IPv4Classify`: L4 offset := L3 + IHL x 4; by protocol. */
+export const ipv4Classify: LpgImpl = {
+  spec: defineSpec(
+    {
+      name: "rx.ipv4.classify",
+      kind: "fnode",
+      ports: ["tcp", "udp", "icmp", "drop"],
+      counters: [
+        { name: "ipv4-unknown-protocol", description: "Protocol not ICMP, TCP or UDP", drop: true },
+        {
+          name: "tcp-unsupported",
+          description: "TCP segments (no TCP path in the LPG)",
+          drop: true,
+        },
+      ],
+      doc: "Sets the L4 offset; classifies protocol 6 / 17 / 1 (quirk Q4 fixed)",
+    } as const,
+  ),
+  work: (x) => {
+    const b = x.buf;
+    const e = x.env;
+    const o = e.l3[b] ?? 0;
+    const v = x.view;
+    e.l4[b] = o + (v.getUint8(o) & 15) * 4;
+    const proto = v.getUint8(o + 9);
+    return proto === 17 ? 1 : proto === 1 ? 2 : proto === 6 ? 0 : 3;
+  },
+  dropPorts: { drop: "ipv4-unknown-protocol", tcp: "tcp-unsupported" },
+};

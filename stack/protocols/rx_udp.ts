@@ -1,0 +1,86 @@
+/**
+ * RX UDP nodes of the LPG (reference `dragonet-model.md` §6.6, Dragonet `impl_udp.c`): header
+ * length (records ports and the payload offset), length, and the checksum verified for real
+ * (quirk Q5 fixed; zero means "no checksum").
+ *
+ * @module
+ */
+import { defineSpec } from "../graph/types.ts";
+import { ipv4PseudoHeaderSum, onesComplementSum } from "../packet/checksum.ts";
+import { bool, BOOL_PORTS, type LpgImpl } from "./_node.ts";
+
+/** `RxL4UDPValidHeaderLength`: 8 bytes of IP payload; records ports and the L5 offset. */
+export const udpValidHeaderLength: LpgImpl = {
+  spec: defineSpec(
+    {
+      name: "rx.udp.valid-header-length",
+      kind: "fnode",
+      ports: BOOL_PORTS,
+      counters: [{ name: "udp-truncated", description: "Fewer than 8 UDP bytes", drop: true }],
+      doc: "IP payload >= 8 bytes; records source/destination port and the L5 offset",
+    } as const,
+  ),
+  work: (x) => {
+    const b = x.buf;
+    const e = x.env;
+    const o = e.l4[b] ?? 0;
+    if ((e.ipEnd[b] ?? 0) - o < 8) return 0;
+    e.l5[b] = o + 8;
+    e.rxSrcPort[b] = x.view.getUint16(o);
+    e.rxDstPort[b] = x.view.getUint16(o + 2);
+    return 1;
+  },
+  dropPorts: { false: "udp-truncated" },
+};
+
+/** `RxL4UDPValidLength`: 8 <= UDP length <= IP payload. */
+export const udpValidLength: LpgImpl = {
+  spec: defineSpec(
+    {
+      name: "rx.udp.valid-length",
+      kind: "fnode",
+      ports: BOOL_PORTS,
+      counters: [{
+        name: "udp-bad-length",
+        description: "Length below 8 or beyond IP",
+        drop: true,
+      }],
+      doc: "UDP length field >= 8 and within the IP payload",
+    } as const,
+  ),
+  work: (x) => {
+    const o = x.env.l4[x.buf] ?? 0;
+    const len = x.view.getUint16(o + 4);
+    return bool(len >= 8 && o + len <= (x.env.ipEnd[x.buf] ?? 0));
+  },
+  dropPorts: { false: "udp-bad-length" },
+};
+
+/**
+ * `RxL4UDPValidChecksum`: 0 means none (true); else the pseudo-header sum must verify. A length
+ * that `valid-length` rejects is not judged here (true), so each bad frame counts one reason.
+ * With `verifyUdpChecksum: false` the node always says true (the original, quirk Q5).
+ */
+export const udpValidChecksum: LpgImpl = {
+  spec: defineSpec(
+    {
+      name: "rx.udp.valid-checksum",
+      kind: "fnode",
+      ports: BOOL_PORTS,
+      counters: [{ name: "udp-bad-checksum", description: "UDP checksum fails", drop: true }],
+      doc: "UDP checksum with pseudo-header verifies (0 = no checksum)",
+    } as const,
+  ),
+  work: (x) => {
+    const b = x.buf;
+    const e = x.env;
+    const o = e.l4[b] ?? 0;
+    const v = x.view;
+    if (!e.verifyUdpChecksum || v.getUint16(o + 6) === 0) return 1;
+    const len = v.getUint16(o + 4);
+    if (len < 8 || o + len > (e.ipEnd[b] ?? 0)) return 1;
+    const pseudo = ipv4PseudoHeaderSum(e.rxSrcIp[b] ?? 0, e.rxDstIp[b] ?? 0, 17, len);
+    return bool(onesComplementSum(x.bytes, o, len, pseudo) === 0xffff);
+  },
+  dropPorts: { false: "udp-bad-checksum" },
+};

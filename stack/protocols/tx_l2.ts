@@ -1,0 +1,73 @@
+/**
+ * TX Ethernet nodes and the TX queue of the LPG (reference `dragonet-model.md` §6.8): prepend
+ * and fill the 14-byte header, then hand the frame to the TX ring.
+ *
+ * @module
+ */
+import { defineSpec } from "../graph/types.ts";
+import { ABORT } from "../exec/types.ts";
+import type { LpgImpl } from "./_node.ts";
+
+/** `TxL2EtherAllocateHeader`: prepends 14 bytes. */
+export const etherAllocateHeader: LpgImpl = {
+  spec: defineSpec(
+    {
+      name: "tx.l2.allocate-header",
+      kind: "fnode",
+      ports: ["out", "drop"],
+      counters: [{ name: "no-headroom", description: "Not enough headroom", drop: true }],
+      doc: "Prepends the 14-byte Ethernet header",
+    } as const,
+  ),
+  dropPorts: { drop: "no-headroom" },
+  work: (x) => (x.pool.prepend(x.buf, 14) < 0 ? 1 : 0),
+};
+
+/** `TxL2EtherFillHeader`: destination from the attribute block, local source, ethertype. */
+export const etherFillHeader: LpgImpl = {
+  spec: defineSpec(
+    {
+      name: "tx.l2.fill-header",
+      kind: "fnode",
+      ports: ["out"],
+      doc: "Fills destination MAC, local source MAC and ethertype",
+    } as const,
+  ),
+  work: (x) => {
+    const b = x.buf;
+    const e = x.env;
+    const o = x.pool.start[b] ?? 0;
+    const v = x.view;
+    v.setUint16(o, e.txDstMacHi[b] ?? 0);
+    v.setUint32(o + 2, e.txDstMacLo[b] ?? 0);
+    v.setUint16(o + 6, e.localMacHi);
+    v.setUint32(o + 8, e.localMacLo);
+    v.setUint16(o + 12, e.txEtherType[b] ?? 0);
+    return 0;
+  },
+};
+
+/** `TxQueue`: moves the frame to the TX ring (the NIC) and aborts; `drop` when the ring is full. */
+export const txQueue: LpgImpl = {
+  spec: defineSpec(
+    {
+      name: "tx.queue",
+      kind: "fnode",
+      ports: ["drop"],
+      attributes: { sink: true },
+      counters: [
+        { name: "sent", description: "Frames handed to the TX ring" },
+        { name: "tx-full", description: "TX ring full", drop: true },
+      ],
+      doc: "Enqueues the frame for transmission",
+    } as const,
+  ),
+  extraCounters: ["sent"],
+  dropPorts: { drop: "tx-full" },
+  work: (x, n) => {
+    if (!x.env.tx.push(x.buf)) return 0;
+    x.taken = true;
+    x.extra[x.extraBase[n] ?? 0] = (x.extra[x.extraBase[n] ?? 0] ?? 0) + 1;
+    return ABORT;
+  },
+};

@@ -1,0 +1,148 @@
+/**
+ * TX UDP and ICMP nodes of the LPG (reference `dragonet-model.md` §6.8): strip the request to
+ * its payload, prepend the L4 header, fill it with a full checksum.
+ *
+ * @module
+ */
+import { defineSpec } from "../graph/types.ts";
+import { internetChecksum, ipv4PseudoHeaderSum } from "../packet/checksum.ts";
+import { BOOL_PORTS, type LpgImpl } from "./_node.ts";
+
+const noHeadroom = {
+  name: "no-headroom",
+  description: "Not enough headroom to prepend the header",
+  drop: true,
+} as const;
+
+/**
+ * `TxL4UDPInitiateResponse`: the buffer's data is the payload to send; the send path set the
+ * destination IP and ports; drops a send without destination.
+ */
+export const udpInitiateResponse: LpgImpl = {
+  spec: defineSpec(
+    {
+      name: "tx.udp.initiate-response",
+      kind: "fnode",
+      ports: ["out", "drop"],
+      counters: [{ name: "no-destination", description: "Send without IP or port", drop: true }],
+      doc: "Starts a UDP send of the buffer's data (payload) to the attribute block's address",
+    } as const,
+  ),
+  dropPorts: { drop: "no-destination" },
+  work: (x) => {
+    const b = x.buf;
+    const e = x.env;
+    if (e.txDstIp[b] === 0 || e.txDstPort[b] === 0) return 1;
+    e.txProto[b] = 17;
+    return 0;
+  },
+};
+
+/** `TxL4UDPAllocateHeader`: prepends 8 bytes. */
+export const udpAllocateHeader: LpgImpl = {
+  spec: defineSpec(
+    {
+      name: "tx.udp.allocate-header",
+      kind: "fnode",
+      ports: ["out", "drop"],
+      counters: [noHeadroom],
+      doc: "Prepends the 8-byte UDP header",
+    } as const,
+  ),
+  dropPorts: { drop: "no-headroom" },
+  work: (x) => (x.pool.prepend(x.buf, 8) < 0 ? 1 : 0),
+};
+
+/** `TxL4UDPFillHeader`: ports, length and the full pseudo-header checksum. */
+export const udpFillHeader: LpgImpl = {
+  spec: defineSpec(
+    {
+      name: "tx.udp.fill-header",
+      kind: "fnode",
+      ports: BOOL_PORTS,
+      counters: [{ name: "udp-too-long", description: "Datagram over 65535 bytes", drop: true }],
+      doc: "Fills ports, length and checksum (0 sent as 0xffff)",
+    } as const,
+  ),
+  dropPorts: { false: "udp-too-long" },
+  work: (x) => {
+    const b = x.buf;
+    const e = x.env;
+    const o = x.pool.start[b] ?? 0;
+    const len = x.pool.length[b] ?? 0;
+    if (len > 65515) return 0;
+    const v = x.view;
+    v.setUint16(o, e.txSrcPort[b] ?? 0);
+    v.setUint16(o + 2, e.txDstPort[b] ?? 0);
+    v.setUint16(o + 4, len);
+    v.setUint16(o + 6, 0);
+    const pseudo = ipv4PseudoHeaderSum(e.localIp, e.txDstIp[b] ?? 0, 17, len);
+    const sum = internetChecksum(x.bytes, o, len, pseudo);
+    v.setUint16(o + 6, sum === 0 ? 0xffff : sum);
+    return 1;
+  },
+};
+
+/** `TxL3ICMPInitiateResponse`: echo reply to the sender, same id, sequence and payload. */
+export const icmpInitiateResponse: LpgImpl = {
+  spec: defineSpec(
+    {
+      name: "tx.icmp.initiate-response",
+      kind: "fnode",
+      ports: ["out"],
+      doc: "Strips the echo request to its payload and records the reply's fields",
+    } as const,
+  ),
+  work: (x) => {
+    const b = x.buf;
+    const e = x.env;
+    const o = e.l4[b] ?? 0;
+    e.txIcmpType[b] = 0;
+    e.txIcmpCode[b] = 0;
+    e.txIcmpRest[b] = x.view.getUint32(o + 4);
+    e.txDstIp[b] = e.rxSrcIp[b] ?? 0;
+    e.txProto[b] = 1;
+    x.pool.start[b] = o + 8;
+    x.pool.length[b] = (e.ipEnd[b] ?? 0) - o - 8;
+    return 0;
+  },
+};
+
+/** `TxL3ICMPAllocateHeader`: prepends 8 bytes. */
+export const icmpAllocateHeader: LpgImpl = {
+  spec: defineSpec(
+    {
+      name: "tx.icmp.allocate-header",
+      kind: "fnode",
+      ports: ["out", "drop"],
+      counters: [noHeadroom],
+      doc: "Prepends the 8-byte ICMP header",
+    } as const,
+  ),
+  dropPorts: { drop: "no-headroom" },
+  work: (x) => (x.pool.prepend(x.buf, 8) < 0 ? 1 : 0),
+};
+
+/** `TxL3ICMPFillHeader`: type, code, rest of header, checksum. */
+export const icmpFillHeader: LpgImpl = {
+  spec: defineSpec(
+    {
+      name: "tx.icmp.fill-header",
+      kind: "fnode",
+      ports: BOOL_PORTS,
+      doc: "Fills type, code, bytes 4..8 and the checksum",
+    } as const,
+  ),
+  work: (x) => {
+    const b = x.buf;
+    const e = x.env;
+    const o = x.pool.start[b] ?? 0;
+    const v = x.view;
+    v.setUint8(o, e.txIcmpType[b] ?? 0);
+    v.setUint8(o + 1, e.txIcmpCode[b] ?? 0);
+    v.setUint16(o + 2, 0);
+    v.setUint32(o + 4, e.txIcmpRest[b] ?? 0);
+    v.setUint16(o + 2, internetChecksum(x.bytes, o, x.pool.length[b] ?? 0));
+    return 1;
+  },
+};
