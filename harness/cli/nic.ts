@@ -42,12 +42,15 @@ import {
   INTEL_82599,
 } from "../../nicmodels/intel_82599/mod.ts";
 
-/** One NIC model the CLI knows: its capabilities, default configuration and constructor. */
-interface NicEntry {
+/** One NIC model the CLI knows: capabilities, default configuration, constructor, PRG. */
+export interface NicEntry {
+  /** One line for `lab nic list`. */
   readonly description: string;
+  /** The capabilities (for the RSS NIC they depend on the configured queue count). */
   readonly capabilities: (config?: NicConfig) => NicCapabilities;
   /** Default configuration; with `queues`, RSS spreads over that many (capped by the NIC). */
   readonly defaults: (queues?: number) => NicConfig;
+  /** Builds the model in a configuration (throws NicConfigError when impossible). */
   readonly make: (config: NicConfig) => NicModel;
   /** The PRG for a configuration, as graph data. */
   readonly prg: (config: NicConfig) => Graph;

@@ -352,7 +352,7 @@ export const NIC_DROP_NAMES: readonly string[] = [
  */
 export class RxResult {
   /** Chosen RX queue, or -1 when dropped. */
-  queue = -1;
+  queue: number = -1;
   /** Bits of {@link RxFlag}. */
   flags = 0;
   /** RSS hash (32-bit unsigned) when flags has RxFlag.RssHash. */
@@ -360,9 +360,9 @@ export class RxResult {
   /** A {@link RxStage} code. */
   stage = 0;
   /** Index into capabilities.filterTables of the deciding table, or -1. */
-  table = -1;
+  table: number = -1;
   /** Slot of the deciding rule in its table, or -1. */
-  slot = -1;
+  slot: number = -1;
   /** A {@link NicDrop} code. */
   drop = 0;
   /** Clears every field to "nothing decided". */

@@ -108,6 +108,7 @@ export abstract class NicBase implements NicModel {
     this.cfg = next;
   }
 
+  /** Reallocates rings and per-queue counters when the queue count or ring size changes. */
   private resize(next: NicConfig): void {
     if (next.queues === this.rxRings.queues && next.ringSize === this.rxRings.size) return;
     // Reallocating rings drops their contents, as a driver's ring re-initialisation does.

@@ -27,9 +27,9 @@ export class RxKey {
   /** Frame length in bytes. */
   length = 0;
   /** EtherType after an optional VLAN tag, or -1 when the frame is too short. */
-  etherType = -1;
+  etherType: number = -1;
   /** VLAN id, or -1 when untagged. */
-  vlan = -1;
+  vlan: number = -1;
   /** Destination MAC, high 16 bits. */
   dstMacHi = 0;
   /** Destination MAC, low 32 bits (unsigned). */
@@ -39,9 +39,9 @@ export class RxKey {
   /** Offset of the L3 header in the buffer. */
   l3Off = 0;
   /** Offset of the L4 header in the buffer, or -1. */
-  l4Off = -1;
+  l4Off: number = -1;
   /** IP protocol (IPv6 next header), or -1. */
-  proto = -1;
+  proto: number = -1;
   /** IPv4 source (unsigned 32-bit); for IPv6 a 32-bit fold used by filters. */
   srcIp = 0;
   /** IPv4 destination (unsigned 32-bit); for IPv6 a 32-bit fold used by filters. */

@@ -202,6 +202,7 @@ export class Intel82599 extends NicBase {
     }
   }
 
+  /** Installs one rule in the lowest free slot of its table. */
   private addRule(r: FilterRule): void {
     switch (r.table) {
       case TableId82599.EtherType: {
@@ -223,6 +224,7 @@ export class Intel82599 extends NicBase {
     }
   }
 
+  /** Frees the slot of one installed rule. */
   private removeRule(r: FilterRule): void {
     switch (r.table) {
       case TableId82599.EtherType: {
@@ -252,6 +254,7 @@ export class Intel82599 extends NicBase {
     }
   }
 
+  /** Removes `slot` from the hash chain of `bucket`. */
   private unlink(head: Int32Array, next: Int32Array, bucket: number, slot: number): void {
     let prev = -1;
     let cur = head[bucket] ?? -1;
@@ -265,6 +268,7 @@ export class Intel82599 extends NicBase {
     next[slot] = -1;
   }
 
+  /** Installs a five-tuple rule and indexes it under its field pattern. */
   private addFiveTuple(r: FilterRule): void {
     const slot = this.ftSlots.alloc(ruleKey(r));
     const k = compileFiveTuple(r);
@@ -284,6 +288,7 @@ export class Intel82599 extends NicBase {
     this.clearHits(Table82599.FiveTuple, slot);
   }
 
+  /** Recomputes the list of field patterns that have rules. */
   private refreshPatterns(): void {
     this.ftActiveN = 0;
     for (let p = 0; p < 32; p++) {
@@ -291,6 +296,7 @@ export class Intel82599 extends NicBase {
     }
   }
 
+  /** Installs a Flow Director rule in its bucket chain. */
   private addFdir(r: FilterRule): void {
     const slot = this.fdSlots.alloc(ruleKey(r));
     const k = compileFdir(r, this.fdMask);
@@ -508,6 +514,7 @@ export class Intel82599 extends NicBase {
     this.atrStats.fill(0);
   }
 
+  /** Records a filter decision in `out` and returns the queue. */
   private hit(out: RxResult, table: number, slot: number, queue: number): number {
     out.stage = RxStage.Filter;
     out.flags |= RxFlag.FilterMatch;
