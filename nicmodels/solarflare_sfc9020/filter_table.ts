@@ -150,38 +150,30 @@ export class SfcFilterTable {
     return (this.searchDepth[type] ?? 0) + (isFullType(type) ? this.#fudgeFull : this.#fudgeWild);
   }
 
+  // Outcome of the last #walk (scratch; avoids allocating a result object).
+  #insIndex = -1;
+  #insDepth = 0;
+  #repIndex = -1;
+  #stopDepth = 0;
+
   /**
-   * Inserts a filter following `efx_farch_filter_insert` step by step (reference §3.5).
-   *
-   * Walks the probe sequence looking at once for an equal filter (same type and data words) and
+   * The search loop of `efx_farch_filter_insert` (reference §3.5), without changing the table:
+   * walks the probe sequence looking at once for an equal filter (same type and data words) and
    * for the first free slot; stops at an equal filter, or once the depth reaches the type's
    * search depth and a free slot was seen or the insertion depth limit (200, or 5 for "hint")
-   * was reached. Raises the type's search depth to the stopping depth when deeper.
-   *
-   * @returns the slot index (>= 0), or an {@linkcode SfcInsertError} code.
+   * was reached. Returns 0, or {@linkcode SfcInsertError.Busy}.
    */
-  insert(
-    type: number,
-    d0: number,
-    d1: number,
-    d2: number,
-    key: number,
-    queue: number,
-    flags: number,
-    priority: number,
-    replaceEqual = false,
-  ): number {
-    const hash = farchHash(key);
+  #walk(type: number, d0: number, d1: number, d2: number, key: number, priority: number): number {
     const incr = farchIncrement(key);
     const maxRepDepth = this.searchDepth[type] ?? 0;
     const maxInsDepth = priority <= SfcPriority.Hint
       ? this.#maxInsertDepthHint
       : this.#maxInsertDepth;
-    let i = hash & this.#mask;
+    let i = farchHash(key) & this.#mask;
     let insIndex = -1;
+    let insDepth = 0;
     let repIndex = -1;
     let depth = 1;
-    let insDepth = 0;
     for (;;) {
       if (this.used[i] === 0) {
         if (insIndex < 0) {
@@ -199,28 +191,80 @@ export class SfcFilterTable {
         break;
       }
       if (depth >= maxRepDepth && (insIndex >= 0 || depth >= maxInsDepth)) {
-        if (insIndex < 0) {
-          this.insertBusy++;
-          return SfcInsertError.Busy;
-        }
+        if (insIndex < 0) return SfcInsertError.Busy;
         repIndex = -1;
         break;
       }
       i = (i + incr) & this.#mask;
       depth++;
     }
-    if (repIndex >= 0) {
-      const saved = this.priority[repIndex] ?? 0;
-      if (priority === saved && !replaceEqual) {
-        this.insertExists++;
-        return SfcInsertError.Exists;
-      }
-      if (priority < saved) {
-        this.insertPermission++;
-        return SfcInsertError.Permission;
-      }
+    this.#insIndex = insIndex;
+    this.#insDepth = insDepth;
+    this.#repIndex = repIndex;
+    this.#stopDepth = depth;
+    return 0;
+  }
+
+  /** The replacement check of `efx_farch_filter_insert`: 0, Exists or Permission. */
+  #replaceCheck(priority: number, replaceEqual: boolean): number {
+    const rep = this.#repIndex;
+    if (rep < 0) return 0;
+    const saved = this.priority[rep] ?? 0;
+    if (priority === saved && !replaceEqual) return SfcInsertError.Exists;
+    if (priority < saved) return SfcInsertError.Permission;
+    return 0;
+  }
+
+  /**
+   * What {@linkcode insert} would return for this filter, without changing the table or its
+   * counters (oracles use it to detect refusals before proposing a rule).
+   */
+  wouldInsert(
+    type: number,
+    d0: number,
+    d1: number,
+    d2: number,
+    key: number,
+    priority: number,
+    replaceEqual = false,
+  ): number {
+    const w = this.#walk(type, d0, d1, d2, key, priority);
+    if (w < 0) return w;
+    const r = this.#replaceCheck(priority, replaceEqual);
+    return r < 0 ? r : this.#insIndex;
+  }
+
+  /**
+   * Inserts a filter following `efx_farch_filter_insert` step by step (reference §3.5): the
+   * search loop (see {@linkcode wouldInsert}), the replacement check by priority, the write,
+   * raising the type's search depth to the stopping depth when deeper, and clearing an equal
+   * filter that was found deeper than the free slot used.
+   *
+   * @returns the slot index (>= 0), or an {@linkcode SfcInsertError} code.
+   */
+  insert(
+    type: number,
+    d0: number,
+    d1: number,
+    d2: number,
+    key: number,
+    queue: number,
+    flags: number,
+    priority: number,
+    replaceEqual = false,
+  ): number {
+    if (this.#walk(type, d0, d1, d2, key, priority) < 0) {
+      this.insertBusy++;
+      return SfcInsertError.Busy;
     }
+    const r = this.#replaceCheck(priority, replaceEqual);
+    if (r === SfcInsertError.Exists) this.insertExists++;
+    if (r === SfcInsertError.Permission) this.insertPermission++;
+    if (r < 0) return r;
+    const insIndex = this.#insIndex;
+    const repIndex = this.#repIndex;
     if (insIndex !== repIndex) {
+      const hash = farchHash(key);
       this.used[insIndex] = 1;
       this.count++;
       this.countByType[type] = (this.countByType[type] ?? 0) + 1;
@@ -233,8 +277,8 @@ export class SfcFilterTable {
     this.queue[insIndex] = queue;
     this.flags[insIndex] = flags;
     this.priority[insIndex] = priority;
-    this.depth[insIndex] = insDepth;
-    if ((this.searchDepth[type] ?? 0) < depth) this.searchDepth[type] = depth;
+    this.depth[insIndex] = this.#insDepth;
+    if ((this.searchDepth[type] ?? 0) < this.#stopDepth) this.searchDepth[type] = this.#stopDepth;
     if (insIndex !== repIndex && repIndex >= 0) this.remove(repIndex);
     return insIndex;
   }

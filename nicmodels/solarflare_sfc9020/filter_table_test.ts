@@ -224,6 +224,24 @@ Deno.test("SFC hashed filter table", async (t) => {
     );
   });
 
+  await t.step("wouldInsert predicts insert without changing the table", () => {
+    const table = new SfcFilterTable(IP_CAP);
+    const key = 0x0f0f0f0f;
+    for (let i = 0; i <= MAX_DEPTH; i++) {
+      const [d0, d1, d2] = collidingWords(SfcFilterType.UdpFull, key, i);
+      const before = table.snapshot();
+      const predicted = table.wouldInsert(SfcFilterType.UdpFull, d0, d1, d2, key, 2);
+      assert.deepEqual(table.snapshot(), before);
+      assert.equal(table.insert(SfcFilterType.UdpFull, d0, d1, d2, key, 1, 0, 2), predicted);
+    }
+    assert.equal(table.count, MAX_DEPTH);
+    const [d0, d1, d2] = collidingWords(SfcFilterType.UdpFull, key, 0);
+    assert.equal(
+      table.wouldInsert(SfcFilterType.UdpFull, d0, d1, d2, key, 2),
+      SfcInsertError.Exists,
+    );
+  });
+
   await t.step("a capacity that is not a power of two is rejected with the value", () => {
     assert.throws(
       () => new SfcFilterTable({ ...IP_CAP, capacity: { value: 1000, source: "test" } }),
