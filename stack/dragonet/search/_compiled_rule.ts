@@ -1,0 +1,93 @@
+/**
+ * Filter rules as numbers for matching against flows (not per packet: per flow and rule).
+ *
+ * A rule matches (claims) a flow when every field the rule compares is given by the flow with a
+ * value equal under the rule's mask. A wildcard field of the flow therefore matches only a rule
+ * that does not compare that field: a rule that covers part of a flow does not claim it.
+ *
+ * @module
+ */
+import { parseIpv4Prefix } from "../../../nicmodels/_shared/addr.ts";
+import type { FlowMatch } from "../../../nicmodels/_shared/nic.ts";
+import { FlowField } from "./flow.ts";
+
+/** A filter rule compiled for flow matching. */
+export interface CompiledRule {
+  /** {@link FlowField} bits of the fields the rule compares (a flow must give them). */
+  readonly pattern: number;
+  /** Source address (masked). */
+  readonly src: number;
+  /** Compared bits of the source address. */
+  readonly srcMask: number;
+  /** Destination address (masked). */
+  readonly dst: number;
+  /** Compared bits of the destination address. */
+  readonly dstMask: number;
+  /** Ports, source << 16 | destination (masked). */
+  readonly ports: number;
+  /** Compared bits of the ports. */
+  readonly portMask: number;
+  /** Precedence rank: lower wins; equal ranks go to the earlier rule. */
+  readonly rank: number;
+  /** Target queue (-1 = drop). */
+  readonly queue: number;
+}
+
+/** Masks overriding a rule's own (e.g. the 82599 Flow Director global mask); all 32/16-bit. */
+export interface FieldMasks {
+  /** Compared source-address bits. */
+  readonly src: number;
+  /** Compared destination-address bits. */
+  readonly dst: number;
+  /** Compared port bits, source << 16 | destination. */
+  readonly ports: number;
+}
+
+/**
+ * Compiles `match` with `rank` and `queue`; null when the rule can never claim a whole UDP/IPv4
+ * flow (another protocol or EtherType, or a field flows do not carry: VLAN, MAC, TCP SYN).
+ */
+export function compileMatch(
+  match: FlowMatch,
+  rank: number,
+  queue: number,
+  masks?: FieldMasks,
+): CompiledRule | null {
+  if (match.proto !== undefined && match.proto !== 17) return null;
+  if (match.etherType !== undefined && match.etherType !== 0x0800) return null;
+  if (match.vlan !== undefined || match.dstMac !== undefined || match.tcpSyn !== undefined) {
+    return null;
+  }
+  const ip = (text: string | undefined, over: number | undefined): [number, number] => {
+    if (text === undefined) return [0, 0];
+    const p = parseIpv4Prefix(text);
+    const mask = over === undefined ? p.mask : (p.mask & over) >>> 0;
+    return [(p.addr & mask) >>> 0, mask];
+  };
+  const [src, srcMask] = ip(match.srcIp, masks?.src);
+  const [dst, dstMask] = ip(match.dstIp, masks?.dst);
+  let spMask = match.srcPort === undefined ? 0 : (match.srcPortMask ?? 0xffff) & 0xffff;
+  let dpMask = match.dstPort === undefined ? 0 : (match.dstPortMask ?? 0xffff) & 0xffff;
+  if (masks !== undefined) {
+    spMask &= masks.ports >>> 16;
+    dpMask &= masks.ports & 0xffff;
+  }
+  const portMask = ((spMask << 16) | dpMask) >>> 0;
+  const ports = ((((match.srcPort ?? 0) & 0xffff) << 16) | ((match.dstPort ?? 0) & 0xffff)) &
+    portMask;
+  const pattern = (srcMask !== 0 ? FlowField.SrcIp : 0) | (dstMask !== 0 ? FlowField.DstIp : 0) |
+    (spMask !== 0 ? FlowField.SrcPort : 0) | (dpMask !== 0 ? FlowField.DstPort : 0);
+  return { pattern, src, srcMask, dst, dstMask, ports: ports >>> 0, portMask, rank, queue };
+}
+
+/** True when rule `r` claims the flow with field bits `fields` and values `src`, `dst`, `ports`. */
+export function ruleClaims(
+  r: CompiledRule,
+  fields: number,
+  src: number,
+  dst: number,
+  ports: number,
+): boolean {
+  return (fields & r.pattern) === r.pattern && ((src ^ r.src) & r.srcMask) === 0 &&
+    ((dst ^ r.dst) & r.dstMask) === 0 && ((ports ^ r.ports) & r.portMask) === 0;
+}

@@ -1,0 +1,455 @@
+/**
+ * The search's incremental flow -> queue map: flows, installed rules, the queue and claiming
+ * rule of every flow, and the per-queue loads the cost function reads (dragonet-model.md §8.2,
+ * `zQmapIncremental`; the role of the incremental search's FlowMap).
+ *
+ * Evaluating a candidate change recomputes only flows whose queue is in the change's affected
+ * queues, plus the flow being placed, and only against the rules the change adds (or, for a
+ * flow whose claiming rule the change removes, against all rules). Moves are applied to the
+ * loads, the cost is read, and the moves are reverted, so evaluating allocates almost nothing.
+ * Agreement with the from-scratch {@link NicConfigMapper} is a tested property.
+ *
+ * @module
+ */
+import { applyOps, ruleKey } from "../../../nicmodels/_shared/config_diff.ts";
+import type { FilterRule, NicConfig, ProposedChange } from "../../../nicmodels/_shared/nic.ts";
+import { type CompiledRule, ruleClaims } from "./_compiled_rule.ts";
+import type { Cost } from "./cost.ts";
+import { type CostFunction, flowWeight } from "./cost_function.ts";
+import { type Flow, flowFields, flowKey, flowPorts } from "./flow.ts";
+import { checkMappable, type MapperPlan } from "./mapper_plan.ts";
+import type { QMap } from "./queue_mapper.ts";
+import { QueueLoads } from "./queue_loads.ts";
+
+/** A flow prepared for placement: its numbers and the rule that claims it before any change. */
+export interface PendingFlow {
+  /** The flow. */
+  readonly flow: Flow;
+  /** Field bits. */
+  readonly fields: number;
+  /** Source address (0 when wildcard). */
+  readonly src: number;
+  /** Destination address (0 when wildcard). */
+  readonly dst: number;
+  /** Ports (source << 16 | destination). */
+  readonly ports: number;
+  /** Cost-function class. */
+  readonly cls: number;
+  /** Weight. */
+  readonly weight: number;
+  /** Claiming rule index under the current rules, or -1. */
+  readonly decider: number;
+}
+
+const NONE = -1;
+
+/** Incremental flow -> queue state over one NIC plan and cost function. */
+export class QMapState {
+  /** The NIC plan. */
+  readonly plan: MapperPlan;
+  /** The cost function whose classes and weights the loads use. */
+  readonly costFn: CostFunction;
+  /** Per-class per-queue loads of the placed flows. */
+  readonly loads: QueueLoads;
+  #config: NicConfig;
+  // rules, in configuration list order (dead ones stay as null)
+  #rules: (CompiledRule | null)[] = [];
+  #ruleObj: (FilterRule | null)[] = [];
+  #ruleByKey = new Map<string, number[]>();
+  // flows by slot
+  #flows: (Flow | undefined)[] = [];
+  #fFields = new Int32Array(64);
+  #fSrc = new Uint32Array(64);
+  #fDst = new Uint32Array(64);
+  #fPorts = new Uint32Array(64);
+  #fQueue = new Int32Array(64);
+  #fDecider = new Int32Array(64);
+  #fCls = new Int32Array(64);
+  #fWeight = new Float64Array(64);
+  #fPos = new Int32Array(64);
+  #free: number[] = [];
+  #slotByKey = new Map<string, number>();
+  #byQueue: number[][];
+  // scratch for candidate evaluation
+  #moveFlow = new Int32Array(64);
+  #moveTo = new Int32Array(64);
+  #moveDecider = new Int32Array(64);
+  #nMoves = 0;
+
+  /** Starts from `config` with no flows. */
+  constructor(plan: MapperPlan, config: NicConfig, costFn: CostFunction) {
+    checkMappable(config);
+    this.plan = plan;
+    this.costFn = costFn;
+    this.#config = config;
+    this.loads = new QueueLoads(config.queues, costFn.classes);
+    this.#byQueue = Array.from({ length: config.queues }, () => []);
+    for (const r of config.filters) this.#pushRule(r);
+  }
+
+  /** The configuration in force (initial configuration plus committed changes). */
+  config(): NicConfig {
+    return this.#config;
+  }
+
+  /** Number of placed flows. */
+  get size(): number {
+    return this.#slotByKey.size;
+  }
+
+  /** True when a flow with the same fields is placed. */
+  has(flow: Flow): boolean {
+    return this.#slotByKey.has(flowKey(flow));
+  }
+
+  /** Queue of a placed flow, or undefined when it is not placed. */
+  queueOf(flow: Flow): number | undefined {
+    const s = this.#slotByKey.get(flowKey(flow));
+    return s === undefined ? undefined : this.#fQueue[s];
+  }
+
+  /** The installed rule claiming a placed flow (null for the default queue), undefined if absent. */
+  claimingRule(flow: Flow): FilterRule | null | undefined {
+    const s = this.#slotByKey.get(flowKey(flow));
+    if (s === undefined) return undefined;
+    const d = this.#fDecider[s] ?? NONE;
+    return d === NONE ? null : this.#ruleObj[d] ?? null;
+  }
+
+  /** The current cost. */
+  cost(): Cost {
+    return this.costFn.evaluate(this.loads);
+  }
+
+  /** The placed flows and their queues, in placement order of slots. */
+  qmap(): QMap {
+    const flows: Flow[] = [];
+    const qs: number[] = [];
+    this.#flows.forEach((f, s) => {
+      if (f === undefined) return;
+      flows.push(f);
+      qs.push(this.#fQueue[s] ?? NONE);
+    });
+    return { flows, queues: Int32Array.from(qs) };
+  }
+
+  #pushRule(rule: FilterRule): number {
+    const i = this.#rules.length;
+    this.#rules.push(this.plan.compile(rule, this.#config));
+    this.#ruleObj.push(rule);
+    const k = ruleKey(rule);
+    const list = this.#ruleByKey.get(k);
+    if (list === undefined) this.#ruleByKey.set(k, [i]);
+    else list.push(i);
+    return i;
+  }
+
+  #findRule(rule: FilterRule): number {
+    const list = this.#ruleByKey.get(ruleKey(rule));
+    if (list === undefined || list.length === 0) {
+      throw new Error(`Cannot remove rule ${ruleKey(rule)}: it is not installed`);
+    }
+    return list[0] as number;
+  }
+
+  #walk(fields: number, src: number, dst: number, ports: number, skip: readonly number[]): number {
+    let best = NONE;
+    let bestRank = Infinity;
+    const rules = this.#rules;
+    for (let i = 0; i < rules.length; i++) {
+      const r = rules[i];
+      if (!r || r.rank >= bestRank || (skip.length > 0 && skip.includes(i))) continue;
+      if (ruleClaims(r, fields, src, dst, ports)) {
+        best = i;
+        bestRank = r.rank;
+      }
+    }
+    return best;
+  }
+
+  #queueOfDecider(d: number, added: readonly (CompiledRule | null)[]): number {
+    if (d === NONE) return this.plan.defaultQueue;
+    const base = this.#rules.length;
+    const r = d < base ? this.#rules[d] : added[d - base];
+    return !r ? this.plan.defaultQueue : r.queue;
+  }
+
+  #rankOf(d: number, added: readonly (CompiledRule | null)[]): number {
+    if (d === NONE) return Infinity;
+    const base = this.#rules.length;
+    const r = d < base ? this.#rules[d] : added[d - base];
+    return !r ? Infinity : r.rank;
+  }
+
+  /** Prepares `flow` for placement (computes its claiming rule under the current rules). */
+  pend(flow: Flow): PendingFlow {
+    const fields = flowFields(flow);
+    const src = flow.srcIp ?? 0;
+    const dst = flow.dstIp ?? 0;
+    const ports = flowPorts(flow);
+    return {
+      flow,
+      fields,
+      src,
+      dst,
+      ports,
+      cls: this.costFn.classOf(flow),
+      weight: flowWeight(flow, this.costFn.weighting),
+      decider: this.#walk(fields, src, dst, ports, []),
+    };
+  }
+
+  #decide(
+    d: number,
+    fields: number,
+    src: number,
+    dst: number,
+    ports: number,
+    removed: readonly number[],
+    added: readonly (CompiledRule | null)[],
+  ): number {
+    if (d !== NONE && removed.includes(d)) d = this.#walk(fields, src, dst, ports, removed);
+    const base = this.#rules.length;
+    let rank = this.#rankOf(d, added);
+    for (let j = 0; j < added.length; j++) {
+      const a = added[j];
+      if (!a || a.rank >= rank) continue;
+      if (ruleClaims(a, fields, src, dst, ports)) {
+        d = base + j;
+        rank = a.rank;
+      }
+    }
+    return d;
+  }
+
+  #parse(change: ProposedChange): { removed: number[]; added: (CompiledRule | null)[] } {
+    const removed: number[] = [];
+    const added: (CompiledRule | null)[] = [];
+    for (const op of change.ops) {
+      if (op.op === "remove") removed.push(this.#findRule(op.rule));
+      else if (op.op === "add") added.push(this.plan.compile(op.rule, this.#config));
+      else {
+        throw new Error(
+          `Cannot evaluate a "set ${op.key}" change: the search handles filter adds and removes only`,
+        );
+      }
+    }
+    return { removed, added };
+  }
+
+  #grow(n: number): void {
+    if (n <= this.#moveFlow.length) return;
+    const cap = Math.max(n, this.#moveFlow.length * 2);
+    const g = (a: Int32Array) => {
+      const b = new Int32Array(cap);
+      b.set(a);
+      return b;
+    };
+    this.#moveFlow = g(this.#moveFlow);
+    this.#moveTo = g(this.#moveTo);
+    this.#moveDecider = g(this.#moveDecider);
+  }
+
+  /** Fills the move buffers with flows in affected queues whose queue the change alters. */
+  #moves(change: ProposedChange, removed: number[], added: (CompiledRule | null)[]): void {
+    this.#nMoves = 0;
+    const seen: number[] = [];
+    for (const q of change.affectedQueues) {
+      if (q < 0 || q >= this.#byQueue.length || seen.includes(q)) continue;
+      seen.push(q);
+      const list = this.#byQueue[q] as number[];
+      this.#grow(this.#nMoves + list.length);
+      for (let k = 0; k < list.length; k++) {
+        const s = list[k] as number;
+        const old = this.#fDecider[s] ?? NONE;
+        const d = this.#decide(
+          old,
+          this.#fFields[s] ?? 0,
+          this.#fSrc[s] ?? 0,
+          this.#fDst[s] ?? 0,
+          this.#fPorts[s] ?? 0,
+          removed,
+          added,
+        );
+        if (d === old) continue;
+        this.#moveFlow[this.#nMoves] = s;
+        this.#moveTo[this.#nMoves] = this.#queueOfDecider(d, added);
+        this.#moveDecider[this.#nMoves] = d;
+        this.#nMoves++;
+      }
+    }
+  }
+
+  #applyMoves(sign: 1 | -1): void {
+    const loads = this.loads;
+    for (let m = 0; m < this.#nMoves; m++) {
+      const s = this.#moveFlow[m] as number;
+      const from = this.#fQueue[s] ?? NONE;
+      const to = this.#moveTo[m] as number;
+      const cls = this.#fCls[s] ?? 0;
+      const w = this.#fWeight[s] ?? 0;
+      loads.add(cls, sign === 1 ? from : to, w, -1);
+      loads.add(cls, sign === 1 ? to : from, w, 1);
+    }
+  }
+
+  /** The cost if `change` were committed and `pending` (if given) placed; changes nothing. */
+  evaluate(change: ProposedChange, pending: PendingFlow | null): Cost {
+    const { removed, added } = this.#parse(change);
+    this.#moves(change, removed, added);
+    this.#applyMoves(1);
+    let pq = NONE;
+    if (pending !== null) {
+      const d = this.#decide(
+        pending.decider,
+        pending.fields,
+        pending.src,
+        pending.dst,
+        pending.ports,
+        removed,
+        added,
+      );
+      pq = this.#queueOfDecider(d, added);
+      this.loads.add(pending.cls, pq, pending.weight, 1);
+    }
+    const cost = this.costFn.evaluate(this.loads);
+    if (pending !== null) this.loads.add(pending.cls, pq, pending.weight, -1);
+    this.#applyMoves(-1);
+    return cost;
+  }
+
+  /** Commits `change` and places `pending` (if given); returns the pending flow's queue. */
+  commit(change: ProposedChange, pending: PendingFlow | null): number {
+    const { removed, added } = this.#parse(change);
+    this.#moves(change, removed, added);
+    let pd = NONE;
+    if (pending !== null) {
+      pd = this.#decide(
+        pending.decider,
+        pending.fields,
+        pending.src,
+        pending.dst,
+        pending.ports,
+        removed,
+        added,
+      );
+    }
+    // rules: removed ones die, added ones are appended (their indices match base + j)
+    this.#config = applyOps(this.#config, change.ops);
+    for (const i of removed) {
+      const obj = this.#ruleObj[i];
+      if (obj) {
+        const list = this.#ruleByKey.get(ruleKey(obj));
+        if (list !== undefined) list.splice(list.indexOf(i), 1);
+      }
+      this.#rules[i] = null;
+      this.#ruleObj[i] = null;
+    }
+    for (const op of change.ops) if (op.op === "add") this.#pushRule(op.rule);
+    for (let m = 0; m < this.#nMoves; m++) {
+      const s = this.#moveFlow[m] as number;
+      this.#relocate(s, this.#moveTo[m] as number);
+      this.#fDecider[s] = this.#moveDecider[m] as number;
+    }
+    if (pending === null) return NONE;
+    return this.#place(pending, pd);
+  }
+
+  #ensure(n: number): void {
+    if (n <= this.#fFields.length) return;
+    const cap = Math.max(n, this.#fFields.length * 2);
+    const gi = (a: Int32Array) => {
+      const b = new Int32Array(cap);
+      b.set(a);
+      return b;
+    };
+    const gu = (a: Uint32Array) => {
+      const b = new Uint32Array(cap);
+      b.set(a);
+      return b;
+    };
+    this.#fFields = gi(this.#fFields);
+    this.#fSrc = gu(this.#fSrc);
+    this.#fDst = gu(this.#fDst);
+    this.#fPorts = gu(this.#fPorts);
+    this.#fQueue = gi(this.#fQueue);
+    this.#fDecider = gi(this.#fDecider);
+    this.#fCls = gi(this.#fCls);
+    this.#fPos = gi(this.#fPos);
+    const w = new Float64Array(cap);
+    w.set(this.#fWeight);
+    this.#fWeight = w;
+  }
+
+  #relocate(s: number, to: number): void {
+    const from = this.#fQueue[s] ?? NONE;
+    if (from === to) return;
+    this.loads.add(this.#fCls[s] ?? 0, from, this.#fWeight[s] ?? 0, -1);
+    this.#unlist(s);
+    this.#fQueue[s] = to;
+    this.#list(s);
+    this.loads.add(this.#fCls[s] ?? 0, to, this.#fWeight[s] ?? 0, 1);
+  }
+
+  #list(s: number): void {
+    const q = this.#fQueue[s] ?? NONE;
+    const list = this.#byQueue[q];
+    if (list === undefined) return; // dropped flows are in no queue list
+    this.#fPos[s] = list.length;
+    list.push(s);
+  }
+
+  #unlist(s: number): void {
+    const list = this.#byQueue[this.#fQueue[s] ?? NONE];
+    if (list === undefined) return;
+    const pos = this.#fPos[s] ?? 0;
+    const last = list.pop() as number;
+    if (last !== s) {
+      list[pos] = last;
+      this.#fPos[last] = pos;
+    }
+  }
+
+  #place(p: PendingFlow, decider: number): number {
+    const key = flowKey(p.flow);
+    if (this.#slotByKey.has(key)) {
+      throw new Error(`Flow ${key} is already placed: remove it before placing it again`);
+    }
+    const s = this.#free.pop() ?? this.#flows.length;
+    if (s === this.#flows.length) this.#flows.push(p.flow);
+    else this.#flows[s] = p.flow;
+    this.#ensure(this.#flows.length);
+    this.#slotByKey.set(key, s);
+    this.#fFields[s] = p.fields;
+    this.#fSrc[s] = p.src;
+    this.#fDst[s] = p.dst;
+    this.#fPorts[s] = p.ports;
+    this.#fCls[s] = p.cls;
+    this.#fWeight[s] = p.weight;
+    this.#fDecider[s] = decider;
+    const q = this.#queueOfDecider(decider, []);
+    this.#fQueue[s] = q;
+    this.#list(s);
+    this.loads.add(p.cls, q, p.weight, 1);
+    return q;
+  }
+
+  /** Places `flow` under the current rules (no change); returns its queue. */
+  add(flow: Flow): number {
+    const p = this.pend(flow);
+    return this.#place(p, p.decider);
+  }
+
+  /** Removes a placed flow (its rules stay installed); false when it is not placed. */
+  remove(flow: Flow): boolean {
+    const key = flowKey(flow);
+    const s = this.#slotByKey.get(key);
+    if (s === undefined) return false;
+    this.loads.add(this.#fCls[s] ?? 0, this.#fQueue[s] ?? NONE, this.#fWeight[s] ?? 0, -1);
+    this.#unlist(s);
+    this.#slotByKey.delete(key);
+    this.#flows[s] = undefined;
+    this.#free.push(s);
+    return true;
+  }
+}
