@@ -69,3 +69,13 @@ Deno.bench("82599 classify x1024: 8000 Flow Director filters, checksum checks of
 }, () => {
   runOn(noCsum);
 });
+
+const cookies = new Int32Array(BATCH);
+Deno.bench("82599 receive + pollRx x1024: 8000 Flow Director filters (rings, counters)", {
+  group: "82599",
+}, () => {
+  for (let i = 0; i < BATCH; i++) {
+    withFdir.receive(fdirBatch.bytes, fdirBatch.offsets[i] ?? 0, fdirBatch.lengths[i] ?? 0, out, i);
+  }
+  for (let q = 0; q < queues; q++) withFdir.pollRx(q, BATCH, cookies);
+});
