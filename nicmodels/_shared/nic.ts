@@ -334,6 +334,8 @@ export const NicDrop = {
   RxRingFull: 4,
   /** The frame exceeds the receive buffer / MTU. */
   L2Oversize: 5,
+  /** The frame's VLAN id is not in the VLAN filter table. */
+  VlanFiltered: 6,
 } as const;
 
 /** Stable names of {@link NicDrop} codes, used in counters. */
@@ -344,6 +346,7 @@ export const NIC_DROP_NAMES: readonly string[] = [
   "rx_filter_drop",
   "rx_no_dma_resources",
   "rx_oversize",
+  "rx_vlan_filtered",
 ];
 
 /**

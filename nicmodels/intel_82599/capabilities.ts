@@ -59,6 +59,8 @@ export interface Extra82599 {
   readonly fdir: FdirCapability;
   /** Unicast MAC address (RAR) entries. */
   readonly unicastMacs: Sourced<number>;
+  /** VLAN ids the VLAN filter table (VFTA) can hold (one bit each). */
+  readonly vlanFilterBits: Sourced<number>;
   /** Largest frame accepted by default (1518 + one VLAN tag). */
   readonly maxFrame: Sourced<number>;
   /** Largest frame the maxFrame setting may allow (jumbo). */
@@ -214,6 +216,7 @@ export const INTEL_82599: NicCapabilities & Extra82599 = {
     atrSampleRate: { value: 20, source: "nic-models.md §2.5; ixgbe AtrSampleRate default 20" },
   },
   unicastMacs: { value: 128, source: "nic-models.md §2.1; ixgbe RAR entries" },
+  vlanFilterBits: { value: 4096, source: "nic-models.md §2.1; VFTA 128 x 32 bits" },
   maxFrame: { value: 1522, source: "1518-byte Ethernet frame + 802.1Q tag (IEEE 802.3)" },
   maxJumboFrame: {
     value: 9728,

@@ -99,6 +99,8 @@ export class Intel82599 extends NicBase {
   private s: Settings82599;
   private macHi = new Int32Array(0);
   private macLo = new Uint32Array(0);
+  private readonly vfta = new Uint8Array(INTEL_82599.vlanFilterBits.value);
+  private vlanFiltering = false;
 
   // EtherType filters
   private readonly etSlots = new Slots(ET_CAP);
@@ -181,6 +183,9 @@ export class Intel82599 extends NicBase {
       s.unicastMacs,
       (m) => parseInt(m.replaceAll(":", "").slice(4), 16),
     );
+    this.vfta.fill(0);
+    this.vlanFiltering = s.vlanFilter !== null;
+    for (const id of s.vlanFilter ?? []) this.vfta[id] = 1;
     if (fdirChanged) {
       this.fdMode = s.fdirMode === "off" ? 0 : s.fdirMode === "perfect" ? 1 : 2;
       this.fdMask = fdirMaskBits(s.fdirMask);
@@ -335,6 +340,12 @@ export class Intel82599 extends NicBase {
         out.stage = RxStage.Dropped;
         return -1;
       }
+    }
+    // L2: a tagged frame's VLAN id must be in the VLAN filter table when filtering is on.
+    if (this.vlanFiltering && k.vlan >= 0 && this.vfta[k.vlan] !== 1) {
+      out.drop = NicDrop.VlanFiltered;
+      out.stage = RxStage.Dropped;
+      return -1;
     }
     // 1. EtherType filters.
     if (this.etSlots.count > 0) {

@@ -328,6 +328,25 @@ Deno.test("Intel 82599", async (t) => {
     );
   });
 
+  await t.step("VLAN filter table drops tagged frames of other VLANs, counted", () => {
+    const nic = new Intel82599({
+      ...base(4, 512),
+      settings: { fdirMode: "perfect", vlanFilter: [10] },
+    });
+    const ok = buildTestFrame({ ...flow, vlan: 10 });
+    const other = buildTestFrame({ ...flow, vlan: 11 });
+    assert.equal(nic.receive(ok, 0, ok.length, out), 0);
+    assert.equal(nic.receive(other, 0, other.length, out), -1);
+    assert.equal(out.drop, NicDrop.VlanFiltered);
+    assert.equal(classify(nic, frame()), 0, "untagged frames pass");
+    assert.equal(nic.counters().find((c) => c.name === "rx_vlan_filtered")?.value, 1);
+    assert.match(
+      nic.validate({ ...base(4, 512), settings: { vlanFilter: [4096] } }).map((i) => i.message)
+        .join(),
+      /vlanFilter must be a list of VLAN ids 0\.\.4095, got \[4096\]/,
+    );
+  });
+
   await t.step("unicast MAC filter drops frames to other hosts, accepts broadcast", () => {
     const nic = new Intel82599({
       ...base(4, 512),

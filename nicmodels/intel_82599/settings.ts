@@ -10,6 +10,7 @@
  * | `rxChecksum` | boolean (`ethtool -K rx`) | true |
  * | `maxFrame` | bytes, capabilities minFrame..maxJumboFrame | capabilities maxFrame |
  * | `unicastMacs` | MAC strings (RAR); empty = accept every unicast | [] |
+ * | `vlanFilter` | VLAN ids accepted (VFTA); absent = no VLAN filtering | absent |
  * | `atr` | boolean: ATR installs signature filters from TX (signature mode only) | true |
  * | `atrSampleRate` | 1..1000 | capabilities fdir.atrSampleRate (20) |
  *
@@ -29,6 +30,7 @@ export const SETTINGS_82599 = [
   "unicastMacs",
   "atr",
   "atrSampleRate",
+  "vlanFilter",
 ] as const;
 
 /**
@@ -65,6 +67,8 @@ export interface Settings82599 {
   readonly maxFrame: number;
   /** Accepted unicast MACs (empty = all). */
   readonly unicastMacs: readonly string[];
+  /** Accepted VLAN ids, or null when VLAN filtering is off. */
+  readonly vlanFilter: readonly number[] | null;
   /** Application Targeted Routing on transmit (effective in signature mode only). */
   readonly atr: boolean;
   /** ATR sampling: every n-th TCP segment per TX ring. */
@@ -182,7 +186,19 @@ export function readSettings82599(
     if (typeof v === "number" && Number.isInteger(v) && v >= 1 && v <= 1000) atrSampleRate = v;
     else bad("atrSampleRate", v, "1..1000");
   }
+  let vlanFilter: number[] | null = null;
+  if (s.vlanFilter !== undefined) {
+    const v = s.vlanFilter;
+    const max = INTEL_82599.vlanFilterBits.value - 1;
+    if (
+      !Array.isArray(v) ||
+      v.some((x) => typeof x !== "number" || !Number.isInteger(x) || x < 0 || x > max)
+    ) {
+      bad("vlanFilter", v, `a list of VLAN ids 0..${max}`);
+    } else vlanFilter = v as number[];
+  }
   return {
+    vlanFilter,
     atr: bool("atr", true),
     atrSampleRate,
     fdirMode,
