@@ -7,6 +7,13 @@
  */
 import { BufferPool } from "../packet/buffer_pool.ts";
 import { parseIpv4, parseMac } from "../packet/addr.ts";
+import {
+  buildArpReply,
+  buildArpRequest,
+  buildIcmpEchoFrame,
+  buildTcpFrame,
+  buildUdpFrame,
+} from "../packet/build.ts";
 import { ExecContext } from "../exec/context.ts";
 import { compileProgram } from "../exec/compiler.ts";
 import { type Executor, Interpreter } from "../exec/interpreter.ts";
@@ -149,4 +156,74 @@ export function makeStack(options: StackOptions = {}): TestStack {
     return total;
   };
   return { graph, program, pool, env, ctx, exec, rxQueue, receive, drain, takeTx, counter };
+}
+
+const scratch = new Uint8Array(2048);
+
+function frameOf(len: number): Uint8Array {
+  return scratch.slice(0, len);
+}
+
+/** A UDP datagram from the peer to the local stack. */
+export function udpFrame(
+  dstPort: number,
+  payload: Uint8Array,
+  overrides: Partial<import("../packet/build.ts").UdpFrameSpec> = {},
+): Uint8Array {
+  return frameOf(buildUdpFrame(scratch, 0, {
+    dstMac: parseMac(LOCAL_MAC),
+    srcMac: parseMac(PEER_MAC),
+    srcIp: parseIpv4(PEER_IP),
+    dstIp: parseIpv4(LOCAL_IP),
+    srcPort: 40000,
+    dstPort,
+    payload,
+    ...overrides,
+  }));
+}
+
+/** An ICMP echo request from the peer. */
+export function pingFrame(id: number, seq: number, payload: Uint8Array): Uint8Array {
+  return frameOf(buildIcmpEchoFrame(scratch, 0, {
+    dstMac: parseMac(LOCAL_MAC),
+    srcMac: parseMac(PEER_MAC),
+    srcIp: parseIpv4(PEER_IP),
+    dstIp: parseIpv4(LOCAL_IP),
+    id,
+    seq,
+    payload,
+  }));
+}
+
+/** An ARP request from the peer for `targetIp` (default the local IP). */
+export function arpRequestFrame(targetIp = LOCAL_IP): Uint8Array {
+  return frameOf(buildArpRequest(scratch, 0, {
+    srcMac: parseMac(PEER_MAC),
+    senderIp: parseIpv4(PEER_IP),
+    targetIp: parseIpv4(targetIp),
+  }));
+}
+
+/** An ARP reply from the peer to the local stack. */
+export function arpReplyFrame(): Uint8Array {
+  return frameOf(buildArpReply(scratch, 0, {
+    srcMac: parseMac(PEER_MAC),
+    dstMac: parseMac(LOCAL_MAC),
+    senderIp: parseIpv4(PEER_IP),
+    targetIp: parseIpv4(LOCAL_IP),
+  }));
+}
+
+/** A TCP SYN from the peer. */
+export function tcpFrame(dstPort: number): Uint8Array {
+  return frameOf(buildTcpFrame(scratch, 0, {
+    dstMac: parseMac(LOCAL_MAC),
+    srcMac: parseMac(PEER_MAC),
+    srcIp: parseIpv4(PEER_IP),
+    dstIp: parseIpv4(LOCAL_IP),
+    srcPort: 40000,
+    dstPort,
+    seq: 1,
+    flags: 2,
+  }));
 }

@@ -174,6 +174,9 @@ export class LpgEnv {
   readonly pendingIp: Uint32Array;
   /** Parked packets. */
   pendingCount = 0;
+  #pendingNext = 0;
+  /** Scratch list for restarting parked packets in order. */
+  readonly restartScratch: Int32Array;
 
   /** Receive ring of each socket id. */
   readonly sockets: Map<number, BufRing> = new Map();
@@ -232,6 +235,7 @@ export class LpgEnv {
     const pendCap = positive("arpPendingCapacity", config.arpPendingCapacity ?? 64);
     this.pendingBuf = new Int32Array(pendCap).fill(-1);
     this.pendingIp = new Uint32Array(pendCap);
+    this.restartScratch = new Int32Array(pendCap);
     this.socketRingCapacity = positive("socketRingCapacity", config.socketRingCapacity ?? 1024);
     this.tx = new BufRing(positive("txRingCapacity", config.txRingCapacity ?? 1024));
     const rate = config.icmpErrorsPerSecond ?? 1000;
@@ -290,11 +294,15 @@ export class LpgEnv {
     return false;
   }
 
-  /** Parks buffer `buf` until `ip` resolves; false when the pending list is full. */
+  /** Parks buffer `buf` until `ip` resolves (in order); false when the pending list is full. */
   park(buf: number, ip: number): boolean {
     const bufs = this.pendingBuf;
-    for (let i = 0; i < bufs.length; i++) {
+    if (this.pendingCount === bufs.length) return false;
+    if (this.pendingCount === 0) this.#pendingNext = 0;
+    for (let j = 0; j < bufs.length; j++) {
+      const i = (this.#pendingNext + j) % bufs.length;
       if (bufs[i] === -1) {
+        this.#pendingNext = (i + 1) % bufs.length;
         bufs[i] = buf;
         this.pendingIp[i] = ip;
         this.pendingCount++;
@@ -304,10 +312,11 @@ export class LpgEnv {
     return false;
   }
 
-  /** Takes one packet parked for `ip` off the list; returns its buffer or -1. */
+  /** Takes the oldest packet parked for `ip` off the list; returns its buffer or -1. */
   unpark(ip: number): number {
     const bufs = this.pendingBuf;
-    for (let i = 0; i < bufs.length; i++) {
+    for (let j = 0; j < bufs.length; j++) {
+      const i = (this.#pendingNext + j) % bufs.length;
       const b = bufs[i] ?? -1;
       if (b !== -1 && this.pendingIp[i] === ip) {
         bufs[i] = -1;

@@ -286,9 +286,16 @@ export const arpProcessPendingResponse: LpgImpl = {
     const ip = v.getUint32(o + 14);
     e.arpInsert(ip, v.getUint16(o + 8), v.getUint32(o + 10));
     const base = x.extraBase[n] ?? 0;
-    for (let p = e.unpark(ip); p >= 0; p = e.unpark(ip)) {
-      if (x.spawn(n, Spawn.restart, p, Priority.High)) x.extra[base] = (x.extra[base] ?? 0) + 1;
-      else {
+    // High-priority spawns go to the front of the task queue, so spawning in reverse parking
+    // order restarts the parked packets first-parked first.
+    const order = e.restartScratch;
+    let k = 0;
+    for (let p = e.unpark(ip); p >= 0; p = e.unpark(ip)) order[k++] = p;
+    while (k > 0) {
+      const p = order[--k] ?? -1;
+      if (x.spawn(n, Spawn.restart, p, Priority.High)) {
+        x.extra[base] = (x.extra[base] ?? 0) + 1;
+      } else {
         x.pool.free(p, x.owner);
         x.extra[base + 1] = (x.extra[base + 1] ?? 0) + 1;
       }

@@ -79,7 +79,8 @@ export function checkEndpoints(endpoints: readonly UdpEndpoint[]): void {
 
 /**
  * Replaces the socket C-node of `graph` by the nodes of `endpoints` (reference §6.6): edges
- * into the C-node from a `true` port feed every filter; its `unused` targets receive both ports
+ * into the C-node from the `true` port of an AND node feed every filter (edges from F-nodes are
+ * dropped); its `unused` targets receive both ports
  * of every filter; its `send` targets receive every FromSocket.
  *
  * @throws {Error} when the graph has no socket C-node or an endpoint is malformed.
@@ -91,6 +92,10 @@ export function expandUdpSockets(graph: Graph, endpoints: readonly UdpEndpoint[]
     throw new Error(`Cannot expand sockets: graph "${graph.name}" has no node ${UDP_SOCKETS_NODE}`);
   }
   const specs: Record<string, NodeSpec> = { ...graph.specs };
+  const kindOf = (id: NodeId) => {
+    const node = graph.nodes.find((n) => n.id === id);
+    return node === undefined ? undefined : graph.specs[node.spec]?.kind;
+  };
   const nodes: GraphNode[] = graph.nodes.filter((n) => n.id !== UDP_SOCKETS_NODE);
   const edges: Edge[] = [];
   const feeders: { from: NodeId; port: string }[] = [];
@@ -98,7 +103,11 @@ export function expandUdpSockets(graph: Graph, endpoints: readonly UdpEndpoint[]
   const sendTargets: NodeId[] = [];
   for (const e of graph.edges) {
     if (e.kind === "port" && e.to === UDP_SOCKETS_NODE) {
-      if (e.port === "true") feeders.push({ from: e.from, port: e.port });
+      // Only the validity AND feeds the filters; the edges from the header-length F-node only
+      // document the dependency and are ignored (reference §6.6).
+      if (e.port === "true" && kindOf(e.from) === "and") {
+        feeders.push({ from: e.from, port: e.port });
+      }
     } else if (e.kind === "port" && e.from === UDP_SOCKETS_NODE) {
       if (e.port === "unused") unusedTargets.push(e.to);
       if (e.port === "send") sendTargets.push(e.to);
