@@ -110,8 +110,13 @@ export class SfcFilterTable {
   readonly #fudgeWild: number;
   readonly #maxInsertDepth: number;
   readonly #maxInsertDepthHint: number;
-  /** Installed filters per 16-bit hash: a zero lets a lookup miss without walking. */
-  readonly #perHash: Uint16Array;
+  /**
+   * Installed filters per key bucket (a multiplicative hash of the 32-bit key into 32 buckets
+   * per slot): a zero lets a lookup miss without walking. Equal filters have equal keys, so this
+   * never hides a match; it only saves the walk the hardware would do.
+   */
+  readonly #perKey: Uint32Array;
+  readonly #perKeyShift: number;
 
   /**
    * Creates an empty table with the capacity and depth limits of `cap`.
@@ -142,7 +147,9 @@ export class SfcFilterTable {
     this.#fudgeWild = cap.searchFudgeWild.value;
     this.#maxInsertDepth = cap.maxInsertDepth.value;
     this.#maxInsertDepthHint = cap.maxInsertDepthHint.value;
-    this.#perHash = new Uint16Array(65536);
+    const bits = Math.log2(size) + 5;
+    this.#perKeyShift = 32 - bits;
+    this.#perKey = new Uint32Array(1 << bits);
   }
 
   /** The search limit the driver programs into the NIC for `type` (depth + fudge, §3.5). */
@@ -264,11 +271,11 @@ export class SfcFilterTable {
     const insIndex = this.#insIndex;
     const repIndex = this.#repIndex;
     if (insIndex !== repIndex) {
-      const hash = farchHash(key);
+      const b = Math.imul(key, 0x9e3779b1) >>> this.#perKeyShift;
       this.used[insIndex] = 1;
       this.count++;
       this.countByType[type] = (this.countByType[type] ?? 0) + 1;
-      this.#perHash[hash] = (this.#perHash[hash] ?? 0) + 1;
+      this.#perKey[b] = (this.#perKey[b] ?? 0) + 1;
     }
     this.type[insIndex] = type;
     this.d0[insIndex] = d0;
@@ -296,8 +303,8 @@ export class SfcFilterTable {
     const type = this.type[slot] ?? 0;
     const key = ((this.d0[slot] ?? 0) ^ (this.d1[slot] ?? 0) ^ (this.d2[slot] ?? 0) ^
       this.#data3Of(slot)) >>> 0;
-    const h = farchHash(key);
-    this.#perHash[h] = (this.#perHash[h] ?? 1) - 1;
+    const b = Math.imul(key, 0x9e3779b1) >>> this.#perKeyShift;
+    this.#perKey[b] = (this.#perKey[b] ?? 1) - 1;
     this.used[slot] = 0;
     this.type[slot] = 0;
     this.d0[slot] = 0;
@@ -316,7 +323,7 @@ export class SfcFilterTable {
   /** Removes every filter (search depths reset, as for an emptied table). */
   clear(): void {
     this.used.fill(0);
-    this.#perHash.fill(0);
+    this.#perKey.fill(0);
     this.countByType.fill(0);
     this.searchDepth.fill(0);
     this.count = 0;
@@ -327,8 +334,8 @@ export class SfcFilterTable {
    * the type's search depth, as the hardware does on receive; sets {@linkcode lastProbes}.
    *
    * On a miss the hardware walks the whole search depth; the model adds that many probes but
-   * skips the walk when no installed filter has the same 16-bit hash (exactly equivalent, since
-   * equal filters have equal keys).
+   * skips the walk when no installed filter's key falls in the same bucket (exactly equivalent,
+   * since equal filters have equal keys).
    *
    * @returns the slot, or -1 when no filter matches.
    */
@@ -338,11 +345,11 @@ export class SfcFilterTable {
       this.lastProbes = 0;
       return -1;
     }
-    const hash = farchHash(key);
-    if (this.#perHash[hash] === 0) {
+    if (this.#perKey[Math.imul(key, 0x9e3779b1) >>> this.#perKeyShift] === 0) {
       this.lastProbes = limit;
       return -1;
     }
+    const hash = farchHash(key);
     const incr = farchIncrement(key);
     const mask = this.#mask;
     let i = hash & mask;
@@ -375,7 +382,7 @@ export class SfcFilterTable {
         this.depth.slice(),
         this.searchDepth.slice(),
         this.countByType.slice(),
-        this.#perHash.slice(),
+        this.#perKey.slice(),
       ],
       count: this.count,
     };
@@ -395,7 +402,7 @@ export class SfcFilterTable {
       this.depth,
       this.searchDepth,
       this.countByType,
-      this.#perHash,
+      this.#perKey,
     ];
     targets.forEach((t, i) => {
       const src = s.arrays[i];
