@@ -138,12 +138,8 @@ export function formatIssues(issues: readonly ConfIssue[], limit = 10): string {
   return lines.join("\n");
 }
 
-/** Checks `value` against `space` and returns it typed, or throws naming every issue. */
-export function assertValue<S extends ConfSpace>(
-  space: S,
-  value: unknown,
-  what = "Configuration value",
-): ValueOf<S> {
+/** Checks `value` against `space` and throws a `TypeError` naming every issue when it is not in it. */
+export function checkValue(space: ConfSpace, value: unknown, what = "Configuration value"): void {
   const r = validateValue(space, value);
   if (!r.ok) {
     const n = r.issues.length;
@@ -153,5 +149,14 @@ export function assertValue<S extends ConfSpace>(
       }`,
     );
   }
+}
+
+/** Checks `value` against `space` and returns it typed, or throws naming every issue. */
+export function assertValue<S extends ConfSpace>(
+  space: S,
+  value: unknown,
+  what = "Configuration value",
+): ValueOf<S> {
+  checkValue(space, value, what);
   return value as ValueOf<S>;
 }

@@ -119,8 +119,8 @@ export class GraphPredicates<T> {
    * Indexes `graph` for predicate computation. Edges whose ends name no node are ignored
    * (`validateGraph()` reports them).
    *
-   * @throws {PredicateGraphError} when a node's spec is missing, or an O-node input comes from a
-   * port other than `true`/`false`.
+   * @throws {PredicateGraphError} when a node's spec is missing. (An O-node input from a port
+   * other than `true`/`false` is refused when that O-node's predicate is needed.)
    */
   constructor(
     graph: Graph,
@@ -178,11 +178,6 @@ export class GraphPredicates<T> {
         idx.set(edge.port, p);
         const node = this.#nodes[from] as GraphNode;
         (this.#explicit[from] as (PredicateExpr | undefined)[]).push(node.predicates?.[edge.port]);
-      }
-      if (this.#kind[to] !== KIND_F && edge.port !== "true" && edge.port !== "false") {
-        throw new PredicateGraphError(
-          `Cannot compute predicates of graph "${graph.name}": O-node "${edge.to}" has an input from port "${edge.port}" of "${edge.from}", allowed are true and false`,
-        );
       }
       inFrom[to]?.push(from);
       inPort[to]?.push(p);
@@ -290,8 +285,18 @@ export class GraphPredicates<T> {
     for (let k = 0; k < from.length; k++) {
       const src = from[k] as number;
       const p = port[k] as number;
+      const name = this.#ports[src]?.[p];
+      if (name !== "true" && name !== "false") {
+        throw new PredicateGraphError(
+          `Cannot compute the predicate of O-node "${
+            this.#nodes[i]?.id
+          }": it has an input from port "${name}" of "${
+            this.#nodes[src]?.id
+          }", allowed are true and false`,
+        );
+      }
       const v = this.#reach(src, p);
-      if (this.#ports[src]?.[p] === "true") trues.push(v);
+      if (name === "true") trues.push(v);
       else falses.push(v);
     }
     let t: T, f: T;
