@@ -1,0 +1,57 @@
+/**
+ * The simulator core: virtual clock and typed events, seeded named random streams, the wire,
+ * contended resources (FIFO servers, locks, cores, bounded queues) and the cost calibration.
+ *
+ * @module
+ */
+export { EventQueue } from "./event_queue.ts";
+export {
+  type EventHandler,
+  type EventKind,
+  type EventTracer,
+  NO_EVENT,
+  Simulator,
+} from "./simulator.ts";
+export {
+  MAX_STREAM_INDEX,
+  type RandomStream,
+  RandomStreams,
+  type StreamRecord,
+} from "./random_streams.ts";
+export { BoundedQueue } from "./bounded_queue.ts";
+export { DROPPED, FifoServer, type FifoServerOptions } from "./fifo_server.ts";
+export { Lock, type LockCosts } from "./lock.ts";
+export { Core } from "./core.ts";
+export {
+  DEFAULT_PROPAGATION_NS,
+  DEFAULT_RATE_BPS,
+  FCS_BYTES,
+  type FrameReceiver,
+  frameTimeNs,
+  frameWithFcs,
+  INTER_FRAME_GAP_BYTES,
+  lineRatePps,
+  Link,
+  type LinkOptions,
+  MAX_FRAME_WITH_FCS_BYTES,
+  MIN_FRAME_WITH_FCS_BYTES,
+  PREAMBLE_SFD_BYTES,
+  wireBytes,
+} from "./wire.ts";
+export {
+  type Calibration,
+  type CalibrationOptions,
+  type CalibrationRecord,
+  calibrationRecord,
+  copyNs,
+  type CostEntry,
+  type CostUnit,
+  DEFAULT_COSTS,
+  DEFAULT_CPU_GHZ,
+  lockCosts,
+  makeCalibration,
+  Op,
+  OP_NAMES,
+  type OpName,
+  opNs,
+} from "./calibration.ts";

@@ -1,0 +1,245 @@
+/**
+ * Latency recording over HDR histograms (hdr-histogram-js), mergeable across runs.
+ *
+ * Source: workloads.md §9 (HDR histograms; merge by adding counts, never average percentiles;
+ * report count, min, max, mean, p50, p90, p99, p99.9, p99.99) and STYLE.md point 12.
+ *
+ * @module
+ */
+import {
+  build,
+  decodeFromCompressedBase64,
+  encodeIntoCompressedBase64,
+  type Histogram,
+  initWebAssemblySync,
+} from "hdr-histogram-js";
+
+/** Histogram implementation: hdr-histogram-js's WebAssembly build or its packed JS array. */
+export type HistogramMode = "wasm" | "packed";
+
+/** Options of a {@link LatencyRecorder}. */
+export interface LatencyRecorderOptions {
+  /** Implementation (default "wasm"). Both give identical counts; packed needs no WebAssembly. */
+  readonly mode?: HistogramMode;
+  /** Significant decimal digits kept, 1..5 (default 3: relative error about 0.1%). */
+  readonly significantDigits?: 1 | 2 | 3 | 4 | 5;
+}
+
+/** What a latency report shows (all in ns). */
+export interface LatencySummary {
+  /** Samples recorded. */
+  readonly count: number;
+  /** Smallest sample (exact unless the recorder was decoded). */
+  readonly minNs: number;
+  /** Largest sample (exact unless the recorder was decoded). */
+  readonly maxNs: number;
+  /** Mean, at the histogram's precision. */
+  readonly meanNs: number;
+  /** Median. */
+  readonly p50Ns: number;
+  /** 90th percentile. */
+  readonly p90Ns: number;
+  /** 99th percentile. */
+  readonly p99Ns: number;
+  /** 99.9th percentile. */
+  readonly p999Ns: number;
+  /** 99.99th percentile. */
+  readonly p9999Ns: number;
+}
+
+let wasmReady = false;
+
+function newHistogram(mode: HistogramMode, digits: number): Histogram {
+  if (mode === "wasm" && !wasmReady) {
+    initWebAssemblySync();
+    wasmReady = true;
+  }
+  return build({
+    bitBucketSize: mode === "wasm" ? 64 : "packed",
+    useWebAssembly: mode === "wasm",
+    autoResize: true,
+    lowestDiscernibleValue: 1,
+    numberOfSignificantValueDigits: digits as 1 | 2 | 3 | 4 | 5,
+  });
+}
+
+/**
+ * Records latencies in integer nanoseconds into an HDR histogram.
+ *
+ * Record from the intended send time (open loop) so stalls are not hidden; for closed-loop
+ * sources {@link LatencyRecorder.recordCorrected} back-fills the samples a stalled client did
+ * not send. Call {@link LatencyRecorder.destroy} when done: the WebAssembly mode holds memory
+ * outside the JS heap.
+ *
+ * @example
+ * ```ts
+ * import { LatencyRecorder } from "./latency_recorder.ts";
+ * const r = new LatencyRecorder({ mode: "packed" });
+ * for (let i = 1; i <= 100; i++) r.record(i * 1000);
+ * const s = r.summary();
+ * r.destroy();
+ * if (s.count !== 100 || s.maxNs !== 100_000) throw new Error("unexpected");
+ * ```
+ */
+export class LatencyRecorder {
+  /** Implementation in use. */
+  readonly mode: HistogramMode;
+  /** Significant digits kept. */
+  readonly significantDigits: number;
+  #h: Histogram | null;
+  #min = Infinity;
+  #max = -Infinity;
+
+  /** Creates an empty recorder. */
+  constructor(options: LatencyRecorderOptions = {}) {
+    this.mode = options.mode ?? "wasm";
+    if (this.mode !== "wasm" && this.mode !== "packed") {
+      throw new RangeError(
+        `Histogram mode "${String(this.mode)}" is unknown: allowed wasm, packed`,
+      );
+    }
+    const digits = options.significantDigits ?? 3;
+    if (!Number.isInteger(digits) || digits < 1 || digits > 5) {
+      throw new RangeError(`Histogram significant digits ${digits} is invalid: must be 1..5`);
+    }
+    this.significantDigits = digits;
+    this.#h = newHistogram(this.mode, digits);
+  }
+
+  /**
+   * Rebuilds a recorder from {@link LatencyRecorder.encode} output (min and max then come from
+   * the histogram, at its precision).
+   */
+  static decode(encoded: string, options: LatencyRecorderOptions = {}): LatencyRecorder {
+    const r = new LatencyRecorder(options);
+    let other: Histogram;
+    try {
+      other = decodeFromCompressedBase64(encoded, 64, false);
+    } catch (err) {
+      r.destroy();
+      throw new Error(
+        `Cannot decode latency histogram: ${err instanceof Error ? err.message : String(err)}; ` +
+          "allowed: the output of LatencyRecorder.encode()",
+      );
+    }
+    r.#addHistogram(
+      other,
+      other.totalCount === 0 ? Infinity : other.minNonZeroValue,
+      other.maxValue,
+    );
+    other.destroy();
+    return r;
+  }
+
+  /** Records one latency (integer ns >= 0). */
+  record(ns: number): void {
+    const h = this.#live();
+    if (!(ns >= 0) || ns !== Math.floor(ns) || ns > Number.MAX_SAFE_INTEGER) {
+      throw new RangeError(`Latency ${ns} ns is invalid: must be an integer >= 0`);
+    }
+    h.recordValue(ns);
+    if (ns < this.#min) this.#min = ns;
+    if (ns > this.#max) this.#max = ns;
+  }
+
+  /**
+   * Records `ns` and back-fills the samples a closed-loop client missed while stalled:
+   * ns − k·interval for k = 1, 2, ... while they are at least one interval (HdrHistogram's
+   * record with expected interval).
+   */
+  recordCorrected(ns: number, expectedIntervalNs: number): void {
+    if (!(expectedIntervalNs > 0) || !Number.isFinite(expectedIntervalNs)) {
+      throw new RangeError(
+        `Expected interval ${expectedIntervalNs} ns is invalid: must be a finite number > 0`,
+      );
+    }
+    this.record(ns);
+    for (let v = ns - expectedIntervalNs; v >= expectedIntervalNs; v -= expectedIntervalNs) {
+      this.record(Math.round(v));
+    }
+  }
+
+  /** Adds every sample of `other` (runs or repetitions are merged, never averaged). */
+  merge(other: LatencyRecorder): void {
+    const source = other.#live();
+    this.#live();
+    if (other.mode === this.mode) {
+      this.#addHistogram(source, other.#min, other.#max);
+      return;
+    }
+    const copy = decodeFromCompressedBase64(
+      encodeIntoCompressedBase64(source),
+      this.mode === "wasm" ? 64 : "packed",
+      this.mode === "wasm",
+    );
+    this.#addHistogram(copy, other.#min, other.#max);
+    copy.destroy();
+  }
+
+  /** Samples recorded. */
+  get count(): number {
+    return this.#live().totalCount;
+  }
+
+  /** Value at `percentile` (0..100), at the histogram's precision. */
+  percentile(percentile: number): number {
+    if (!(percentile >= 0 && percentile <= 100)) {
+      throw new RangeError(`Percentile ${percentile} is invalid: must be in 0..100`);
+    }
+    return this.#live().getValueAtPercentile(percentile);
+  }
+
+  /** Count, min, max, mean and the standard percentiles; zeros when empty. */
+  summary(): LatencySummary {
+    const h = this.#live();
+    const count = h.totalCount;
+    if (count === 0) {
+      return {
+        count: 0,
+        minNs: 0,
+        maxNs: 0,
+        meanNs: 0,
+        p50Ns: 0,
+        p90Ns: 0,
+        p99Ns: 0,
+        p999Ns: 0,
+        p9999Ns: 0,
+      };
+    }
+    return {
+      count,
+      minNs: this.#min,
+      maxNs: this.#max,
+      meanNs: h.mean,
+      p50Ns: h.getValueAtPercentile(50),
+      p90Ns: h.getValueAtPercentile(90),
+      p99Ns: h.getValueAtPercentile(99),
+      p999Ns: h.getValueAtPercentile(99.9),
+      p9999Ns: h.getValueAtPercentile(99.99),
+    };
+  }
+
+  /** The histogram in HdrHistogram's compressed base64 form, for the JSON result. */
+  encode(): string {
+    return encodeIntoCompressedBase64(this.#live());
+  }
+
+  /** Frees the histogram; the recorder cannot be used afterwards. Safe to call twice. */
+  destroy(): void {
+    if (this.#h !== null) {
+      this.#h.destroy();
+      this.#h = null;
+    }
+  }
+
+  #addHistogram(h: Histogram, min: number, max: number): void {
+    (this.#live() as { add(o: Histogram): void }).add(h);
+    if (min < this.#min) this.#min = min;
+    if (max > this.#max) this.#max = max;
+  }
+
+  #live(): Histogram {
+    if (this.#h === null) throw new Error("Latency recorder was destroyed; create a new one");
+    return this.#h;
+  }
+}
