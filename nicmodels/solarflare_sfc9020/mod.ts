@@ -56,3 +56,4 @@ export {
 } from "./config.ts";
 export { Sfc9020Nic, SFC_IP_TABLE_INDEX, SFC_MAC_TABLE_INDEX } from "./model.ts";
 export { Sfc9020Oracle } from "./oracle.ts";
+export { buildSfc9020Prg } from "./prg.ts";
