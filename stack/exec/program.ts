@@ -143,6 +143,13 @@ export function buildProgram<E>(
       );
     }
     kind[i] = code ?? 0;
+    if (code === undefined) {
+      portNames.push([...spec.ports]);
+      work.push(noWork);
+      extraNames.push([]);
+      dropPortCounter.push([]);
+      continue;
+    }
     portNames.push([...spec.ports]);
     if (spec.ports.length > maxPorts) maxPorts = spec.ports.length;
     const attrs = attributesOf(graph, node);

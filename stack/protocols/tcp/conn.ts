@@ -52,6 +52,8 @@ export class TcpConn {
   sndWl2 = 0;
   /** Shift applied to the peer's window field (0 without scaling). */
   sndScale = 0;
+  /** Both sides sent the window-scale option (RFC 7323 §2.2). */
+  wsOk = false;
   /** Shift applied to the window we advertise (0 without scaling). */
   rcvScale = 0;
   /** Largest payload we send. */

@@ -145,6 +145,7 @@ function resetConn(c: TcpConn): void {
       0;
   c.sndWnd = c.sndWl1 = c.sndWl2 = 0;
   c.sndScale = c.rcvScale = 0;
+  c.wsOk = false;
   c.sendMss = 536;
   c.cwnd = c.ssthresh = c.dupAcks = 0;
   c.irs = c.rcvNxt = c.rcvAdvEdge = 0;
