@@ -1,8 +1,18 @@
 /**
  * dragonet-lab: a benchmark harness and test lab for host network stacks.
  *
- * Re-exports the public surface of each top-level folder.
+ * Re-exports each folder's public surface under a namespace, so names never collide across
+ * folders:
+ *
+ * @example
+ * ```ts
+ * import { packet } from "./mod.ts";
+ * const info = new packet.FrameInfo();
+ * ```
  *
  * @module
  */
-export {};
+export * as packet from "./stack/packet/mod.ts";
+export * as pcap from "./stack/packet/pcap/mod.ts";
+export * as graph from "./stack/graph/mod.ts";
+export * as nic from "./nicmodels/mod.ts";
