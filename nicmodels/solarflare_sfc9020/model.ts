@@ -79,6 +79,7 @@ export class Sfc9020Nic extends NicBase {
   readonly #key = new RxKey();
   readonly #words = new Uint32Array(4);
   readonly #placement = new Map<string, Placement>();
+  readonly #ruleAt: readonly Map<number, FilterRule>[] = [new Map(), new Map()];
   #ucQueue = 0;
   #ucRss = true;
   #mcQueue = 0;
@@ -132,31 +133,31 @@ export class Sfc9020Nic extends NicBase {
       this.ipTable.snapshot(),
       this.macTable.snapshot(),
     ];
-    const placement = new Map(this.#placement);
     const issues: ValidationIssue[] = [];
-    const nextIndex = new Map<string, number>();
-    next.filters.forEach((r, i) => nextIndex.set(ruleKey(r), i));
+    const removed: string[] = [];
+    const added: [string, Placement, FilterRule][] = [];
     for (const op of ops) {
       if (op.op !== "remove") continue;
       const k = ruleKey(op.rule);
-      const p = placement.get(k);
+      const p = this.#placement.get(k);
       if (p === undefined) continue;
       this.#tableAt(p.table).remove(p.slot);
-      this.clearHits(p.table, p.slot);
-      placement.delete(k);
+      removed.push(k);
     }
     for (const op of ops) {
       if (op.op !== "add") continue;
-      const k = ruleKey(op.rule);
-      const path = `filters[${nextIndex.get(k) ?? "?"}]`;
-      const c = compileSfcRule(caps, op.rule, next.queues, path, issues);
+      const path = () => {
+        const k = ruleKey(op.rule);
+        return `filters[${next.filters.findIndex((r) => ruleKey(r) === k)}]`;
+      };
+      const c = compileSfcRule(caps, op.rule, next.queues, "filters[?]", issues);
       if (c === null) continue;
       const table = this.#tableAt(c.table);
       const r = table.insert(c.type, c.d0, c.d1, c.d2, c.key, c.queue, c.flags, c.priority);
       if (r < 0) {
         const cap = c.table === SFC_IP_TABLE_INDEX ? caps.sfc.ipTable : caps.sfc.macTable;
         issues.push({
-          path,
+          path: path(),
           message: `The ${caps.filterTables[c.table]?.id} filter table refused this ` +
             `${SFC_FILTER_TYPE_NAMES[c.type]} rule: ${insertErrorText(r)}; the table holds ` +
             `${table.count} of ${cap.capacity.value} entries and an insert probes at most ` +
@@ -164,16 +165,25 @@ export class Sfc9020Nic extends NicBase {
         });
         continue;
       }
-      this.clearHits(c.table, r);
-      placement.set(k, { table: c.table, slot: r });
+      added.push([ruleKey(op.rule), { table: c.table, slot: r }, op.rule]);
     }
     if (issues.length > 0) {
       this.ipTable.restore(snaps[0]);
       this.macTable.restore(snaps[1]);
       throw new NicConfigError(issues);
     }
-    this.#placement.clear();
-    for (const [k, p] of placement) this.#placement.set(k, p);
+    for (const k of removed) {
+      const p = this.#placement.get(k);
+      if (p === undefined) continue;
+      this.clearHits(p.table, p.slot);
+      this.#ruleAt[p.table]?.delete(p.slot);
+      this.#placement.delete(k);
+    }
+    for (const [k, p, rule] of added) {
+      this.clearHits(p.table, p.slot);
+      this.#ruleAt[p.table]?.set(p.slot, rule);
+      this.#placement.set(k, p);
+    }
     this.#rss.configure(next.rss);
     const s = next.settings;
     const dq = caps.defaultQueue.value;
@@ -185,6 +195,11 @@ export class Sfc9020Nic extends NicBase {
       : dq;
     this.#ucRss = s[SfcSetting.UnicastRss] !== false;
     this.#mcRss = s[SfcSetting.MulticastRss] !== false;
+  }
+
+  /** The installed rule in slot `slot` of table `table` (0 = ip, 1 = mac), if any. */
+  ruleAt(table: number, slot: number): FilterRule | undefined {
+    return this.#ruleAt[table]?.get(slot);
   }
 
   /** Table slot of an installed rule (by content), or undefined when it is not installed. */

@@ -16,9 +16,11 @@
  *    wildcard's queue, or the default destination with RSS when enabled).
  *
  * Refusals are decided on the table state: the live model's tables when the oracle was given the
- * model and `config` is the model's configuration object, else a scratch table built by inserting
- * `config.filters` in list order (cached per configuration object). The two can differ when the
- * live table's history (removals, insertion order) placed filters differently.
+ * model and `config` is the model's configuration object, else one reusable scratch table holding
+ * `config.filters` inserted in list order (refilled only from where the list stops extending the
+ * previous one, so a search that appends one rule per step pays for one insert). The two can
+ * differ when the live table's history (removals, insertion order) placed filters differently.
+ * Compiled rules are cached per rule object: reuse rule objects across configurations.
  *
  * @module
  */
@@ -41,32 +43,32 @@ import {
   SfcSetting,
 } from "./capabilities.ts";
 import { SfcFilterTable } from "./filter_table.ts";
-import type { Sfc9020Nic } from "./model.ts";
-import { type CompiledSfcRule, compileSfcRule, matchIdentity } from "./rule.ts";
+import { type Sfc9020Nic, SFC_IP_TABLE_INDEX } from "./model.ts";
+import { type CompiledSfcRule, compileSfcRule } from "./rule.ts";
 
 const TCP = 6;
 const UDP = 17;
 
-/** The table state and installed IP rules the oracle judges a configuration by. */
-interface Summary {
+/** The table state the oracle judges a configuration by, and the rule in each slot. */
+interface TableView {
   readonly ip: SfcFilterTable;
-  /** Installed IP rules by match identity. */
-  readonly byMatch: Map<string, FilterRule>;
-}
-
-/** What the oracle caches per configuration object. */
-interface Cached {
-  readonly byMatch: Map<string, FilterRule>;
-  readonly rules: CompiledSfcRule[];
-  /** Table built from `rules` in list order, on first need. */
-  scratch: SfcFilterTable | null;
+  ruleAt(slot: number): FilterRule | undefined;
 }
 
 /** Proposes SFC filter rules for a flow, detecting hashed-table refusals (see module doc). */
 export class Sfc9020Oracle implements NicOracle {
   readonly #caps: SfcCapabilities;
   readonly #nic: Sfc9020Nic | null;
-  readonly #summaries = new WeakMap<NicConfig, Cached>();
+  readonly #rules = new WeakMap<
+    FilterRule,
+    { readonly queues: number; readonly c: CompiledSfcRule | null }
+  >();
+  // One reusable scratch table, filled from `#scratchSrc` (IP rule objects, in list order).
+  #scratch: SfcFilterTable | null = null;
+  #scratchFor: NicConfig | null = null;
+  #scratchSrc: FilterRule[] = [];
+  #scratchSlots: number[] = [];
+  readonly #scratchRuleAt = new Map<number, FilterRule>();
   #hasher: ToeplitzHasher | null = null;
   #hasherKey = "";
 
@@ -97,7 +99,7 @@ export class Sfc9020Oracle implements NicOracle {
     for (const m of [fullMatch, wildMatch]) {
       if (m === null || (m === wildMatch && fullMatch !== null)) continue;
       const c = compile(m);
-      const old = c === null ? undefined : sum.byMatch.get(matchIdentity(c));
+      const old = c === null ? undefined : this.#installed(sum, c);
       if (old !== undefined) {
         return queues.filter((q) => q !== old.queue).map((q) => ({
           ops: [{ op: "remove", rule: old }, { op: "add", rule: { ...old, queue: q } }],
@@ -120,7 +122,7 @@ export class Sfc9020Oracle implements NicOracle {
     // 3. Wildcard on the local endpoint.
     if (wildMatch !== null) {
       const c = compile(wildMatch);
-      const existing = c === null ? undefined : sum.byMatch.get(matchIdentity(c));
+      const existing = c === null ? undefined : this.#installed(sum, c);
       if (c !== null && existing === undefined && this.#accepts(sum.ip, c)) {
         const all = this.#allQueues(config);
         return queues.map((q) =>
@@ -162,7 +164,7 @@ export class Sfc9020Oracle implements NicOracle {
   }
 
   /** Queue the NIC sends the flow to now without a rule of its own: wildcard, RSS or default. */
-  #currentQueue(config: NicConfig, sum: Summary, flow: FlowSpec, proto: number): number {
+  #currentQueue(config: NicConfig, sum: TableView, flow: FlowSpec, proto: number): number {
     const wild = this.#wildMatch(flow, proto);
     if (wild !== null) {
       const c = compileSfcRule(
@@ -172,7 +174,7 @@ export class Sfc9020Oracle implements NicOracle {
         "",
         [],
       );
-      const w = c === null ? undefined : sum.byMatch.get(matchIdentity(c));
+      const w = c === null ? undefined : this.#installed(sum, c);
       if (w !== undefined && w.rss !== true) return w.queue;
     }
     const s = config.settings;
@@ -195,33 +197,65 @@ export class Sfc9020Oracle implements NicOracle {
     return base + (rss.table[h & (rss.table.length - 1)] ?? 0);
   }
 
-  #summary(config: NicConfig): Summary {
-    const caps = this.#caps;
-    let cached = this.#summaries.get(config);
-    if (cached === undefined) {
-      const rules: CompiledSfcRule[] = [];
-      const byMatch = new Map<string, FilterRule>();
-      for (const r of config.filters) {
-        if (r.table !== SFC_IP_TABLE) continue;
-        const c = compileSfcRule(caps, r, config.queues, "", []);
-        if (c === null) continue;
-        byMatch.set(matchIdentity(c), r);
-        rules.push(c);
-      }
-      cached = { byMatch, rules, scratch: null };
-      this.#summaries.set(config, cached);
+  /** Compiles a rule once per rule object (rules are immutable data, reused across configs). */
+  #compiled(r: FilterRule, queues: number): CompiledSfcRule | null {
+    const known = this.#rules.get(r);
+    if (known !== undefined && known.queues === queues) return known.c;
+    const c = compileSfcRule(this.#caps, r, queues, "", []);
+    this.#rules.set(r, { queues, c });
+    return c;
+  }
+
+  /** The installed rule equal to `c` (same type and data words), if any. */
+  #installed(view: TableView, c: CompiledSfcRule): FilterRule | undefined {
+    const slot = view.ip.lookup(c.type, c.d0, c.d1, c.d2, c.key);
+    return slot < 0 ? undefined : view.ruleAt(slot);
+  }
+
+  /**
+   * The live table when `config` is the live model's configuration; else the scratch table
+   * filled with `config`'s IP rules in list order. When the previous fill's rules are a prefix
+   * of this list (by object identity) only the rest is inserted, which gives exactly the state
+   * of a fresh fill; otherwise the scratch table is emptied (search depths reset) and refilled.
+   */
+  #summary(config: NicConfig): TableView {
+    const nic = this.#nic;
+    if (nic !== null && nic.config() === config) {
+      return { ip: nic.ipTable, ruleAt: (slot) => nic.ruleAt(SFC_IP_TABLE_INDEX, slot) };
     }
-    if (this.#nic !== null && this.#nic.config() === config) {
-      return { ip: this.#nic.ipTable, byMatch: cached.byMatch };
+    const ip = this.#scratchFor === config && this.#scratch !== null
+      ? this.#scratch
+      : this.#fill(config);
+    const ruleAt = this.#scratchRuleAt;
+    return { ip, ruleAt: (slot) => ruleAt.get(slot) };
+  }
+
+  #fill(config: NicConfig): SfcFilterTable {
+    const t = this.#scratch ?? new SfcFilterTable(this.#caps.sfc.ipTable);
+    this.#scratch = t;
+    const src: FilterRule[] = [];
+    for (const r of config.filters) if (r.table === SFC_IP_TABLE) src.push(r);
+    const old = this.#scratchSrc;
+    let k = 0;
+    while (k < old.length && k < src.length && old[k] === src[k]) k++;
+    if (k < old.length) {
+      for (const slot of this.#scratchSlots) if (slot >= 0) t.remove(slot);
+      this.#scratchSlots = [];
+      this.#scratchRuleAt.clear();
+      k = 0;
     }
-    if (cached.scratch === null) {
-      const t = new SfcFilterTable(caps.sfc.ipTable);
-      for (const c of cached.rules) {
-        t.insert(c.type, c.d0, c.d1, c.d2, c.key, c.queue, c.flags, c.priority);
-      }
-      cached.scratch = t;
+    for (let i = k; i < src.length; i++) {
+      const r = src[i] as FilterRule;
+      const c = this.#compiled(r, config.queues);
+      const slot = c === null
+        ? -1
+        : t.insert(c.type, c.d0, c.d1, c.d2, c.key, c.queue, c.flags, c.priority);
+      this.#scratchSlots.push(slot);
+      if (slot >= 0) this.#scratchRuleAt.set(slot, r);
     }
-    return { ip: cached.scratch, byMatch: cached.byMatch };
+    this.#scratchSrc = src;
+    this.#scratchFor = config;
+    return t;
   }
 }
 

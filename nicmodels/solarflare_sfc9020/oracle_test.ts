@@ -146,4 +146,30 @@ Deno.test("SFC9020 oracle", async (t) => {
     const unmatchable = oracle.propose(cfg, { dstPort: 80 });
     assert.deepEqual(unmatchable, [{ ops: [], queue: 0, affectedQueues: [] }]);
   });
+
+  await t.step(
+    "greedy placement: the scratch-table oracle agrees with the live-table oracle",
+    () => {
+      const nic = new Sfc9020Nic(sfcDragonetConfig(6, 512));
+      const live = new Sfc9020Oracle(nic);
+      const scratch = new Sfc9020Oracle();
+      for (let i = 0; i < 40; i++) {
+        const flow: FlowSpec = {
+          srcIp: `10.9.${i >> 4}.${i & 15}`,
+          dstIp: "10.0.0.1",
+          srcPort: 3000 + i,
+          dstPort: 11211,
+        };
+        const a = live.propose(nic.config(), flow);
+        const b = scratch.propose(nic.config(), flow);
+        assert.deepEqual(a, b);
+        const pick = a[i % a.length];
+        assert.ok(pick !== undefined);
+        nic.apply(pick.ops);
+        const f = frameOf(flow);
+        assert.equal(nic.classify(f, 0, f.length, out), pick.queue);
+      }
+      assert.equal(nic.ipTable.count, 40);
+    },
+  );
 });
