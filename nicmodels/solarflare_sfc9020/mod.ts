@@ -43,6 +43,7 @@ export {
   insertErrorText,
   SFC_FLAG_RSS,
   SfcFilterTable,
+  type SfcFilterTableSnapshot,
   SfcInsertError,
   SfcPriority,
 } from "./filter_table.ts";
