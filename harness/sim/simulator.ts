@@ -185,15 +185,15 @@ export class Simulator {
     }
     this.#stopped = false;
     const queue = this.#queue;
-    const kinds = this.#kind;
     const handlers = this.#handlers;
     let ran = 0;
     while (ran < maxEvents && !this.#stopped) {
+      if (queue.length === 0) break;
       const t = queue.peekTime();
       if (t > untilNs) break;
       const slot = queue.pop();
       this.#now = t;
-      const kind = kinds[slot] as number;
+      const kind = this.#kind[slot] as number; // not cached: the pool may grow in a handler
       const a = this.#a[slot] as number;
       const b = this.#b[slot] as number;
       this.#freeSlot(slot);
