@@ -10,8 +10,15 @@
  *   for an F-node `P`;
  * - O-node `true` output: the operator over its true-inputs (AND→and, OR→or, NAND→not(and),
  *   NOR→not(or)); `false` output: the dual over its false-inputs (AND→or, OR→and,
- *   NAND→not(or), NOR→not(and)); an O-node's own predicate is `true-output ∨ false-output`;
+ *   NAND→not(or), NOR→not(and)); an O-node's own predicate is `true-output ∨ false-output`.
+ *   Refinements where the reference's formulas would claim packets that never arrive: NAND and
+ *   NOR outputs are AND-ed with "some input arrives" (the OR of all input predicates); an AND
+ *   without true-inputs never outputs true and an OR without false-inputs never outputs false
+ *   (runtime rule of §2.2), so those outputs are `false`, not the empty AND `true`;
  * - a spawn edge: its `predicate`, else the placeholder atom `SPAWN.<source label>=XX`;
+ * - an input into an O-node from an unconfigured C-node's port (any name; `validateGraph()`
+ *   exempts them) counts as a true-input carrying `reach(C, port)`; from any other non
+ *   `true`/`false` port it is refused (quirk Q9);
  * - an optional `seed` cuts recursion at a node with a given predicate (an LPG entry seeded with a
  *   PRG boundary predicate; returning `top` is the reference's stop function).
  *
@@ -33,7 +40,12 @@ import { type AtomTable, SPAWN_KEY_PREFIX, SPAWN_PLACEHOLDER_VALUE } from "./ato
 import { buildPred, type PredAlgebra } from "./algebra.ts";
 import { fromExpr } from "./expr.ts";
 
-const KIND_F = 0, KIND_AND = 1, KIND_OR = 2, KIND_NAND = 3, KIND_NOR = 4;
+const KIND_F = 0, KIND_AND = 1, KIND_OR = 2, KIND_NAND = 3, KIND_NOR = 4, KIND_CONFIG = 5;
+
+/** Whether a kind code is an O-node operator. */
+function isOp(kind: number): boolean {
+  return kind >= KIND_AND && kind <= KIND_NOR;
+}
 
 function kindCode(kind: NodeKind): number {
   switch (kind) {
@@ -45,6 +57,8 @@ function kindCode(kind: NodeKind): number {
       return KIND_NAND;
     case "nor":
       return KIND_NOR;
+    case "config":
+      return KIND_CONFIG;
     default:
       return KIND_F;
   }
@@ -225,7 +239,7 @@ export class GraphPredicates<T> {
 
   /** Packets leaving node `i` (already computed) on port number `p`. */
   #reach(i: number, p: number): T {
-    if (this.#kind[i] !== KIND_F) {
+    if (isOp(this.#kind[i] as number)) {
       const name = this.#ports[i]?.[p];
       if (name === "true") return this.#trueVal[i] as T;
       if (name === "false") return this.#falseVal[i] as T;
@@ -260,13 +274,13 @@ export class GraphPredicates<T> {
     const port = this.#inPort[i] as Int32Array;
     if (seeded !== undefined) {
       this.#nodeVal[i] = seeded;
-      if (kind !== KIND_F) {
+      if (isOp(kind)) {
         this.#trueVal[i] = alg.and([seeded, alg.atom(this.table.atom(this.#label(i), "true"))]);
         this.#falseVal[i] = alg.and([seeded, alg.atom(this.table.atom(this.#label(i), "false"))]);
       }
       return;
     }
-    if (kind === KIND_F) {
+    if (!isOp(kind)) {
       const spawns = this.#spawnIn[i] as SpawnEdge[];
       if (from.length === 0 && spawns.length === 0) {
         this.#nodeVal[i] = alg.top;
@@ -286,6 +300,11 @@ export class GraphPredicates<T> {
       const src = from[k] as number;
       const p = port[k] as number;
       const name = this.#ports[src]?.[p];
+      if (name !== "true" && name !== "false" && this.#kind[src] === KIND_CONFIG) {
+        // An unconfigured C-node port: a boundary whose packets enter as a true-input.
+        trues.push(this.#reach(src, p));
+        continue;
+      }
       if (name !== "true" && name !== "false") {
         throw new PredicateGraphError(
           `Cannot compute the predicate of O-node "${
@@ -304,22 +323,24 @@ export class GraphPredicates<T> {
       t = alg.bottom;
       f = alg.bottom;
     } else {
+      // "Some input arrives": negated formulas must not claim packets that never reach the node.
+      const reached = (): T => alg.or([...trues, ...falses]);
       switch (kind) {
         case KIND_AND:
-          t = alg.and(trues);
+          t = trues.length > 0 ? alg.and(trues) : alg.bottom;
           f = alg.or(falses);
           break;
         case KIND_OR:
           t = alg.or(trues);
-          f = alg.and(falses);
+          f = falses.length > 0 ? alg.and(falses) : alg.bottom;
           break;
         case KIND_NAND:
-          t = alg.not(alg.and(trues));
-          f = alg.not(alg.or(falses));
+          t = alg.and([alg.not(alg.and(trues)), reached()]);
+          f = alg.and([alg.not(alg.or(falses)), reached()]);
           break;
         default: // NOR
-          t = alg.not(alg.or(trues));
-          f = alg.not(alg.and(falses));
+          t = alg.and([alg.not(alg.or(trues)), reached()]);
+          f = alg.and([alg.not(alg.and(falses)), reached()]);
       }
     }
     this.#trueVal[i] = t;
@@ -346,6 +367,7 @@ export class GraphPredicates<T> {
         const s = this.#state[j];
         if (s === 2) continue;
         if (s === 1) {
+          for (const x of stack) this.#state[x] = 0;
           throw new PredicateGraphError(
             `Cannot compute the predicate of node "${
               this.#nodes[root]?.id
@@ -362,7 +384,12 @@ export class GraphPredicates<T> {
         break;
       }
       if (pushed) continue;
-      this.#compute(i);
+      try {
+        this.#compute(i);
+      } catch (err) {
+        for (const j of stack) this.#state[j] = 0;
+        throw err;
+      }
       this.#state[i] = 2;
       stack.pop();
       next.pop();

@@ -7,6 +7,8 @@ import { predEquivHard } from "./equiv.ts";
 import { fromExpr, PredOp, showPred } from "./expr.ts";
 import { GraphPredicates, PredicateGraphError } from "./node_predicates.ts";
 import { parsePredicate } from "./parse.ts";
+import { parseGraph } from "../json.ts";
+import sharedG1 from "../../../tests/graphs/g1.json" with { type: "json" };
 
 type Kind = "bool" | "node" | "and" | "or" | "nand" | "nor";
 
@@ -140,6 +142,21 @@ Deno.test("P2 explicit port predicates (reference §14)", async (t) => {
   });
 });
 
+Deno.test("P1/P2 hold on the shared example graph tests/graphs/g1.json", () => {
+  // There F0.p1 carries Prop1=X and F0.p2 carries Prop1=Y, another reading of §14 P2.
+  const g = parseGraph(JSON.stringify(sharedG1), "tests/graphs/g1.json");
+  expectReach(g, [
+    ["A3", "and(pred(A1,true),pred(A2,true))"],
+    ["B1", "pred(B,true)"],
+    ["C3", "and(pred(C1,true),pred(C2,true),pred(C0,o))"],
+    ["D3", "or(and(pred(D0,o1),pred(D1,true)),and(pred(D0,o2),pred(D2,true)))"],
+    ["E3", "or(pred(E1,true),pred(E2,true))"],
+    ["G", "or(pred(Gsrc3,true),and(pred(Gsrc1,true),pred(Gsrc2,true)))"],
+    ["F1", "pred(Prop1,X)"],
+    ["F3", "false"],
+  ]);
+});
+
 Deno.test("O-node rules, spawn edges, seeds and bad graphs", async (t) => {
   await t.step("false outputs use the dual operator; NAND and NOR negate", () => {
     const g = graphOf("ops", {
@@ -165,15 +182,30 @@ Deno.test("O-node rules, spawn edges, seeds and bad graphs", async (t) => {
       NORf: { kind: "node" },
     });
     const x = "pred(X,true)", y = "pred(Y,true)", nx = "pred(X,false)", ny = "pred(Y,false)";
+    const reached = `or(${x},${nx},${y},${ny})`;
     expectReach(g, [
       ["ANDt", `and(${x},${y})`],
       ["ANDf", `or(${nx},${ny})`],
       ["ORt", `or(${x},${y})`],
       ["ORf", `and(${nx},${ny})`],
-      ["NANDt", `not(and(${x},${y}))`],
-      ["NANDf", `not(or(${nx},${ny}))`],
-      ["NORt", `not(or(${x},${y}))`],
-      ["NORf", `not(and(${nx},${ny}))`],
+      ["NANDt", `and(not(and(${x},${y})),${reached})`],
+      ["NANDf", `and(not(or(${nx},${ny})),${reached})`],
+      ["NORt", `and(not(or(${x},${y})),${reached})`],
+      ["NORf", `and(not(and(${nx},${ny})),${reached})`],
+    ]);
+  });
+  await t.step("an OR fed only by true-inputs never outputs false (a queue's OR node)", () => {
+    const g = graphOf("queue-or", {
+      F1: { kind: "bool", out: { true: ["Q0Valid"], false: ["F2"] } },
+      F2: { kind: "bool", out: { true: ["Q0Valid"], false: [] } },
+      Q0Valid: { kind: "or", out: { true: ["Q0"], false: ["Never"] } },
+      Q0: { kind: "node" },
+      Never: { kind: "node" },
+    });
+    expectReach(g, [
+      ["Q0", "or(pred(F1,true),and(pred(F1,false),pred(F2,true)))"],
+      ["Q0Valid", "or(pred(F1,true),and(pred(F1,false),pred(F2,true)))"],
+      ["Never", "false"],
     ]);
   });
   await t.step("entry nodes: true, or the OR of spawn predicates (placeholder when none)", () => {
@@ -205,6 +237,32 @@ Deno.test("O-node rules, spawn edges, seeds and bad graphs", async (t) => {
       table,
     );
     assert.ok(predEquivHard(dnf.toPred(preds.nodePred("C3" as NodeId)), want, table));
+  });
+  await t.step("an unconfigured C-node port feeding an O-node counts as a true-input", () => {
+    const g = graphOf("cnode", {
+      In: { kind: "node", out: { out: ["Filters"] } },
+      Filters: { kind: "node", out: { queues: ["Q1Valid"], default: ["Q0Valid"] } },
+      Q0Valid: { kind: "or", out: { true: ["Q0"] } },
+      Q1Valid: { kind: "or", out: { true: ["Q1"] } },
+      Q0: { kind: "node" },
+      Q1: { kind: "node" },
+    });
+    const asConfig: Graph = {
+      ...g,
+      specs: {
+        ...g.specs,
+        Filters: { ...g.specs["Filters"] as NodeSpec, kind: "config" },
+      },
+    };
+    expectReach(asConfig, [
+      ["Q0", "and(pred(In,out),pred(Filters,default))"],
+      ["Q1", "and(pred(In,out),pred(Filters,queues))"],
+    ]);
+    // From an F-node the same edges are refused (quirk Q9), every time they are needed.
+    const table = new AtomTable();
+    const preds = new GraphPredicates(g, table, plainAlgebra);
+    assert.throws(() => preds.nodePred("Q0" as NodeId), /O-node "Q0Valid"/);
+    assert.throws(() => preds.nodePred("Q0" as NodeId), /O-node "Q0Valid"/);
   });
   await t.step("port predicates and reach of ports", () => {
     const table = new AtomTable();
@@ -241,6 +299,7 @@ Deno.test("O-node rules, spawn edges, seeds and bad graphs", async (t) => {
       O: { kind: "and", out: { true: [] } },
     });
     const badPreds = new GraphPredicates(bad, table, plainAlgebra);
+    assert.throws(() => badPreds.nodePred("O" as NodeId), /O-node "O"/);
     assert.equal(badPreds.nodePred("S" as NodeId).op, PredOp.True);
     assert.throws(
       () => badPreds.nodePred("O" as NodeId),
