@@ -11,6 +11,7 @@ import denoConfig from "../deno.json" with { type: "json" };
 import { pcapCommand } from "./cli/pcap.ts";
 import { graphCommand } from "./cli/graph.ts";
 import { nicCommand } from "./cli/nic.ts";
+import { predCommand } from "./cli/pred.ts";
 
 /** Builds the root command with every working subcommand attached. */
 export function buildCli(): Command {
@@ -23,6 +24,7 @@ export function buildCli(): Command {
   program.addCommand(pcapCommand());
   program.addCommand(graphCommand());
   program.addCommand(nicCommand());
+  program.addCommand(predCommand());
   return program;
 }
 
