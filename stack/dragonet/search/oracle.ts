@@ -79,9 +79,12 @@ export class NicOracleAdapter implements SearchOracle {
     this.#config = config;
   }
 
-  /** The wrapped oracle's candidates, queue 0 left out. */
+  /**
+   * The wrapped oracle's candidates. They are passed on as proposed: a NIC oracle may offer a
+   * no-op fallback that leaves the flow on the default queue when its tables refuse every rule.
+   */
   propose(flow: Flow): readonly ProposedChange[] {
-    return this.#oracle.propose(this.#config, flowSpecOf(flow)).filter((c) => c.queue !== 0);
+    return this.#oracle.propose(this.#config, flowSpecOf(flow));
   }
 
   /** Applies the change's ops to the followed configuration. */
