@@ -358,26 +358,22 @@ export class TcpEngine {
   }
 
   /**
-   * Closes our side: the FIN follows the queued data; the id must not be used afterwards (the
-   * slot is freed when the close handshake or TIME-WAIT ends). Unread received data makes it an
-   * abort with RST (RFC 2525 §2.17, as Linux does).
+   * Half-closes: our FIN follows the queued data; receiving goes on until the peer's FIN
+   * (`isEof`). Repeated calls do nothing. Returns false when the connection already ended.
    */
-  close(id: number): void {
-    const c = this.#owned(id, "close");
+  shutdown(id: number): boolean {
+    const c = this.#owned(id, "shut down");
     this.#now = this.#clock();
-    c.appClosed = true;
-    c.appOwned = false;
-    if (c.rcvLen > 0 && c.state !== TcpState.Closed) {
-      this.#sendRstFor(c);
-      this.#release(c);
-      return;
-    }
+    return this.#shutdown(c);
+  }
+
+  #shutdown(c: TcpConn): boolean {
+    if (c.finQueued) return true;
     switch (c.state) {
-      case TcpState.Closed:
       case TcpState.SynSent:
-        this.#release(c);
-        return;
       case TcpState.SynReceived:
+        c.finQueued = true; // sent once established
+        return true;
       case TcpState.Established:
         c.finQueued = true;
         c.state = TcpState.FinWait1;
@@ -387,9 +383,33 @@ export class TcpEngine {
         c.state = TcpState.LastAck;
         break;
       default:
-        return;
+        return false;
     }
     this.#output(c);
+    return true;
+  }
+
+  /**
+   * Closes the connection and gives up the id: our FIN follows the queued data and the slot is
+   * freed when the close handshake or TIME-WAIT ends. Unread received data, or data arriving
+   * afterwards, makes it an abort with RST (RFC 2525 §2.17, as Linux does).
+   */
+  close(id: number): void {
+    const c = this.#owned(id, "close");
+    this.#now = this.#clock();
+    c.appClosed = true;
+    c.appOwned = false;
+    const st = c.state;
+    if (st === TcpState.Closed || st === TcpState.SynSent) {
+      this.#release(c);
+      return;
+    }
+    if (c.rcvLen > 0) {
+      this.#sendRstFor(c);
+      this.#release(c);
+      return;
+    }
+    this.#shutdown(c);
   }
 
   /** Aborts: sends a RST (unless closed already) and frees the slot at once. */
@@ -428,8 +448,9 @@ export class TcpEngine {
       const c = conns[i];
       if (c === undefined || c.deadlineNs < 0 || c.deadlineNs > now) continue;
       fired++;
+      const kind = c.timerKind;
       this.#disarm(c);
-      this.#onTimer(c);
+      this.#onTimer(c, kind);
     }
     return fired;
   }
@@ -717,6 +738,12 @@ export class TcpEngine {
     const st = c.state;
     const canReceive = st === TcpState.Established || st === TcpState.FinWait1 ||
       st === TcpState.FinWait2;
+    if (n > 0 && c.appClosed && seqGt(seqAdd(s, n), c.rcvNxt)) {
+      // Nobody will read it: reset, as Linux does for data after close().
+      this.#sendRstFor(c);
+      this.#release(c);
+      return TcpCounter.AfterClose;
+    }
     if (n > 0 || fin) {
       if (!canReceive) {
         if (seqGeq(s, c.rcvNxt)) return TcpCounter.AfterClose;
@@ -1130,6 +1157,7 @@ export class TcpEngine {
     this.#disarm(c);
     if (c.sndNxt !== c.sndUna) this.#arm(c, TimerKind.Retransmit, c.rtoNs);
     this.#count(TcpCounter.Established);
+    if (c.finQueued) c.state = TcpState.FinWait1; // shut down before the handshake ended
   }
 
   #enterTimeWait(c: TcpConn): void {
@@ -1165,9 +1193,7 @@ export class TcpEngine {
     this.table.remove(c.id);
   }
 
-  #onTimer(c: TcpConn): void {
-    const kind = c.timerKind;
-    c.timerKind = TimerKind.None;
+  #onTimer(c: TcpConn, kind: number): void {
     if (kind === TimerKind.TimeWait) {
       this.#count(TcpCounter.TimeWaitExpired);
       this.#release(c);
