@@ -11,6 +11,7 @@
 import type { BufferPool } from "../packet/buffer_pool.ts";
 import type { Program } from "./program.ts";
 import { TaskQueue } from "./task_queue.ts";
+import type { BoundedQueue } from "./bounded_queue.ts";
 import { type PriorityCode, SPAWN_NAMES } from "./types.ts";
 
 /** Options of an {@linkcode ExecContext}. */
@@ -77,6 +78,10 @@ export class ExecContext<E> {
   readonly trace: number[] | null;
   /** Where the pipeline's source node polls buffers from. */
   input: BufSource;
+  /** Queues to other pipelines, indexed by the ToPipeline nodes' parameter. */
+  outQueues: BoundedQueue[] = [];
+  /** Queues from other pipelines, indexed by the FromPipeline nodes' parameter. */
+  inQueues: BoundedQueue[] = [];
   /** Runs executed. */
   runs = 0;
   /** Runs whose buffer was still owned at the end and so freed (dropped). */

@@ -10,3 +10,6 @@ export * from "./context.ts";
 export * from "./program.ts";
 export * from "./interpreter.ts";
 export * from "./compiler.ts";
+export * from "./bounded_queue.ts";
+export * from "./pipeline_nodes.ts";
+export * from "./pipelines.ts";

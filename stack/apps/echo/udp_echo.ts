@@ -1,0 +1,90 @@
+/**
+ * A UDP echo application on the LPG: polls its sockets' receive rings and sends every datagram's
+ * payload back to its sender from the same buffer (no copy), by spawning the socket's
+ * FromSocket node (spawn `send`) in the pipeline that holds it, at low priority so replies leave
+ * in the order the datagrams arrived (high priority would push each to the front).
+ *
+ * Source: `/work/shared/reference/dragonet-model.md` §12.4 (echo server: one app queue per
+ * server core, spanned sockets on one port; apps reuse the RX buffer) and §6.8 (the send path
+ * fills the attribute block; `TxL4UDPInitiateResponse` starts from the payload).
+ *
+ * @module
+ */
+import type { ExecContext } from "../../exec/context.ts";
+import { nodeNumber, type Program } from "../../exec/program.ts";
+import { Priority, Spawn } from "../../exec/types.ts";
+import type { LpgEnv } from "../../protocols/env.ts";
+
+/** Where the app's FromSocket nodes run: a program and its context (a pipeline). */
+export interface AppPipeline {
+  /** The program holding `sock.s<sid>.from`. */
+  readonly program: Program<LpgEnv>;
+  /** Its context (task queue). */
+  readonly ctx: ExecContext<LpgEnv>;
+}
+
+/** Counters of the echo app. */
+export interface EchoStats {
+  /** Datagrams echoed. */
+  echoed: number;
+  /** Datagrams dropped because the send could not be queued. */
+  sendFailures: number;
+}
+
+/** The UDP echo server over a set of sockets. */
+export class UdpEchoApp {
+  /** Counters. */
+  readonly stats: EchoStats = { echoed: 0, sendFailures: 0 };
+  readonly #env: LpgEnv;
+  readonly #sids: readonly number[];
+  readonly #ctx: ExecContext<LpgEnv>;
+  readonly #fromNode: Int32Array;
+
+  /**
+   * Serves sockets `sids` whose FromSocket nodes live in `pipeline`.
+   *
+   * @throws {Error} when a socket has no FromSocket node in the pipeline.
+   */
+  constructor(env: LpgEnv, pipeline: AppPipeline, sids: readonly number[]) {
+    this.#env = env;
+    this.#sids = [...sids];
+    this.#ctx = pipeline.ctx;
+    this.#fromNode = Int32Array.from(
+      sids.map((s) => nodeNumber(pipeline.program, `sock.s${s}.from`)),
+    );
+  }
+
+  /** Echoes up to `budget` received datagrams; returns how many. */
+  poll(budget = 64): number {
+    const e = this.#env;
+    const pool = e.pool;
+    const ctx = this.#ctx;
+    let done = 0;
+    for (let k = 0; k < this.#sids.length && done < budget; k++) {
+      const sid = this.#sids[k] ?? 0;
+      const ring = e.sockets.get(sid);
+      if (ring === undefined) continue;
+      const from = this.#fromNode[k] ?? 0;
+      while (done < budget) {
+        const b = ring.shift();
+        if (b < 0) break;
+        const l4 = e.l4[b] ?? 0;
+        const len = ctx.view.getUint16(l4 + 4) - 8;
+        // Reply to the sender from the port it reached; the data is the payload, in place.
+        e.txDstIp[b] = e.rxSrcIp[b] ?? 0;
+        e.txDstPort[b] = e.rxSrcPort[b] ?? 0;
+        e.txSrcPort[b] = e.rxDstPort[b] ?? 0;
+        pool.start[b] = e.l5[b] ?? 0;
+        pool.length[b] = len;
+        if (ctx.spawn(from, Spawn.send, b, Priority.Low)) {
+          this.stats.echoed++;
+        } else {
+          this.stats.sendFailures++;
+          pool.free(b, ctx.owner);
+        }
+        done++;
+      }
+    }
+    return done;
+  }
+}
