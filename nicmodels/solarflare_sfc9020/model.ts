@@ -61,6 +61,14 @@ export const SFC_IP_TABLE_INDEX = 0;
 /** Index of the MAC table in `capabilities.filterTables` (and in `RxResult.table`). */
 export const SFC_MAC_TABLE_INDEX = 1;
 
+const IP_TYPES = [
+  SfcFilterType.TcpFull,
+  SfcFilterType.TcpWild,
+  SfcFilterType.UdpFull,
+  SfcFilterType.UdpWild,
+] as const;
+const MAC_TYPES = [SfcFilterType.MacFull, SfcFilterType.MacWild] as const;
+
 /** Where an installed rule lives. */
 interface Placement {
   readonly table: number;
@@ -340,8 +348,8 @@ export class Sfc9020Nic extends NicBase {
     out.push({ name: "mac_filter_probes", value: this.#macProbes });
     for (
       const [name, t, types] of [
-        ["ip", this.ipTable, [0, 1, 2, 3]],
-        ["mac", this.macTable, [4, 5]],
+        ["ip", this.ipTable, IP_TYPES],
+        ["mac", this.macTable, MAC_TYPES],
       ] as const
     ) {
       for (const ty of types) {
