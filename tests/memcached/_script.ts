@@ -224,6 +224,14 @@ export function buildScript(now: number): Step[] {
   a("data split: rest", "o world\r\nget p3\r\n");
   a("data split: missing CRLF part", "set p4 0 0 2\r\nhi");
   a("data split: CRLF", "\r\nget p4\r\n");
+  a("replies wait for a split value", "version\r\nset p5 0 0 4\r\nab");
+  a("split value completes", "cd\r\nget p5\r\n");
+  a("too large, data split: line", `version\r\nset m 0 0 ${vMax + 1}\r\n${"m".repeat(1000)}`);
+  a("too large, data split: rest", `${"m".repeat(vMax + 1 - 1000)}\r\nversion\r\n`);
+  a(
+    "incr after an ASCII get in the same read is in place",
+    "set r1 0 0 3\r\n100\r\nget r1\r\ndecr r1 95\r\nget r1\r\n",
+  );
   a("bare LF line endings", "set lf 0 0 1\nx\r\nget lf\n");
   // --- flush
   a("delayed flush takes no CAS", "flush_all 100000\r\nset f1 0 0 1\r\nx\r\ngets f1\r\n");
@@ -278,6 +286,24 @@ export function buildScript(now: number): Step[] {
   b("incr with stale cas", bin(0x05, { key: "ctr", extras: incr(1n, 1n, 0), cas: 1n }));
   b("incrq silent", bin(0x15, { key: "ctr", extras: incr(1n, 0n, 0) }));
   b("get counter", bin(0x00, { key: "ctr" }));
+  b("set counter", bin(0x01, { key: "pc", extras: fl(0), value: "100" }));
+  b(
+    "decr after a binary get in the same read builds a new item",
+    new Uint8Array([
+      ...bin(0x00, { key: "pc" }),
+      ...bin(0x06, { key: "pc", extras: incr(95n, 0n, 0) }),
+      ...bin(0x00, { key: "pc" }),
+    ]),
+  );
+  b("set counter again", bin(0x01, { key: "pc", extras: fl(0), value: "100" }));
+  b("get in its own read", bin(0x00, { key: "pc" }));
+  b(
+    "decr in a later read is in place",
+    new Uint8Array([
+      ...bin(0x06, { key: "pc", extras: incr(95n, 0n, 0) }),
+      ...bin(0x00, { key: "pc" }),
+    ]),
+  );
   b("incr wraps", bin(0x05, { key: "ctr", extras: incr(0xffffffffffffffffn, 0n, 0) }));
   b("touch", bin(0x1c, { key: "ctr", extras: be32(1000) }));
   b("gat", bin(0x1d, { key: "ctr", extras: be32(1000) }));

@@ -28,6 +28,7 @@ import {
   CloseMode,
   type ConnState,
   DeltaResult,
+  NEED_DATA,
   NEED_MORE,
   StoreMode,
   type StoreModeCode,
@@ -171,8 +172,8 @@ function exptimeOf(engine: MemcachedEngine, exptime: number, now: number): numbe
 /**
  * Handles one ASCII request at `buf[pos .. end)`.
  *
- * @returns the position after the request, or {@link NEED_MORE} when the line or its data
- *   block is not complete yet (nothing was executed)
+ * @returns the position after the request, {@link NEED_MORE} when the line is not complete
+ *   yet, or {@link NEED_DATA} when its value block is not (nothing was executed)
  */
 export function asciiStep(
   engine: MemcachedEngine,
@@ -230,10 +231,10 @@ function command(
   switch (first) {
     case 0x67: // g
       if (ntokens < 3) break;
-      if (tokIs(buf, 0, C_GET)) return get(engine, buf, le, next, out, false, false, now);
-      if (tokIs(buf, 0, C_GETS)) return get(engine, buf, le, next, out, true, false, now);
-      if (tokIs(buf, 0, C_GAT)) return get(engine, buf, le, next, out, false, true, now);
-      if (tokIs(buf, 0, C_GATS)) return get(engine, buf, le, next, out, true, true, now);
+      if (tokIs(buf, 0, C_GET)) return get(engine, buf, le, next, out, conn, false, false, now);
+      if (tokIs(buf, 0, C_GETS)) return get(engine, buf, le, next, out, conn, true, false, now);
+      if (tokIs(buf, 0, C_GAT)) return get(engine, buf, le, next, out, conn, false, true, now);
+      if (tokIs(buf, 0, C_GATS)) return get(engine, buf, le, next, out, conn, true, true, now);
       break;
     case 0x73: // s
       if (tokIs(buf, 0, C_SET)) {
@@ -334,6 +335,7 @@ function get(
   le: number,
   next: number,
   out: OutBuffer,
+  conn: ConnState,
   withCas: boolean,
   withTouch: boolean,
   now: number,
@@ -348,8 +350,6 @@ function get(
     exptime = exptimeOf(engine, I32[0] as number, now);
     k = TE[1] as number;
   }
-  const markLength = out.length;
-  const markCount = out.count;
   // Keys are every space-separated word after the command (memcached re-tokenizes past 24).
   while (k < le) {
     while (k < le && buf[k] === 0x20) k++;
@@ -357,7 +357,8 @@ function get(
     let e = k;
     while (e < le && buf[e] !== 0x20) e++;
     if (e - k > KEY_MAX_LENGTH) {
-      out.rewind(markLength, markCount);
+      // memcached drops every reply not yet sent on the connection, not only this command's.
+      out.cull();
       error(engine, out, R_BAD_FORMAT);
       return next;
     }
@@ -391,6 +392,8 @@ function get(
   }
   out.put(R_END);
   out.endSegment();
+  // A completed get moves memcached to conn_mwrite: everything so far is sent.
+  conn.flush();
   return next;
 }
 
@@ -444,7 +447,7 @@ function update(
     conn.swallow = vlen + 2;
     return next;
   }
-  if (end - next < vlen + 2) return NEED_MORE;
+  if (end - next < vlen + 2) return NEED_DATA;
   const ds = next;
   const de = next + vlen;
   if (buf[de] !== 0x0d || buf[de + 1] !== 0x0a) {

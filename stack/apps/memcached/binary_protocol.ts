@@ -23,6 +23,7 @@ import {
   CloseMode,
   type ConnState,
   DeltaResult,
+  NEED_DATA,
   NEED_MORE,
   StoreMode,
   type StoreModeCode,
@@ -80,7 +81,7 @@ function header(
   out.u64(cas);
 }
 
-function binError(engine: MemcachedEngine, out: OutBuffer, status: number): void {
+function errorReply(engine: MemcachedEngine, out: OutBuffer, status: number): void {
   if (status === Status.EINVAL || status === Status.UNKNOWN_COMMAND) {
     engine.counters.protocolErrors++;
   }
@@ -88,6 +89,22 @@ function binError(engine: MemcachedEngine, out: OutBuffer, status: number): void
   header(out, status, 0, 0, msg.length, 0);
   out.put(msg);
   out.endSegment();
+}
+
+/**
+ * memcached `write_bin_error`: the reply is sent at once (`conn_mwrite`) unless `swallow` bytes
+ * of body must be skipped first.
+ */
+function binError(
+  engine: MemcachedEngine,
+  out: OutBuffer,
+  conn: ConnState,
+  status: number,
+  swallow = 0,
+): void {
+  errorReply(engine, out, status);
+  if (swallow > 0) conn.swallow = swallow;
+  else conn.flush();
 }
 
 /**
@@ -100,7 +117,7 @@ function respond(out: OutBuffer, cas: number): void {
 }
 
 function protocolError(engine: MemcachedEngine, out: OutBuffer, conn: ConnState): void {
-  binError(engine, out, Status.EINVAL);
+  binError(engine, out, conn, Status.EINVAL);
   conn.close = CloseMode.AFTER_WRITE;
 }
 
@@ -143,8 +160,8 @@ function baseOp(op: number): number {
 /**
  * Handles one binary request at `buf[pos .. end)`.
  *
- * @returns the position after the request, or {@link NEED_MORE} when it is not complete yet
- *   (nothing was executed)
+ * @returns the position after the request, {@link NEED_MORE} when the header, extras or key
+ *   are not complete yet, or {@link NEED_DATA} when the value is not (nothing was executed)
  */
 export function binaryStep(
   engine: MemcachedEngine,
@@ -171,7 +188,7 @@ export function binaryStep(
   opaque = u32(buf, pos + 12);
 
   if (keylen > bodylen || keylen + extlen > bodylen) {
-    binError(engine, out, Status.UNKNOWN_COMMAND);
+    binError(engine, out, conn, Status.UNKNOWN_COMMAND);
     conn.close = CloseMode.AFTER_WRITE;
     return ke;
   }
@@ -201,6 +218,7 @@ export function binaryStep(
     case Op.NOOP:
       if (extlen !== 0 || keylen !== 0 || bodylen !== 0) break;
       respond(out, 0);
+      conn.flush(); // "NOOP forces pipeline flush" (memcached proto_bin.c)
       return ke;
     case Op.SET:
     case Op.ADD:
@@ -214,19 +232,19 @@ export function binaryStep(
     case Op.GET:
     case Op.GETK:
       if (extlen !== 0 || bodylen !== keylen || keylen === 0) break;
-      getOrTouch(engine, buf, ks, ke, out, op, 0, now);
+      getOrTouch(engine, buf, ks, ke, out, conn, op, 0, now);
       return ke;
     case Op.TOUCH:
     case Op.GAT:
     case Op.GATK:
       if (extlen !== 4 || keylen === 0) break;
-      getOrTouch(engine, buf, ks, ke, out, op, engine.realtime(u32(buf, es), now), now);
+      getOrTouch(engine, buf, ks, ke, out, conn, op, engine.realtime(u32(buf, es), now), now);
       return ke;
     case Op.DELETE: {
       if (keylen === 0 || extlen !== 0 || bodylen !== keylen) break;
       const it = engine.peekItem(buf, ks, ke, now);
-      if (it === null) binError(engine, out, Status.KEY_ENOENT);
-      else if (casIn !== 0 && casIn !== it.cas) binError(engine, out, Status.KEY_EEXISTS);
+      if (it === null) binError(engine, out, conn, Status.KEY_ENOENT);
+      else if (casIn !== 0 && casIn !== it.cas) binError(engine, out, conn, Status.KEY_EEXISTS);
       else {
         engine.store.unlink(it);
         respond(out, 0);
@@ -236,30 +254,29 @@ export function binaryStep(
     case Op.INCREMENT:
     case Op.DECREMENT:
       if (keylen === 0 || extlen !== 20 || bodylen !== keylen + extlen) break;
-      incr(engine, buf, es, ks, ke, out, op === Op.INCREMENT, casIn, now);
+      incr(engine, buf, es, ks, ke, out, conn, op === Op.INCREMENT, casIn, now);
       return ke;
     case Op.STAT:
       if (extlen !== 0) break;
-      stat(engine, buf, ks, ke, out);
+      stat(engine, buf, ks, ke, out, conn);
       return ke;
     case Op.QUIT:
       if (extlen !== 0 || keylen !== 0 || bodylen !== 0) break;
       respond(out, 0);
+      conn.flush();
       conn.close = CloseMode.AFTER_WRITE;
       return ke;
     case Op.SASL_LIST_MECHS:
       if (extlen !== 0 || keylen !== 0 || bodylen !== 0) break;
-      binError(engine, out, Status.UNKNOWN_COMMAND);
+      binError(engine, out, conn, Status.UNKNOWN_COMMAND);
       return ke;
     case Op.SASL_AUTH:
     case Op.SASL_STEP:
       if (extlen !== 0 || keylen === 0) break;
-      binError(engine, out, Status.UNKNOWN_COMMAND);
-      conn.swallow = bodylen - keylen;
+      binError(engine, out, conn, Status.UNKNOWN_COMMAND, bodylen - keylen);
       return ke;
     default:
-      binError(engine, out, Status.UNKNOWN_COMMAND);
-      conn.swallow = bodylen;
+      binError(engine, out, conn, Status.UNKNOWN_COMMAND, bodylen);
       return ke;
   }
   protocolError(engine, out, conn);
@@ -288,12 +305,13 @@ function update(
   if (
     !store.sizeOk(keylen, flags, vlen) || !store.canAllocate(store.itemSize(keylen, flags, vlen))
   ) {
-    binError(engine, out, store.sizeOk(keylen, flags, vlen) ? Status.ENOMEM : Status.E2BIG);
-    if (op === Op.SET) engine.dropStale(buf, ks, ke, now);
+    // Both errors end in conn_swallow, which does not flush (even for a zero-length value).
+    errorReply(engine, out, store.sizeOk(keylen, flags, vlen) ? Status.ENOMEM : Status.E2BIG);
     conn.swallow = vlen;
+    if (op === Op.SET) engine.dropStale(buf, ks, ke, now);
     return ke;
   }
-  if (end - ke < vlen) return NEED_MORE;
+  if (end - ke < vlen) return NEED_DATA;
   let mode: StoreModeCode;
   switch (op) {
     case Op.ADD:
@@ -331,15 +349,16 @@ function update(
       respond(out, engine.lastStoredCas);
       break;
     case StoreResult.EXISTS:
-      binError(engine, out, Status.KEY_EEXISTS);
+      binError(engine, out, conn, Status.KEY_EEXISTS);
       break;
     case StoreResult.NOT_FOUND:
-      binError(engine, out, Status.KEY_ENOENT);
+      binError(engine, out, conn, Status.KEY_ENOENT);
       break;
     default:
       binError(
         engine,
         out,
+        conn,
         op === Op.ADD
           ? Status.KEY_EEXISTS
           : op === Op.REPLACE
@@ -356,6 +375,7 @@ function getOrTouch(
   ks: number,
   ke: number,
   out: OutBuffer,
+  conn: ConnState,
   op: number,
   exptime: number,
   now: number,
@@ -365,6 +385,7 @@ function getOrTouch(
   const withValue = op !== Op.TOUCH;
   const it = touch ? engine.touchItem(buf, ks, ke, exptime, now) : engine.getItem(buf, ks, ke, now);
   if (it !== null) {
+    conn.pin(it);
     const keylen = withKey ? ke - ks : 0;
     const vlen = withValue ? it.value.length : 0;
     header(out, Status.SUCCESS, 4, keylen, 4 + keylen + vlen, it.cas);
@@ -380,7 +401,7 @@ function getOrTouch(
     out.put(buf, ks, ke);
     out.endSegment();
   } else {
-    binError(engine, out, Status.KEY_ENOENT);
+    binError(engine, out, conn, Status.KEY_ENOENT);
   }
 }
 
@@ -400,6 +421,7 @@ function incr(
   ks: number,
   ke: number,
   out: OutBuffer,
+  conn: ConnState,
   isIncr: boolean,
   casIn: number,
   now: number,
@@ -413,12 +435,12 @@ function incr(
       out.endSegment();
       return;
     case DeltaResult.NON_NUMERIC:
-      return binError(engine, out, Status.DELTA_BADVAL);
+      return binError(engine, out, conn, Status.DELTA_BADVAL);
     case DeltaResult.CAS_MISMATCH:
-      return binError(engine, out, Status.KEY_EEXISTS);
+      return binError(engine, out, conn, Status.KEY_EEXISTS);
     default: {
       const expiration = u32(buf, es + 16);
-      if (expiration === 0xffffffff) return binError(engine, out, Status.KEY_ENOENT);
+      if (expiration === 0xffffffff) return binError(engine, out, conn, Status.KEY_ENOENT);
       const initial = readU64(buf, es + 8);
       const text = enc.encode(initial.toString());
       const r = engine.storeItem(
@@ -434,7 +456,7 @@ function incr(
         0,
         now,
       );
-      if (r !== StoreResult.STORED) return binError(engine, out, Status.NOT_STORED);
+      if (r !== StoreResult.STORED) return binError(engine, out, conn, Status.NOT_STORED);
       if (quiet) return out.endSegment();
       header(out, Status.SUCCESS, 0, 0, 8, engine.lastStoredCas);
       putU64(out, initial);
@@ -449,10 +471,11 @@ function stat(
   ks: number,
   ke: number,
   out: OutBuffer,
+  conn: ConnState,
 ): void {
   if (ke > ks) {
     const sub = new TextDecoder().decode(buf.subarray(ks, ke));
-    if (sub !== "reset") return binError(engine, out, Status.KEY_ENOENT);
+    if (sub !== "reset") return binError(engine, out, conn, Status.KEY_ENOENT);
     engine.resetCounters();
   } else {
     const s = engine.store;

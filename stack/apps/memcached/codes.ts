@@ -1,8 +1,10 @@
 /**
- * Result and mode codes of the memcached engine's item operations (numeric, no strings).
+ * Result and mode codes of the memcached engine's item operations (numeric, no strings), and
+ * the connection state the protocol steps share with their transport.
  *
  * @module
  */
+import type { Item } from "./item_store.ts";
 
 /** Store modes, numbered as memcached's `NREAD_*`. */
 export const StoreMode = {
@@ -54,7 +56,25 @@ export interface ConnState {
   swallow: number;
   /** Whether and how the connection must close. */
   close: CloseModeCode;
+  /**
+   * Records that an unsent reply refers to this item. memcached's binary get-family replies
+   * keep a reference on the item until they are written, and incr/decr rewrites a value in place
+   * only when nobody else holds the item (`refcount == 2`); pins reproduce that. (Observed on
+   * 1.6.18: binary get + decr in one read builds a new item; ASCII get + decr rewrites in place.)
+   */
+  pin(item: Item): void;
+  /**
+   * Writes the replies so far (memcached moves to `conn_mwrite`): after an ASCII get, a binary
+   * error or no-op. Releases pins.
+   */
+  flush(): void;
 }
 
-/** A protocol step's answer when the buffered bytes do not yet hold a whole request. */
+/** A protocol step's answer when the request line or header is not complete yet. */
 export const NEED_MORE = -1;
+
+/**
+ * A protocol step's answer when the line was read but the value block is not complete yet.
+ * memcached does not send earlier replies while it waits for a value (`conn_nread`).
+ */
+export const NEED_DATA = -2;

@@ -294,7 +294,8 @@ export class MemcachedEngine {
   /**
    * incr/decr (memcached `do_add_delta`): 64-bit wrap on incr, floor at 0 on decr. A result
    * that fits in the old value's length is written in place, padded with spaces, as memcached
-   * does; otherwise a new item replaces the old one. Either way a new CAS is assigned.
+   * does, unless an unsent reply still refers to the item (see `ConnState.pin`); otherwise a new
+   * item replaces the old one. Either way a new CAS is assigned.
    */
   addDelta(
     buf: Uint8Array,
@@ -314,7 +315,7 @@ export class MemcachedEngine {
     if (incr) value = (value + delta) % TWO64;
     else value = delta > value ? 0n : value - delta;
     const text = value.toString();
-    if (text.length <= it.value.length) {
+    if (text.length <= it.value.length && it.refs === 0) {
       const v = it.value;
       for (let i = 0; i < v.length; i++) v[i] = i < text.length ? text.charCodeAt(i) : 0x20;
       it.cas = this.nextCas();

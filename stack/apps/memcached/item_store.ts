@@ -45,6 +45,8 @@ export class Item {
   next: Item | null = null;
   /** Whether the item is in the table. */
   linked = false;
+  /** Unsent replies referring to this item (memcached's extra references). */
+  refs = 0;
 
   /** Creates an unlinked item. */
   constructor(

@@ -22,6 +22,10 @@ export class OutBuffer {
   ends: Int32Array;
   /** Completed response objects. */
   count = 0;
+  /** Bytes already written to the client (memcached `conn_mwrite`) in this batch. */
+  flushedLength = 0;
+  /** Response objects already written in this batch. */
+  flushedCount = 0;
   private segmentStart = 0;
 
   /** Creates a buffer with an initial capacity in bytes. */
@@ -35,6 +39,22 @@ export class OutBuffer {
     this.length = 0;
     this.count = 0;
     this.segmentStart = 0;
+    this.flushedLength = 0;
+    this.flushedCount = 0;
+  }
+
+  /** Marks everything written so far as sent. */
+  markFlushed(): void {
+    this.flushedLength = this.length;
+    this.flushedCount = this.count;
+  }
+
+  /**
+   * Drops every response not yet sent (memcached `conn_release_items`, used when a multi-key
+   * get meets a too-long key).
+   */
+  cull(): void {
+    this.rewind(this.flushedLength, this.flushedCount);
   }
 
   /** Makes room for `n` more bytes. */
@@ -125,6 +145,16 @@ export class OutBuffer {
   /** Drops the current response object entirely (memcached `resp->skip`, used by noreply). */
   skipSegment(): void {
     this.length = this.segmentStart;
+  }
+
+  /** Removes the first `n` bytes, keeping the rest (object boundaries are reset). */
+  dropFront(n: number): void {
+    this.bytes.copyWithin(0, n, this.length);
+    this.length -= n;
+    this.count = 0;
+    this.segmentStart = this.length;
+    this.flushedLength = 0;
+    this.flushedCount = 0;
   }
 
   /** Drops bytes and objects back to a saved `length` and `count`. */

@@ -112,17 +112,26 @@ Deno.test("TCP session", async (t) => {
     assert.equal(dec.decode(s.receive(req.subarray(req.length - 1))), "STORED\r\n");
     assert.equal(s.buffered, 0);
   });
-  await t.step("an oversized value is swallowed as it arrives", () => {
-    const s = new TcpSession(new MemcachedEngine({ clock: () => 0, itemSizeMax: 1000 }));
-    assert.equal(
-      dec.decode(s.receive(enc.encode("set k 0 0 2000\r\n"))),
-      "SERVER_ERROR object too large for cache\r\n",
-    );
-    assert.equal(s.receive(new Uint8Array(1500)).length, 0);
-    assert.equal(
-      dec.decode(s.receive(enc.encode("x".repeat(500) + "\r\nversion\r\n"))),
-      "VERSION 1.6.18\r\n",
-    );
+  await t.step(
+    "an oversized value is swallowed as it arrives; its error waits like memcached's",
+    () => {
+      const s = new TcpSession(new MemcachedEngine({ clock: () => 0, itemSizeMax: 1000 }));
+      assert.equal(s.receive(enc.encode("version\r\nset k 0 0 2000\r\n")).length, 0);
+      assert.ok(s.held > 0);
+      assert.equal(s.receive(new Uint8Array(1500)).length, 0);
+      assert.equal(
+        dec.decode(s.receive(enc.encode("x".repeat(500) + "\r\nversion\r\n"))),
+        "VERSION 1.6.18\r\nSERVER_ERROR object too large for cache\r\nVERSION 1.6.18\r\n",
+      );
+      assert.equal(s.held, 0);
+    },
+  );
+  await t.step("replies wait while a value block is still arriving", () => {
+    const s = new TcpSession(new MemcachedEngine({ clock: () => 0 }));
+    assert.equal(s.receive(enc.encode("version\r\nset k 0 0 5\r\nab")).length, 0);
+    assert.equal(dec.decode(s.receive(enc.encode("cde\r\n"))), "VERSION 1.6.18\r\nSTORED\r\n");
+    // A partial request line does not hold replies back.
+    assert.equal(dec.decode(s.receive(enc.encode("version\r\nge"))), "VERSION 1.6.18\r\n");
   });
   await t.step("quit closes after earlier replies; later bytes are ignored", () => {
     const s = new TcpSession(new MemcachedEngine({ clock: () => 0 }));

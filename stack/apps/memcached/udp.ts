@@ -15,11 +15,12 @@
  *
  * @module
  */
-import { CloseMode, type CloseModeCode, type ConnState, NEED_MORE } from "./codes.ts";
+import { CloseMode, type CloseModeCode, type ConnState, NEED_DATA, NEED_MORE } from "./codes.ts";
 import { asciiStep } from "./ascii_protocol.ts";
 import { binaryStep } from "./binary_protocol.ts";
 import { BIN_REQ_MAGIC, UDP_HEADER_SIZE } from "./constants.ts";
 import type { MemcachedEngine } from "./engine.ts";
+import type { Item } from "./item_store.ts";
 import { OutBuffer } from "./out_buffer.ts";
 
 /** Why a datagram was not answered (numeric, for counters). */
@@ -37,6 +38,16 @@ export type UdpDropCode = typeof UdpDrop[keyof typeof UdpDrop];
 class UdpConn implements ConnState {
   swallow = 0;
   close: CloseModeCode = CloseMode.NONE;
+  pins: Item[] = [];
+  pin(item: Item): void {
+    item.refs++;
+    this.pins.push(item);
+  }
+  flush(): void {
+    for (const it of this.pins) it.refs--;
+    this.pins.length = 0;
+    out.markFlushed();
+  }
 }
 
 const conn = new UdpConn();
@@ -72,9 +83,10 @@ export function handleDatagram(
     const next = binary
       ? binaryStep(engine, datagram, pos, end, out, conn)
       : asciiStep(engine, datagram, pos, end, out, conn);
-    if (next === NEED_MORE) break;
+    if (next === NEED_MORE || next === NEED_DATA) break;
     pos = next;
   }
+  conn.flush();
   if ((conn.close as CloseModeCode) === CloseMode.NOW) return UdpDrop.NONE;
   const payload = engine.udpMaxPayload - UDP_HEADER_SIZE;
   if (frame.length !== engine.udpMaxPayload) frame = new Uint8Array(engine.udpMaxPayload);
