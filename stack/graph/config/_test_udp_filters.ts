@@ -10,6 +10,7 @@ import { AtomTable } from "../predicate/atoms.ts";
 import { DnfAlgebra } from "../predicate/dnf.ts";
 import { predEquiv } from "../predicate/equiv.ts";
 import { GraphPredicates } from "../predicate/node_predicates.ts";
+import { udpMatch } from "../predicate/vocabulary.ts";
 import { makeDefaultRegistries } from "./default_expansion.ts";
 import type { ConfigRegistries, ExpansionContext } from "./expansion.ts";
 import {
@@ -39,13 +40,7 @@ const filterSpec: NodeSpec = { name: "test.udp-filter", kind: "fnode", ports: ["
 
 /** The `true`-port predicate of a filter: IPv4 ∧ UDP ∧ one atom per specified field. */
 export function matchOf(f: UdpFilter): PredicateExpr {
-  const args: PredicateExpr[] = [
-    { op: "atom", key: "EthType", value: "IPv4" },
-    { op: "atom", key: "IpProt", value: "UDP" },
-  ];
-  if (f.sport !== null) args.push({ op: "atom", key: "SrcPort", value: `p${f.sport}` });
-  if (f.dport !== null) args.push({ op: "atom", key: "DstPort", value: `p${f.dport}` });
-  return { op: "and", args };
+  return udpMatch({ srcPort: f.sport, dstPort: f.dport });
 }
 
 /** Label in the original's style: `5T(UDP,*,*,<sport>,<dport>)`. */

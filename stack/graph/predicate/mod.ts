@@ -12,3 +12,4 @@ export * from "./algebra.ts";
 export * from "./dnf.ts";
 export * from "./equiv.ts";
 export * from "./node_predicates.ts";
+export * from "./vocabulary.ts";

@@ -434,6 +434,23 @@ export class GraphPredicates<T> {
     return this.#spawnPred(edge);
   }
 
+  /** The port names of node `id`: its spec's ports, then any extra names its edges use. */
+  ports(id: NodeId): readonly PortName[] {
+    return this.#ports[this.#number(id)] ?? [];
+  }
+
+  /**
+   * The ports of node `id` through which some packet satisfying `cond` leaves: those whose
+   * {@linkcode portReach} ∧ `cond` is not `false`. Exact with the DNF builder (every folded term
+   * is satisfiable); with other builders a port is dropped only when the conjunction folds to
+   * `false`.
+   */
+  livePorts(id: NodeId, cond: T): PortName[] {
+    return this.ports(id).filter((p) =>
+      !this.algebra.isFalse(this.algebra.and([this.portReach(id, p), cond]))
+    );
+  }
+
   /** Whether node `id` is an O-node (its port predicates follow the operator rules). */
   isOperator(id: NodeId): boolean {
     const node = this.#nodes[this.#number(id)] as GraphNode;

@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
 import type { Edge, Graph, GraphNode, NodeId, NodeSpec, PredicateExpr } from "../types.ts";
 import { AtomTable } from "./atoms.ts";
-import { foldAlgebra, plainAlgebra } from "./algebra.ts";
+import { buildPred, foldAlgebra, plainAlgebra } from "./algebra.ts";
 import { DnfAlgebra } from "./dnf.ts";
 import { predEquivHard } from "./equiv.ts";
 import { fromExpr, PredOp, showPred } from "./expr.ts";
 import { GraphPredicates, PredicateGraphError } from "./node_predicates.ts";
-import { parsePredicate } from "./parse.ts";
+import { formatPredicate, parsePredicate } from "./parse.ts";
+import { udpMatch } from "./vocabulary.ts";
 import { parseGraph } from "../json.ts";
 import sharedG1 from "../../../tests/graphs/g1.json" with { type: "json" };
 
@@ -263,6 +264,35 @@ Deno.test("O-node rules, spawn edges, seeds and bad graphs", async (t) => {
     const preds = new GraphPredicates(g, table, plainAlgebra);
     assert.throws(() => preds.nodePred("Q0" as NodeId), /O-node "Q0Valid"/);
     assert.throws(() => preds.nodePred("Q0" as NodeId), /O-node "Q0Valid"/);
+  });
+  await t.step("live ports: where packets of a class can leave a node", () => {
+    const m7 = formatPredicate(udpMatch({ dstPort: 7 }));
+    const m8 = formatPredicate(udpMatch({ dstPort: 8 }));
+    const g = graphOf("chain", {
+      In: { kind: "node", out: { out: ["F7"] } },
+      F7: {
+        kind: "bool",
+        out: { true: ["Q1"], false: ["F8"] },
+        pred: { true: m7, false: `not(${m7})` },
+      },
+      F8: {
+        kind: "bool",
+        out: { true: ["Q2"], false: ["Q0"] },
+        pred: { true: m8, false: `not(${m8})` },
+      },
+      Q0: { kind: "node" },
+      Q1: { kind: "node" },
+      Q2: { kind: "node" },
+    });
+    const table = new AtomTable();
+    const dnf = new DnfAlgebra(table);
+    const preds = new GraphPredicates(g, table, dnf);
+    const flow = buildPred(dnf, fromExpr(udpMatch({ srcPort: 1000, dstPort: 8 }), table));
+    assert.deepEqual(preds.livePorts("F7" as NodeId, flow), ["false"]);
+    assert.deepEqual(preds.livePorts("F8" as NodeId, flow), ["true"]);
+    const anyUdp = buildPred(dnf, fromExpr(udpMatch({}), table));
+    assert.deepEqual(preds.livePorts("F8" as NodeId, anyUdp), ["true", "false"]);
+    assert.deepEqual(preds.ports("In" as NodeId), ["out"]);
   });
   await t.step("port predicates and reach of ports", () => {
     const table = new AtomTable();
