@@ -23,6 +23,13 @@ export { DROPPED, FifoServer, type FifoServerOptions } from "./fifo_server.ts";
 export { Lock, type LockCosts } from "./lock.ts";
 export { Core } from "./core.ts";
 export {
+  analyticMeanWaitNs,
+  type QueueModelOptions,
+  type QueueModelResult,
+  runQueue,
+  type ServiceLaw,
+} from "./queue_model.ts";
+export {
   DEFAULT_PROPAGATION_NS,
   DEFAULT_RATE_BPS,
   FCS_BYTES,
