@@ -36,6 +36,12 @@ import { defaultRssNicConfig, RssNic } from "../../nicmodels/rss/model.ts";
 import { buildRssNicPrg } from "../../nicmodels/rss/prg.ts";
 import { rssNicCapabilities } from "../../nicmodels/rss/capabilities.ts";
 import {
+  buildSfc9020Prg,
+  SFC9020_CAPABILITIES,
+  Sfc9020Nic,
+  sfcDefaultConfig,
+} from "../../nicmodels/solarflare_sfc9020/mod.ts";
+import {
   build82599Prg,
   defaultIntel82599Config,
   Intel82599,
@@ -67,6 +73,14 @@ export const NIC_MODELS: Readonly<Record<string, NicEntry>> = {
         : { ...defaultIntel82599Config(Math.max(1, Math.min(queues, 16))), queues },
     make: (config) => new Intel82599(config),
     prg: (config) => build82599Prg(config),
+  },
+  "solarflare-sfc9020": {
+    description:
+      "Solarflare SFC9020: 8192-entry hashed IP filter table (full/wildcard), 512 MAC filters, RSS (≤64 queues)",
+    capabilities: () => SFC9020_CAPABILITIES,
+    defaults: (queues) => sfcDefaultConfig(queues ?? 16),
+    make: (config) => new Sfc9020Nic(config),
+    prg: (config) => buildSfc9020Prg(config),
   },
   "rss": {
     description: "Plain RSS-only NIC: as many queues as the configuration asks (default 16)",

@@ -45,10 +45,11 @@ export abstract class NicBase implements NicModel {
   protected constructor(capabilities: NicCapabilities, config: NicConfig) {
     this.capabilities = capabilities;
     this.cfg = config;
-    const q = Math.max(1, config.queues | 0);
-    const r = Math.max(1, config.ringSize | 0);
-    this.rxRings = new DescriptorRings(q, r);
-    this.txRings = new DescriptorRings(q, r);
+    // Placeholder rings: `start` sizes them after validation, so an impossible queue count or
+    // ring size fails with a validation message rather than an allocation error.
+    const q = 1;
+    this.rxRings = new DescriptorRings(q, 1);
+    this.txRings = new DescriptorRings(q, 1);
     this.rxPackets = new Float64Array(q);
     this.rxBytes = new Float64Array(q);
     this.rxRingDrops = new Float64Array(q);

@@ -360,3 +360,10 @@ Deno.test("Intel 82599", async (t) => {
     assert.equal(classify(nic, bcast), 0);
   });
 });
+
+Deno.test("82599: an impossible ring size is a validation error naming the limit, not a crash", () => {
+  assert.throws(
+    () => new Intel82599(base(4, 1e12)),
+    (e) => e instanceof NicConfigError && /ring/i.test(e.message),
+  );
+});
