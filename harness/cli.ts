@@ -12,6 +12,7 @@ import { pcapCommand } from "./cli/pcap.ts";
 import { graphCommand } from "./cli/graph.ts";
 import { nicCommand } from "./cli/nic.ts";
 import { predCommand } from "./cli/pred.ts";
+import { lpgCommand } from "./cli/lpg.ts";
 
 /** Builds the root command with every working subcommand attached. */
 export function buildCli(): Command {
@@ -25,6 +26,7 @@ export function buildCli(): Command {
   program.addCommand(graphCommand());
   program.addCommand(nicCommand());
   program.addCommand(predCommand());
+  program.addCommand(lpgCommand());
   return program;
 }
 

@@ -10,3 +10,4 @@ export * from "./lpg.ts";
 export * from "./udp_sockets_expansion.ts";
 export * from "./sockets.ts";
 export type { LpgCtx, LpgImpl } from "./_node.ts";
+export * from "./stack_state.ts";

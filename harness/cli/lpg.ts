@@ -1,0 +1,119 @@
+/**
+ * The `lab lpg` command group: `build` makes the LPG from a stack-state file (addresses and UDP
+ * endpoints), validates it and writes it as JSON, DOT or SVG; `compile` turns a JSON LPG into
+ * the generated JavaScript the compiled executor runs and prints it (one function per pipeline
+ * with `--pipelines`).
+ *
+ * @example
+ * ```sh
+ * deno task lab lpg build --endpoints stack/protocols/testdata/stack_state.json --json lpg.json --svg lpg.svg
+ * deno task lab lpg compile lpg.json
+ * ```
+ *
+ * @module
+ */
+import { Command } from "@commander-js/extra-typings";
+import { graphToDot } from "../../stack/graph/dot.ts";
+import { graphToJson } from "../../stack/graph/json.ts";
+import type { Graph } from "../../stack/graph/types.ts";
+import { formatProblem, validateGraph } from "../../stack/graph/validate.ts";
+import { Registry } from "../../stack/graph/registry.ts";
+import { generateSource } from "../../stack/exec/compiler.ts";
+import { buildProgram } from "../../stack/exec/program.ts";
+import { splitPipelines } from "../../stack/exec/pipelines.ts";
+import { demuxImpl, pipelineImpls } from "../../stack/exec/pipeline_nodes.ts";
+import type { NodeImpl } from "../../stack/exec/types.ts";
+import { buildLpg, lpgImpls, lpgTemplate } from "../../stack/protocols/lpg.ts";
+import { parseStackState } from "../../stack/protocols/stack_state.ts";
+import { UDP_SOCKETS_EXPANSION } from "../../stack/protocols/udp_sockets_expansion.ts";
+import type { LpgEnv } from "../../stack/protocols/env.ts";
+import { type GraphCliIo, processIo, readGraphFile, renderSvg } from "./graph.ts";
+
+/** Builds the LPG of a stack-state file (or the unconfigured template without one). */
+export async function lpgFromFile(path: string | undefined): Promise<Graph> {
+  if (path === undefined) return lpgTemplate();
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) {
+      throw new Error(`Cannot read stack-state file "${path}": no such file`);
+    }
+    throw err;
+  }
+  return buildLpg(parseStackState(text, path).endpoints);
+}
+
+/** The generated source of a graph's compiled function(s): one per pipeline when split. */
+export function compiledSource(graph: Graph, split: boolean): string {
+  const impls = lpgImpls(graph) as Map<string, NodeImpl<LpgEnv>>;
+  if (!split) return generateSource(buildProgram(graph, impls));
+  const parts = splitPipelines(graph);
+  return parts.map((part) => {
+    const all = new Map<string, NodeImpl<LpgEnv>>([...impls, ...pipelineImpls<LpgEnv>()]);
+    for (const [name, spec] of Object.entries(part.graph.specs)) {
+      if (name.startsWith("pl.demux.")) all.set(name, demuxImpl<LpgEnv>(spec));
+    }
+    return `// ===== pipeline ${part.name} =====\n` + generateSource(buildProgram(part.graph, all));
+  }).join("\n");
+}
+
+/** Builds the `lpg` command group. */
+export function lpgCommand(io: GraphCliIo = processIo, dotCommand = "dot"): Command {
+  const lpg = new Command("lpg").description(
+    "The logical protocol graph: build it from addresses and endpoints, compile it",
+  );
+  lpg
+    .command("build")
+    .description(
+      "Build the LPG from a stack-state file, validate it, and write JSON, DOT or SVG " +
+        "(JSON to standard output when no file is named)",
+    )
+    .option("--endpoints <file>", "stack-state JSON: localIp, localMac, endpoints")
+    .option("--json <out>", "write the graph as JSON")
+    .option("--dot <out>", "write the graph as Graphviz DOT")
+    .option("--svg <out>", "render the graph to SVG with Graphviz dot")
+    .action(async (options) => {
+      const graph = await lpgFromFile(options.endpoints);
+      const expansions = new Registry<true>("expansion function").register(
+        UDP_SOCKETS_EXPANSION,
+        true,
+      );
+      const problems = validateGraph(graph, { expansions });
+      for (const p of problems) io.write(`problem: ${formatProblem(p)}\n`);
+      if (problems.length > 0) io.setExitCode(1);
+      const wrote: string[] = [];
+      if (options.json !== undefined) {
+        await Deno.writeTextFile(options.json, graphToJson(graph));
+        wrote.push(options.json);
+      }
+      if (options.dot !== undefined || options.svg !== undefined) {
+        const dot = graphToDot(graph, { rankdir: "LR" });
+        if (options.dot !== undefined) {
+          await Deno.writeTextFile(options.dot, dot);
+          wrote.push(options.dot);
+        }
+        if (options.svg !== undefined) {
+          await renderSvg(dot, options.svg, dotCommand);
+          wrote.push(options.svg);
+        }
+      }
+      if (wrote.length === 0) io.write(graphToJson(graph));
+      else {
+        io.write(
+          `LPG "${graph.name}": ${graph.nodes.length} nodes, ${graph.edges.length} edges, ` +
+            `${problems.length} problem(s); wrote ${wrote.join(", ")}\n`,
+        );
+      }
+    });
+  lpg
+    .command("compile")
+    .description("Print the JavaScript the compiler generates for a JSON LPG")
+    .argument("<file>", "graph JSON file (for example from `lpg build --json`)")
+    .option("--pipelines", "split into pipelines first and print one function per pipeline")
+    .action(async (file, options) => {
+      const graph = await readGraphFile(file);
+      io.write(compiledSource(graph, options.pipelines === true));
+    });
+  return lpg;
+}
