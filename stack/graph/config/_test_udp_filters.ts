@@ -79,22 +79,30 @@ export function udpRegistries(tie: TieRule = "slot"): ConfigRegistries {
 
 /**
  * Test PRG: `rx` (entry, port `out`) → C-node `rx.filters` (ports `queues` → `rx.q0..q3`,
- * `default` → `rx.q0`); queue nodes are sinks.
+ * `default` → `rx.q0`); queue nodes are sinks. With `fdir`, a second table C-node `rx.fdir`
+ * sits on the first one's default path (`rx.filters.default → rx.fdir.default → rx.q0`), as the
+ * E10k's 5-tuple and Flow Director tables (reference §14 C1).
  */
-export function udpTestGraph(capacity = 4): Graph {
+export function udpTestGraph(capacity = 4, fdir = false): Graph {
   const id = (s: string) => s as NodeId;
+  const tables = fdir ? ["rx.filters", "rx.fdir"] : ["rx.filters"];
   const nodes: GraphNode[] = [
     { id: id("rx"), spec: "rx", origin: "PRG", attributes: { source: true } },
-    { id: id("rx.filters"), spec: "rx.filters", origin: "PRG" },
+    ...tables.map((t): GraphNode => ({ id: id(t), spec: "rx.filters", origin: "PRG" })),
   ];
   const edges: Graph["edges"][number][] = [
     { kind: "port", from: id("rx"), port: "out", to: id("rx.filters") },
   ];
   for (let q = 0; q < 4; q++) {
     nodes.push({ id: id(`rx.q${q}`), spec: "queue", origin: "PRG", attributes: { sink: true } });
-    edges.push({ kind: "port", from: id("rx.filters"), port: "queues", to: id(`rx.q${q}`) });
   }
-  edges.push({ kind: "port", from: id("rx.filters"), port: "default", to: id("rx.q0") });
+  tables.forEach((t, k) => {
+    for (let q = 0; q < 4; q++) {
+      edges.push({ kind: "port", from: id(t), port: "queues", to: id(`rx.q${q}`) });
+    }
+    const next = tables[k + 1] ?? "rx.q0";
+    edges.push({ kind: "port", from: id(t), port: "default", to: id(next) });
+  });
   return {
     schemaVersion: 1,
     name: "udp-test",

@@ -116,6 +116,28 @@ Deno.test("C1 filter-chain order (reference §14)", async (t) => {
     assert.equal(walk(slot, { ...base, dport: 53 }), "rx.q0");
     assert.equal(walk(slot, { ...base, proto: "TCP", dport: 7 }), "rx.q0");
   });
+  await t.step("with an empty FDir table behind: 5T chain → FDir (empty) → default queue", () => {
+    const two = udpTestGraph(4, true);
+    const g = applyConfig(two, [[id("rx.filters"), [A, B]], [id("rx.fdir"), []]], udpRegistries());
+    assert.deepEqual(chainOf(g), ["5T(UDP,*,*,*,7)", "5T(UDP,*,*,*,8)", "rx.q0"]);
+    assertSameRouting(g, slot);
+    const C: UdpFilter = { sport: 1000, dport: 53, prio: 1, queue: 3 };
+    const withFdir = applyConfig(
+      two,
+      new Map([[id("rx.fdir"), [C]], [id("rx.filters"), [A, B]]]),
+      udpRegistries(),
+    );
+    assert.deepEqual(chainOf(withFdir), [
+      "5T(UDP,*,*,*,7)",
+      "5T(UDP,*,*,*,8)",
+      "5T(UDP,*,*,1000,53)",
+      "rx.q0",
+    ]);
+    assert.equal(
+      walk(withFdir, { ethType: "IPv4", proto: "UDP", sport: 1000, dport: 53 }),
+      "rx.q3",
+    );
+  });
   await t.step("an empty table (finalisation) is a straight edge to the default queue", () => {
     const g = finalizeConfig(graph, udpRegistries());
     assert.deepEqual(edgeList(g), ["rx.out->rx.q0"]);
