@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import type { Edge, Graph, GraphNode, NodeId, NodeSpec, PredicateExpr } from "../types.ts";
 import { AtomTable } from "./atoms.ts";
 import { buildPred, foldAlgebra, plainAlgebra } from "./algebra.ts";
@@ -336,4 +337,65 @@ Deno.test("O-node rules, spawn edges, seeds and bad graphs", async (t) => {
       /O-node "O": it has an input from port "out" of "S", allowed are true and false/,
     );
   });
+});
+
+/** A random small DAG description: entry E, then boolean F-nodes and O-nodes over earlier ones. */
+function arbGraph(): fc.Arbitrary<Record<string, TestNode>> {
+  const step = fc.record({
+    op: fc.constantFrom<Kind>("bool", "bool", "and", "or", "nand", "nor"),
+    inputs: fc.array(fc.tuple(fc.nat(), fc.boolean()), { minLength: 1, maxLength: 3 }),
+    explicit: fc.option(fc.constantFrom("pred(k,x)", "pred(k,y)", "not(pred(m,z))"), {
+      nil: undefined,
+    }),
+  });
+  return fc.array(step, { minLength: 1, maxLength: 7 }).map((steps) => {
+    const desc: Record<
+      string,
+      { kind: Kind; out: Record<string, string[]>; pred?: Record<string, string> }
+    > = {
+      E: { kind: "node", out: { a: [], b: [] } },
+    };
+    const names = ["E"];
+    steps.forEach((s, i) => {
+      const name = `N${i}`;
+      const sources = s.op === "bool" ? s.inputs.slice(0, 1) : s.inputs;
+      for (const [pick, truePort] of sources) {
+        const src = names[pick % names.length] as string;
+        const srcDesc = desc[src] as { out: Record<string, string[]> };
+        const port = src === "E" ? (truePort ? "a" : "b") : String(truePort);
+        if (src === "E" && s.op !== "bool") continue; // O-node inputs need true/false ports
+        (srcDesc.out[port] ??= []).push(name);
+      }
+      desc[name] = {
+        kind: s.op,
+        out: { true: [], false: [] },
+        ...(s.op === "bool" && s.explicit !== undefined ? { pred: { true: s.explicit } } : {}),
+      };
+      names.push(name);
+    });
+    // Drop duplicate edges (same source port to the same target).
+    for (const d of Object.values(desc)) {
+      for (const p of Object.keys(d.out)) d.out[p] = [...new Set(d.out[p])];
+    }
+    return desc;
+  });
+}
+
+Deno.test("property: DNF, folding and plain node predicates agree on random graphs", () => {
+  fc.assert(
+    fc.property(arbGraph(), (desc) => {
+      const g = graphOf("random", desc);
+      const table = new AtomTable();
+      const dnf = new DnfAlgebra(table);
+      const viaDnf = new GraphPredicates(g, table, dnf);
+      const viaPlain = new GraphPredicates(g, table, plainAlgebra);
+      const viaFold = new GraphPredicates(g, table, foldAlgebra(table));
+      for (const n of g.nodes) {
+        const plain = viaPlain.nodePred(n.id);
+        assert.ok(predEquivHard(dnf.toPred(viaDnf.nodePred(n.id)), plain, table), n.id);
+        assert.ok(predEquivHard(viaFold.nodePred(n.id), plain, table), n.id);
+      }
+    }),
+    { seed: 42, numRuns: 150 },
+  );
 });
