@@ -13,6 +13,7 @@ import { graphCommand } from "./cli/graph.ts";
 import { nicCommand } from "./cli/nic.ts";
 import { predCommand } from "./cli/pred.ts";
 import { lpgCommand } from "./cli/lpg.ts";
+import { simCommand } from "./cli/sim.ts";
 
 /** Builds the root command with every working subcommand attached. */
 export function buildCli(): Command {
@@ -27,6 +28,7 @@ export function buildCli(): Command {
   program.addCommand(nicCommand());
   program.addCommand(predCommand());
   program.addCommand(lpgCommand());
+  program.addCommand(simCommand());
   return program;
 }
 

@@ -1,0 +1,238 @@
+/**
+ * The `lab sim` command group: look at the simulator's foundations from the command line.
+ *
+ * - `queue`: run an M/M/1 or M/D/1 queue built from the simulator's parts and compare its mean
+ *   wait with Pollaczek–Khinchine; prints events per wall-second.
+ * - `dist`: sample a distribution in mutilate's syntax and compare with its closed-form mean.
+ * - `wire`: line-rate arithmetic per frame size.
+ * - `costs`: the calibration table with sources (`--json` for the record stored with runs).
+ *
+ * @example
+ * ```sh
+ * deno task lab sim queue --model md1 --utilisation 0.7
+ * deno task lab sim dist fb_value --samples 200000
+ * deno task lab sim wire --rate-gbps 25
+ * deno task lab sim costs
+ * ```
+ *
+ * @module
+ */
+import { Command, InvalidArgumentError } from "@commander-js/extra-typings";
+import { RandomStreams } from "../sim/random_streams.ts";
+import { runQueue, type ServiceLaw } from "../sim/queue_model.ts";
+import { frameTimeNs, lineRatePps, wireBytes } from "../sim/wire.ts";
+import { calibrationRecord, makeCalibration, OP_NAMES } from "../sim/calibration.ts";
+import { createSampler, formatDistribution, parseDistribution } from "../../workloads/dist/mod.ts";
+
+/** Where the commands write (standard output by default; tests capture). */
+export interface SimCliIo {
+  /** Writes text to standard output. */
+  write(text: string): void;
+}
+
+/** Standard output. */
+export const simProcessIo: SimCliIo = {
+  write: (text) => {
+    const bytes = new TextEncoder().encode(text);
+    let off = 0;
+    while (off < bytes.length) off += Deno.stdout.writeSync(bytes.subarray(off));
+  },
+};
+
+function number(what: string, min: number, max: number, integer: boolean) {
+  return (value: string): number => {
+    const v = Number(value);
+    if (
+      value.trim() === "" || !Number.isFinite(v) || v < min || v > max ||
+      (integer && !Number.isInteger(v))
+    ) {
+      throw new InvalidArgumentError(
+        `${what} must be ${integer ? "an integer" : "a number"} in ${min}..${max}, got "${value}"`,
+      );
+    }
+    return v;
+  };
+}
+
+/** Options of {@link queueReport}. */
+export interface QueueReportOptions {
+  /** `mm1` or `md1`. */
+  readonly model: "mm1" | "md1";
+  /** Server utilisation in (0, 1). */
+  readonly utilisation: number;
+  /** Customers. */
+  readonly arrivals: number;
+  /** Mean service time (ns). */
+  readonly serviceNs: number;
+  /** Seed. */
+  readonly seed: number;
+}
+
+/** Runs the queue and formats the report printed by `lab sim queue`. */
+export function queueReport(o: QueueReportOptions): string {
+  const service: ServiceLaw = o.model === "mm1" ? "exponential" : "deterministic";
+  const t0 = performance.now();
+  const r = runQueue({
+    arrivals: o.arrivals,
+    utilisation: o.utilisation,
+    meanServiceNs: o.serviceNs,
+    service,
+    seed: o.seed,
+  });
+  const wallS = (performance.now() - t0) / 1000;
+  const err = (r.meanWaitNs / r.analyticMeanWaitNs - 1) * 100;
+  return [
+    `${o.model === "mm1" ? "M/M/1" : "M/D/1"}, utilisation ${o.utilisation}, mean service ` +
+    `${o.serviceNs} ns, ${o.arrivals} arrivals, seed ${o.seed}`,
+    `mean wait in queue: ${r.meanWaitNs.toFixed(1)} ns simulated, ` +
+    `${r.analyticMeanWaitNs.toFixed(1)} ns analytical (Pollaczek-Khinchine), ` +
+    `error ${err >= 0 ? "+" : ""}${err.toFixed(2)}%`,
+    `server busy ${(r.measuredUtilisation * 100).toFixed(2)}% of ${r.simulatedNs} ns simulated`,
+    `events: ${r.events} in ${wallS.toFixed(2)} s wall ` +
+    `(${
+      (r.events / wallS / 1e6).toFixed(2)
+    } M events/s, wall-clock, not comparable across machines)`,
+    "",
+  ].join("\n");
+}
+
+/** Samples `spec` and formats the report printed by `lab sim dist`. */
+export function distReport(spec: string, samples: number, seed: number, rate?: number): string {
+  let sampler = createSampler(parseDistribution(spec));
+  if (rate !== undefined) sampler = sampler.withRate(rate);
+  const rng = new RandomStreams(seed).stream("lab.sim.dist");
+  const xs = new Float64Array(samples);
+  let sum = 0;
+  for (let i = 0; i < samples; i++) {
+    const x = sampler.sample(rng);
+    xs[i] = x;
+    sum += x;
+  }
+  xs.sort();
+  const mean = sum / samples;
+  let sq = 0;
+  for (const x of xs) sq += (x - mean) ** 2;
+  const q = (p: number) => xs[Math.min(samples - 1, Math.floor(p * samples))] as number;
+  const f = (x: number) => (Math.abs(x) >= 1e-3 || x === 0 ? x.toFixed(4) : x.toExponential(4));
+  return [
+    `distribution ${formatDistribution(sampler.spec)}` +
+    (rate === undefined ? "" : ` (rescaled to rate ${rate})`) +
+    `, ${samples} samples, seed ${seed}`,
+    `mean: ${f(mean)} sampled, ${f(sampler.mean())} closed form`,
+    `sd: ${f(Math.sqrt(sq / Math.max(1, samples - 1)))}`,
+    `min ${f(xs[0] as number)}  p1 ${f(q(0.01))}  p50 ${f(q(0.5))}  p90 ${f(q(0.9))}  ` +
+    `p99 ${f(q(0.99))}  max ${f(xs[samples - 1] as number)}`,
+    "",
+  ].join("\n");
+}
+
+/** Formats the line-rate table printed by `lab sim wire` (frame sizes include the FCS). */
+export function wireReport(rateGbps: number, sizesWithFcs: readonly number[]): string {
+  const rate = rateGbps * 1e9;
+  const lines = [
+    `line rate ${rateGbps} Gb/s; frame sizes include the FCS`,
+    "frame_B  wire_B  ns_per_frame  Mpps",
+  ];
+  for (const s of sizesWithFcs) {
+    const len = Math.max(0, s - 4);
+    lines.push(
+      `${String(s).padStart(7)}  ${String(wireBytes(len)).padStart(6)}  ` +
+        `${frameTimeNs(len, rate).toFixed(1).padStart(12)}  ${
+          (lineRatePps(len, rate) / 1e6).toFixed(3)
+        }`,
+    );
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** Formats the calibration table printed by `lab sim costs`. */
+export function costsReport(json: boolean): string {
+  const rec = calibrationRecord(makeCalibration());
+  if (json) return JSON.stringify(rec, null, 2) + "\n";
+  const lines = [`calibration "${rec.name}", cycles at ${rec.cpuGhz} GHz`];
+  for (const name of OP_NAMES) {
+    const e = rec.ops[name];
+    lines.push(
+      `${name.padEnd(22)} ${String(e.value).padStart(7)} ${e.unit.padEnd(11)} ` +
+        `${e.ns.toFixed(2).padStart(8)} ns  ${
+          e.verified ? "verified  " : "unverified"
+        }  ${e.source}`,
+    );
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** Builds the `sim` command group. */
+export function simCommand(io: SimCliIo = simProcessIo): Command {
+  const sim = new Command("sim").description(
+    "Simulator foundations: queue check, distributions, wire arithmetic, cost calibration",
+  );
+  sim
+    .command("queue")
+    .description(
+      "Run an M/M/1 or M/D/1 queue on the simulator and compare with the analytical mean wait",
+    )
+    .option("--model <model>", "mm1 or md1", "mm1")
+    .option(
+      "--utilisation <rho>",
+      "server utilisation in (0, 1)",
+      number("--utilisation", 0.01, 0.99, false),
+      0.5,
+    )
+    .option(
+      "--arrivals <n>",
+      "customers to simulate",
+      number("--arrivals", 1, 1e8, true),
+      1_000_000,
+    )
+    .option(
+      "--service-ns <ns>",
+      "mean service time in ns",
+      number("--service-ns", 1, 1e9, true),
+      10_000,
+    )
+    .option("--seed <n>", "random seed", number("--seed", 0, 0xffff_ffff, true), 42)
+    .action((o) => {
+      if (o.model !== "mm1" && o.model !== "md1") {
+        throw new Error(`Option --model must be mm1 or md1, got "${o.model}"`);
+      }
+      io.write(queueReport({ ...o, model: o.model }));
+    });
+  sim
+    .command("dist")
+    .description(
+      "Sample a distribution in mutilate's syntax (e.g. fb_value, pareto:15,214.476,0.348238)",
+    )
+    .argument("<spec>", "distribution: a number or name[:p1[,p2[,p3]]]")
+    .option("--samples <n>", "samples to draw", number("--samples", 1, 1e7, true), 100_000)
+    .option("--seed <n>", "random seed", number("--seed", 0, 0xffff_ffff, true), 42)
+    .option(
+      "--rate <lambda>",
+      "rescale to this rate (mean 1/lambda), as mutilate does for -i",
+      number("--rate", 1e-9, 1e12, false),
+    )
+    .action((spec, o) => {
+      io.write(distReport(spec, o.samples, o.seed, o.rate));
+    });
+  sim
+    .command("wire")
+    .description("Line-rate arithmetic: wire bytes, time per frame and maximum packet rate")
+    .option("--rate-gbps <g>", "line rate in Gb/s", number("--rate-gbps", 0.001, 10_000, false), 10)
+    .option(
+      "--sizes <list>",
+      "comma-separated frame sizes in bytes including FCS",
+      "64,128,256,512,1024,1518",
+    )
+    .action((o) => {
+      const sizes = o.sizes.split(",").map(number("--sizes entry", 1, 65_535, true));
+      io.write(wireReport(o.rateGbps, sizes));
+    });
+  sim
+    .command("costs")
+    .description("Print the cost calibration with every value's source")
+    .option("--json", "print the JSON record stored with runs")
+    .action((o) => {
+      io.write(costsReport(o.json === true));
+    });
+  return sim;
+}
