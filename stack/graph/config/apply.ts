@@ -162,18 +162,26 @@ function replaceNode(graph: Graph, id: NodeId, expansion: Expansion): Graph {
 /**
  * Applies `config`: each configured C-node (in the graph's node order) has its value checked
  * against its space, then is replaced by what its expansion function (looked up by name)
- * returns. C-nodes without a value stay. Returns a new graph; the input is not changed.
+ * returns. C-nodes without a value stay. Spawn edges touching a replaced C-node are dropped
+ * (C-nodes never run). Returns a new graph; the input is not changed.
  *
- * @throws {ConfigError} naming the node when a key is not a C-node, a value is outside its space
- * (with every issue), a function is not registered, or an expansion returns a broken edge.
+ * @throws {ConfigError} naming the node when a key is not a C-node or appears twice, a value is
+ * outside its space (with every issue), a function is not registered, or an expansion returns a
+ * broken edge.
  */
 export function applyConfig(
   graph: Graph,
   config: Configuration,
   registries: ConfigRegistries,
 ): Graph {
-  const values = new Map<NodeId, ConfValue>(config);
-  for (const id of values.keys()) configNodeInfo(graph, id, registries);
+  const values = new Map<NodeId, ConfValue>();
+  for (const [id, value] of config) {
+    if (values.has(id)) {
+      throw new ConfigError(`Cannot configure "${id}": the configuration gives it two values`);
+    }
+    configNodeInfo(graph, id, registries);
+    values.set(id, value);
+  }
   let g = graph;
   for (const cnode of configNodes(graph)) {
     if (!values.has(cnode.id)) continue;

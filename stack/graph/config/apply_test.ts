@@ -81,6 +81,10 @@ Deno.test("applyConfig with the default expansion (a configurable switch)", asyn
       /Cannot configure "x": it is a fnode, only C-nodes \(kind config\) take a configuration/,
     );
     assert.throws(
+      () => applyConfig(switchGraph(), [[id("sw"), "p"], [id("sw"), "q"]], reg),
+      /Cannot configure "sw": the configuration gives it two values/,
+    );
+    assert.throws(
       () => applyConfig(switchGraph(), [[id("nope"), "p"]], reg),
       /graph "switch" has no such node/,
     );
