@@ -14,37 +14,49 @@ export const MAX_INT_BITS = 53;
 
 /** Integers `lo..hi` inclusive (Unicorn `Int lo hi`). */
 export interface IntSpace {
+  /** Discriminator. */
   readonly kind: "int";
+  /** Smallest value. */
   readonly lo: number;
+  /** Largest value. */
   readonly hi: number;
 }
 
 /** Unsigned integers of `bits` bits, `0..2^bits-1` (Unicorn `UInt bits`). */
 export interface UIntSpace {
+  /** Discriminator. */
   readonly kind: "uint";
+  /** Width in bits (1..53). */
   readonly bits: number;
 }
 
 /** Two's-complement integers of `bits` bits, `-2^(bits-1)..2^(bits-1)-1` (Unicorn `SInt bits`). */
 export interface SIntSpace {
+  /** Discriminator. */
   readonly kind: "sint";
+  /** Width in bits (1..53). */
   readonly bits: number;
 }
 
 /** `true` or `false` (Unicorn `Bool`). */
 export interface BoolSpace {
+  /** Discriminator. */
   readonly kind: "bool";
 }
 
 /** One of a fixed list of names (Unicorn `Enum (A,B)`; a C-node without a type uses its ports). */
 export interface EnumSpace<V extends string = string> {
+  /** Discriminator. */
   readonly kind: "enum";
+  /** The allowed names, distinct. */
   readonly values: readonly V[];
 }
 
 /** A value of `inner` or the wildcard `null` (Unicorn `<T>`: "match anything"). */
 export interface MaybeSpace<S extends ConfSpace = ConfSpace> {
+  /** Discriminator. */
   readonly kind: "maybe";
+  /** The space of non-wildcard values. */
   readonly inner: S;
 }
 
@@ -54,10 +66,15 @@ export interface MaybeSpace<S extends ConfSpace = ConfSpace> {
  * configuration, and enumeration yields each multiset once.
  */
 export interface ListSpace<S extends ConfSpace = ConfSpace> {
+  /** Discriminator. */
   readonly kind: "list";
+  /** The space of each element. */
   readonly element: S;
+  /** Fewest elements. */
   readonly min: number;
+  /** Most elements (the table capacity). */
   readonly max: number;
+  /** Whether element order matters. */
   readonly ordered: boolean;
 }
 
@@ -65,7 +82,9 @@ export interface ListSpace<S extends ConfSpace = ConfSpace> {
 export interface TupleSpace<
   F extends Readonly<Record<string, ConfSpace>> = Readonly<Record<string, ConfSpace>>,
 > {
+  /** Discriminator. */
   readonly kind: "tuple";
+  /** Field spaces by label, in declaration order. */
   readonly fields: F;
 }
 
@@ -73,7 +92,9 @@ export interface TupleSpace<
 export interface SumSpace<
   A extends Readonly<Record<string, ConfSpace>> = Readonly<Record<string, ConfSpace>>,
 > {
+  /** Discriminator. */
   readonly kind: "sum";
+  /** Alternative spaces by tag. */
   readonly alternatives: A;
 }
 
@@ -169,6 +190,7 @@ export interface ListOptions {
   /** Fewest elements (default 0). */
   readonly min?: number;
   /** Most elements (required: every table has a capacity). */
+  /** Most elements (the table capacity). */
   readonly max: number;
   /** Whether element order matters (default true). */
   readonly ordered?: boolean;
