@@ -15,3 +15,11 @@ export { DistributionParseError, parseDistribution } from "./parse.ts";
 export { createSampler, type Sampler } from "./sampler.ts";
 export { FB_IA, FB_KEY, FB_VALUE_TABLE, FB_VALUE_TAIL } from "./facebook.ts";
 export { openUnit } from "./unit.ts";
+export {
+  fnv1a64,
+  fnv1a64OfIndex,
+  keyLengths,
+  MAX_KEY_BYTES,
+  MAX_RECORDS,
+  writeKey,
+} from "./keys.ts";

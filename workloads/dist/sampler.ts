@@ -24,6 +24,13 @@ export interface Sampler {
   readonly spec: DistSpec;
   /** Draws one value from `rng` (allocates nothing). */
   sample(rng: RandomGenerator): number;
+  /**
+   * The value for one given uniform `u` in (0, 1), as mutilate's `generate(U)` (used to derive a
+   * key's size from a hash of its index): the inverse CDF for single-uniform families, the table
+   * walk then the fallback at the same `u` for size tables. Normal uses its exact inverse CDF
+   * (mutilate's single-uniform normal is not normal).
+   */
+  fromUniform(u: number): number;
   /** Closed-form mean (`Infinity` when it does not exist). */
   mean(): number;
   /**
@@ -94,6 +101,9 @@ class Fixed implements Sampler {
   sample(_rng: RandomGenerator): number {
     return this.value;
   }
+  fromUniform(_u: number): number {
+    return this.value;
+  }
   mean(): number {
     return this.value;
   }
@@ -107,6 +117,9 @@ class Uniform implements Sampler {
   constructor(readonly spec: DistSpec, readonly max: number) {}
   sample(rng: RandomGenerator): number {
     return this.max * openUnit(rng);
+  }
+  fromUniform(u: number): number {
+    return this.max * u;
   }
   mean(): number {
     return this.max / 2;
@@ -124,6 +137,9 @@ class Normal implements Sampler {
     const v = openUnit(rng);
     return this.mu + this.sd * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   }
+  fromUniform(u: number): number {
+    return this.mu + this.sd * inverseNormalCdf(u);
+  }
   mean(): number {
     return this.mu;
   }
@@ -136,7 +152,10 @@ class Normal implements Sampler {
 class Exponential implements Sampler {
   constructor(readonly spec: DistSpec, readonly lambda: number) {}
   sample(rng: RandomGenerator): number {
-    return -Math.log(openUnit(rng)) / this.lambda;
+    return this.fromUniform(openUnit(rng));
+  }
+  fromUniform(u: number): number {
+    return -Math.log(u) / this.lambda;
   }
   mean(): number {
     return 1 / this.lambda;
@@ -155,7 +174,9 @@ class GPareto implements Sampler {
     readonly shape: number,
   ) {}
   sample(rng: RandomGenerator): number {
-    const u = openUnit(rng);
+    return this.fromUniform(openUnit(rng));
+  }
+  fromUniform(u: number): number {
     if (this.shape === 0) return this.loc - this.scale * Math.log(u);
     return this.loc + (this.scale * (Math.pow(u, -this.shape) - 1)) / this.shape;
   }
@@ -197,7 +218,10 @@ class Gev implements Sampler {
     readonly shape: number,
   ) {}
   sample(rng: RandomGenerator): number {
-    const e = -Math.log(openUnit(rng));
+    return this.fromUniform(openUnit(rng));
+  }
+  fromUniform(u: number): number {
+    const e = -Math.log(u);
     if (this.shape === 0) return this.loc - this.scale * Math.log(e);
     return this.loc + (this.scale * (Math.pow(e, -this.shape) - 1)) / this.shape;
   }
@@ -236,6 +260,11 @@ class Discrete implements Sampler {
     const c = this.#cumulative;
     for (let i = 0; i < c.length; i++) if (u < (c[i] as number)) return i;
     return this.fallback.sample(rng);
+  }
+  fromUniform(u: number): number {
+    const c = this.#cumulative;
+    for (let i = 0; i < c.length; i++) if (u < (c[i] as number)) return i;
+    return this.fallback.fromUniform(u);
   }
   mean(): number {
     let m = 0;
@@ -276,4 +305,54 @@ function gamma(x: number): number {
   const t = z + 7.5;
   for (let i = 1; i < 9; i++) a += (c[i] as number) / (z + i);
   return Math.sqrt(2 * Math.PI) * Math.pow(t, z + 0.5) * Math.exp(-t) * a;
+}
+
+/**
+ * Inverse of the standard normal CDF (Acklam's rational approximation, relative error below
+ * 1.2e-9) for p in (0, 1).
+ */
+function inverseNormalCdf(p: number): number {
+  const a = [
+    -39.69683028665376,
+    220.9460984245205,
+    -275.9285104469687,
+    138.357751867269,
+    -30.66479806614716,
+    2.506628277459239,
+  ];
+  const b = [
+    -54.47609879822406,
+    161.5858368580409,
+    -155.6989798598866,
+    66.80131188771972,
+    -13.28068155288572,
+  ];
+  const c = [
+    -0.007784894002430293,
+    -0.3223964580411365,
+    -2.400758277161838,
+    -2.549732539343734,
+    4.374664141464968,
+    2.938163982698783,
+  ];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const [a0, a1, a2, a3, a4, a5] = a as [number, number, number, number, number, number];
+  const [b0, b1, b2, b3, b4] = b as [number, number, number, number, number];
+  const [c0, c1, c2, c3, c4, c5] = c as [number, number, number, number, number, number];
+  const [d0, d1, d2, d3] = d as [number, number, number, number];
+  const low = 0.02425;
+  if (p < low) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return (((((c0 * q + c1) * q + c2) * q + c3) * q + c4) * q + c5) /
+      ((((d0 * q + d1) * q + d2) * q + d3) * q + 1);
+  }
+  if (p > 1 - low) {
+    const q = Math.sqrt(-2 * Math.log(1 - p));
+    return -(((((c0 * q + c1) * q + c2) * q + c3) * q + c4) * q + c5) /
+      ((((d0 * q + d1) * q + d2) * q + d3) * q + 1);
+  }
+  const q = p - 0.5;
+  const r = q * q;
+  return ((((((a0 * r + a1) * r + a2) * r + a3) * r + a4) * r + a5) * q) /
+    (((((b0 * r + b1) * r + b2) * r + b3) * r + b4) * r + 1);
 }

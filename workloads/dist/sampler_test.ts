@@ -192,3 +192,28 @@ Deno.test("Distribution samplers", async (t) => {
     assert.notDeepEqual(draws("fb_value", 9, 1000), draws("fb_value", 10, 1000));
   });
 });
+
+Deno.test("Sampler.fromUniform", async (t) => {
+  await t.step("is the inverse CDF of single-uniform families", () => {
+    const u = 0.3;
+    const at = (text: string) => createSampler(parseDistribution(text)).fromUniform(u);
+    assert.equal(at("fixed:5"), 5);
+    assert.equal(at("uniform:10"), 3);
+    assert.ok(Math.abs(at("exponential:2") - -Math.log(0.3) / 2) < 1e-15);
+    assert.ok(Math.abs(at("normal:0,1") - -0.5244005127080407) < 1e-8);
+    assert.ok(Math.abs(at("normal:10,2") - (10 + 2 * -0.5244005127080407)) < 1e-8);
+    assert.ok(
+      Math.abs(
+        createSampler(parseDistribution("normal:0,1")).fromUniform(0.001) - -3.090232306167813,
+      ) < 1e-7,
+    );
+  });
+
+  await t.step("walks a size table with the given uniform, then the tail at the same one", () => {
+    const s = createSampler(parseDistribution("fb_value"));
+    assert.equal(s.fromUniform(0.001), 0);
+    assert.equal(s.fromUniform(0.1), 2);
+    const tail = createSampler(parseDistribution("pareto:15,214.476,0.348238"));
+    assert.equal(s.fromUniform(0.9), tail.fromUniform(0.9));
+  });
+});
