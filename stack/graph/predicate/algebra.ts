@@ -103,40 +103,23 @@ export const plainAlgebra: PredAlgebra<Pred> = {
 /**
  * The folding builder (reference §4.3): constant folding, flattening, idempotence,
  * `A ∧ ¬A = false`, `A ∨ ¬A = true`, and single-valued keys (`(k,v1) ∧ (k,v2) = false`).
+ * Operands are compared by atom, negated atom, or object identity (no structural hashing), so
+ * two separately built but equal compound operands are kept both; the meaning is unchanged.
  */
 export function foldAlgebra(table: AtomTable): PredAlgebra<Pred> {
-  // Hash-consing: structurally equal predicates get the same number (cached per object).
+  // Operand identity without strings: an atom is 2·atom, its negation 2·atom+1; any other
+  // predicate gets a negative number per object (memoised node predicates share objects).
   const ids = new WeakMap<Pred, number>();
-  const interned = new Map<string, number>();
-  const structId = (p: Pred): number => {
-    const known = ids.get(p);
-    if (known !== undefined) return known;
-    let key: string;
-    switch (p.op) {
-      case PredOp.False:
-      case PredOp.True:
-        key = `${p.op}`;
-        break;
-      case PredOp.Atom:
-        key = `a${p.atom}`;
-        break;
-      case PredOp.Not:
-        key = `!${structId(p.arg)}`;
-        break;
-      default:
-        key = `${p.op}(${p.args.map(structId).join(",")})`;
-    }
-    let id = interned.get(key);
+  let nextId = -1;
+  const idOf = (p: Pred): number => {
+    if (p.op === PredOp.Atom) return p.atom * 2;
+    if (p.op === PredOp.Not && p.arg.op === PredOp.Atom) return p.arg.atom * 2 + 1;
+    let id = ids.get(p);
     if (id === undefined) {
-      id = interned.size;
-      interned.set(key, id);
+      id = nextId--;
+      ids.set(p, id);
     }
-    ids.set(p, id);
     return id;
-  };
-  const negId = (p: Pred): number | undefined => {
-    if (p.op === PredOp.Not) return structId(p.arg);
-    return interned.get(`!${structId(p)}`);
   };
   const junction = (isAnd: boolean, args: readonly Pred[]): Pred => {
     const op = isAnd ? PredOp.And : PredOp.Or;
@@ -151,16 +134,21 @@ export function foldAlgebra(table: AtomTable): PredAlgebra<Pred> {
       } else flat.push(p);
     }
     const seen = new Set<number>();
+    const negated = new Set<number>(); // ids of X for every not(X) operand
     const out: Pred[] = [];
     const posByKey = new Map<number, AtomId>();
     for (const p of flat) {
       if (p.op === absorbing.op) return absorbing;
       if (p.op === neutral.op) continue;
-      const k = structId(p);
+      const k = idOf(p);
       if (seen.has(k)) continue;
       // A together with not(A): contradiction (and) or tautology (or).
-      const n = negId(p);
-      if (n !== undefined && seen.has(n)) return absorbing;
+      if (negated.has(k)) return absorbing;
+      if (p.op === PredOp.Not) {
+        const x = idOf(p.arg);
+        if (seen.has(x)) return absorbing;
+        negated.add(x);
+      }
       if (isAnd && p.op === PredOp.Atom) {
         const key = table.keyOf(p.atom);
         const other = posByKey.get(key);
