@@ -115,13 +115,7 @@ export class DnfAlgebra implements PredAlgebra<Dnf> {
    * contradict each other.
    */
   #fold(buf: Int32Array, n: number): Term | null {
-    const keys = this.table.keyCount;
-    if (this.#keyStamp.length < keys) {
-      this.#keyStamp = new Int32Array(keys * 2);
-      this.#keyAtom = new Int32Array(keys * 2);
-      this.#stamp = 0;
-    }
-    const stamp = ++this.#stamp;
+    const stamp = this.#nextStamp();
     let w = 0;
     let prev = -1;
     for (let i = 0; i < n; i++) {
@@ -146,6 +140,17 @@ export class DnfAlgebra implements PredAlgebra<Dnf> {
       buf[r++] = lit;
     }
     return buf.slice(0, r);
+  }
+
+  /** A fresh stamp for the per-key marks, sized to the table (reset before it would wrap). */
+  #nextStamp(): number {
+    const keys = this.table.keyCount;
+    if (this.#keyStamp.length < keys || this.#stamp >= 0x7ffffffe) {
+      this.#keyStamp = new Int32Array(Math.max(64, keys * 2));
+      this.#keyAtom = new Int32Array(Math.max(64, keys * 2));
+      this.#stamp = 0;
+    }
+    return ++this.#stamp;
   }
 
   #ensureScratch(n: number): Int32Array {
@@ -309,13 +314,7 @@ export class DnfAlgebra implements PredAlgebra<Dnf> {
 
   /** Records the positive atoms of `t` by key (for {@linkcode #impliesTerm}). */
   #markPositives(t: Term): void {
-    const keys = this.table.keyCount;
-    if (this.#keyStamp.length < keys) {
-      this.#keyStamp = new Int32Array(keys * 2);
-      this.#keyAtom = new Int32Array(keys * 2);
-      this.#stamp = 0;
-    }
-    const stamp = ++this.#stamp;
+    const stamp = this.#nextStamp();
     for (const lit of t) {
       if ((lit & 1) === 0) {
         const k = this.table.keyOf(lit >> 1);
