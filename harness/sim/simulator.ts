@@ -183,6 +183,9 @@ export class Simulator {
     if (!(untilNs >= this.#now)) {
       throw new RangeError(`Run limit ${untilNs} ns is before now (${this.#now} ns)`);
     }
+    if (untilNs !== Infinity && untilNs !== Math.floor(untilNs)) {
+      throw new RangeError(`Run limit ${untilNs} ns is invalid: must be an integer or Infinity`);
+    }
     this.#stopped = false;
     const queue = this.#queue;
     const handlers = this.#handlers;

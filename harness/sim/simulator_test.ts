@@ -123,6 +123,10 @@ Deno.test("Simulator", async (t) => {
     assert.throws(() => sim.at(20, NO_EVENT), /Event kind 0 is not registered/);
     assert.throws(() => sim.on("k", () => {}), /"k" is already registered/);
     assert.throws(() => sim.run(3), /Run limit 3 ns is before now \(10 ns\)/);
+    assert.throws(
+      () => sim.run(12.5),
+      /Run limit 12.5 ns is invalid: must be an integer or Infinity/,
+    );
     assert.throws(() => new Simulator(0), /Initial event slots must be an integer in 1\.\./);
   });
 
