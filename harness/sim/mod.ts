@@ -22,6 +22,7 @@ export { BoundedQueue } from "./bounded_queue.ts";
 export { DROPPED, FifoServer, type FifoServerOptions } from "./fifo_server.ts";
 export { Lock, type LockCosts } from "./lock.ts";
 export { Core } from "./core.ts";
+export { DEFAULT_SWITCH_LATENCY_NS, EthernetSwitch, type SwitchOptions } from "./switch.ts";
 export {
   analyticMeanWaitNs,
   type QueueModelOptions,
