@@ -5,8 +5,9 @@
  * Each F-node call is inlined at its single in-edge as a direct call to its work function
  * followed by a `switch` on the returned port; nodes reached by several edges (joins), O-nodes
  * with several inputs and entry nodes become small local functions called directly. O-node state
- * (which inputs arrived in this run, with which value) lives in closure locals stamped with the
- * run number, so nothing is reset between packets. Successors are visited in the same order as
+ * lives in closure locals stamped with the run number, so nothing is reset between packets: an
+ * input carrying the short-circuit value stamps `h<n>`, any other input counts in `n<n>`, so an
+ * evaluation is two comparisons whatever the number of inputs. Successors are visited in the same order as
  * the interpreter's explicit stack (last pushed first), so traces, counters and bytes match it
  * exactly; the equivalence property test checks this.
  *
@@ -33,6 +34,11 @@ export interface CompiledProgram extends Executor {
 
 const KIND_NAMES = ["fnode", "and", "or", "nand", "nor"];
 
+/** The input value that decides an O-node at once: false for AND/NAND, true for OR/NOR. */
+function shortCircuit(kind: number): number {
+  return kind === ExecKind.And || kind === ExecKind.Nand ? 0 : 1;
+}
+
 /** Generates the JavaScript source of a program (the factory body); see {@linkcode compileProgram}. */
 export function generateSource<E>(program: Program<E>, options: CompileOptions = {}): string {
   const p = program;
@@ -45,6 +51,8 @@ export function generateSource<E>(program: Program<E>, options: CompileOptions =
   }
   const entries = new Set(p.entries);
   const isFunction = (i: number) => entries.has(i) || (inDegree[i] ?? 0) !== 1;
+  // Run stamps are needed where a node can be reached twice in a run: O-nodes and join nodes.
+  const needsStamp = (i: number) => isFunction(i) || p.kind[i] !== ExecKind.F;
   // Which nodes are reachable at all from an entry: code is emitted for those only.
   const emitted = new Uint8Array(n);
   const work: number[] = [];
@@ -56,21 +64,35 @@ export function generateSource<E>(program: Program<E>, options: CompileOptions =
     for (const list of p.succ[i] ?? []) for (const s of list) work.push(s);
   }
 
+  // A node needs to raise the productive flag only when no predecessor can have raised it.
+  const preds: number[][] = Array.from({ length: n }, () => []);
+  for (let i = 0; i < n; i++) {
+    for (const list of p.succ[i] ?? []) for (const t of list) preds[t]?.push(i);
+  }
+  const raisesProductive = (i: number) =>
+    p.unproductive[i] === 0 &&
+    (entries.has(i) || (preds[i] ?? []).some((q) => p.unproductive[q] === 1));
+
   const visit = (i: number, indent: string): string =>
     isFunction(i) ? `${indent}if (v${i}()) return true;\n` : body(i, indent);
 
   const fire = (i: number, port: number, indent: string): string => {
     let s = "";
-    if (p.unproductive[i] === 0) s += `${indent}x.productive = true;\n`;
+    if (raisesProductive(i)) s += `${indent}x.productive = true;\n`;
     s += `${indent}PC[${i * mp + port}]++;\n`;
     if (trace) s += `${indent}T.push(${i}, ${port});\n`;
-    s += `${indent}f${i} = ver;\n`;
+    if (needsStamp(i)) s += `${indent}f${i} = ver;\n`;
     const succ = p.succ[i]?.[port] ?? [];
     for (const t of succ) {
-      if (p.kind[t] === ExecKind.F) continue;
+      const kt = p.kind[t] ?? 0;
+      if (kt === ExecKind.F) continue;
       const k = p.inputs[t]?.indexOf(i) ?? -1;
       const v = p.inputValue[t]?.[k]?.[port] ?? -1;
-      if (k >= 0 && v >= 0) s += `${indent}a${t}_${k} = ver; b${t}_${k} = ${v};\n`;
+      if (k < 0 || v < 0) continue;
+      // Arrival of this input at O-node t: a short-circuit value stamps h<t>; any other value
+      // counts towards "every input arrived" (n<t> inputs so far in run c<t>).
+      if (v === shortCircuit(kt)) s += `${indent}h${t} = ver;\n`;
+      else s += `${indent}if (c${t} === ver) n${t}++; else { c${t} = ver; n${t} = 1; }\n`;
     }
     for (let j = succ.length - 1; j >= 0; j--) s += visit(succ[j] ?? 0, indent);
     return s;
@@ -81,32 +103,30 @@ export function generateSource<E>(program: Program<E>, options: CompileOptions =
     const ports = p.portNames[i] ?? [];
     const k = p.kind[i] ?? 0;
     let s = `${indent}// ${id} (${KIND_NAMES[k]})\n`;
-    s += `${indent}if (f${i} !== ver) {\n`;
+    s += needsStamp(i) ? `${indent}if (f${i} !== ver) {\n` : `${indent}{\n`;
     const in1 = indent + "  ";
-    s += `${in1}C[${i}]++;\n`;
     if (k === ExecKind.F) {
       s += `${in1}const p${i} = w${i}(x, ${i});\n`;
       s += `${in1}switch (p${i}) {\n`;
-      s += `${in1}  case -2: return true;\n`;
+      s += `${in1}  case -2: M[${i}]++; return true;\n`;
       for (let port = 0; port < ports.length; port++) {
         s += `${in1}  case ${port}: { // ${ports[port]}\n`;
         s += fire(i, port, in1 + "    ");
         s += `${in1}    break;\n${in1}  }\n`;
       }
-      s += `${in1}  default: if (p${i} >= 0) badPort(${i}, p${i});\n`;
+      s += `${in1}  default: if (p${i} >= 0) badPort(${i}, p${i}); M[${i}]++;\n`;
       s += `${in1}}\n`;
     } else {
-      const preds = p.inputs[i] ?? [];
-      const sc = k === ExecKind.And || k === ExecKind.Nand ? 0 : 1;
+      const inputs = p.inputs[i]?.length ?? 0;
       const scOut = k === ExecKind.And || k === ExecKind.Nor ? p.falsePort[i] : p.truePort[i];
       const allOut = k === ExecKind.And || k === ExecKind.Nor ? p.truePort[i] : p.falsePort[i];
-      const anySc = preds.map((_, j) => `(a${i}_${j} === ver && b${i}_${j} === ${sc})`);
-      const all = preds.map((_, j) => `a${i}_${j} === ver`);
-      s += `${in1}if (${anySc.join(" || ") || "false"}) {\n`;
+      s += `${in1}if (h${i} === ver) {\n`;
       s += fire(i, scOut ?? 0, in1 + "  ");
-      s += `${in1}} else if (${all.join(" && ") || "true"}) {\n`;
+      s += `${in1}} else if (${
+        inputs === 0 ? "true" : `c${i} === ver && n${i} === ${inputs}`
+      }) {\n`;
       s += fire(i, allOut ?? 0, in1 + "  ");
-      s += `${in1}}\n`;
+      s += `${in1}} else {\n${in1}  M[${i}]++;\n${in1}}\n`;
     }
     s += `${indent}}\n`;
     return s;
@@ -121,11 +141,8 @@ export function generateSource<E>(program: Program<E>, options: CompileOptions =
   const vars: string[] = [];
   for (let i = 0; i < n; i++) {
     if (emitted[i] === 0) continue;
-    vars.push(`f${i} = 0`);
-    if (p.kind[i] !== ExecKind.F) {
-      const preds = p.inputs[i] ?? [];
-      for (let j = 0; j < preds.length; j++) vars.push(`a${i}_${j} = 0`, `b${i}_${j} = 0`);
-    }
+    if (needsStamp(i)) vars.push(`f${i} = 0`);
+    if (p.kind[i] !== ExecKind.F) vars.push(`h${i} = 0`, `c${i} = 0`, `n${i} = 0`);
   }
   for (let j = 0; j < vars.length; j += 8) src += `let ${vars.slice(j, j + 8).join(", ")};\n`;
   for (let i = 0; i < n; i++) {
@@ -158,11 +175,11 @@ export function compileProgram<E>(
         `entries are sources, init nodes and spawn targets`,
     );
   };
-  const factory = new Function("W", "x", "C", "PC", "T", "badPort", "badStart", source);
+  const factory = new Function("W", "x", "M", "PC", "T", "badPort", "badStart", source);
   const run = factory(
     program.work,
     ctx,
-    ctx.calls,
+    ctx.misses,
     ctx.ports,
     ctx.trace,
     badPort,

@@ -58,8 +58,11 @@ export class ExecContext<E> {
   buf = -1;
   /** Whether a node took ownership of the current buffer (it is not freed at the end of the run). */
   taken = false;
-  /** Work-function calls / O-node evaluations per node. */
-  readonly calls: Float64Array;
+  /**
+   * Calls of each node that activated no port: an abort, no output, or an O-node still waiting.
+   * A node's total calls are these plus its port activations ({@linkcode ExecContext.callsOf}).
+   */
+  readonly misses: Float64Array;
   /** Activations per `(node * maxPorts + port)`. */
   readonly ports: Float64Array;
   /** Counters incremented by work functions themselves. */
@@ -91,6 +94,7 @@ export class ExecContext<E> {
   /** Whether a productive node ran since the flag was last cleared. */
   productive = false;
   readonly #spawnTarget: Int32Array;
+  readonly #maxPorts: number;
 
   /** Makes the context for a program. */
   constructor(options: ExecContextOptions<E>) {
@@ -101,7 +105,8 @@ export class ExecContext<E> {
     this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
     this.owner = options.owner ?? 0;
     const n = p.ids.length;
-    this.calls = new Float64Array(n);
+    this.misses = new Float64Array(n);
+    this.#maxPorts = p.maxPorts;
     this.ports = new Float64Array(n * p.maxPorts);
     this.extra = new Float64Array(p.extraCount);
     this.extraBase = p.extraBase;
@@ -146,9 +151,17 @@ export class ExecContext<E> {
     this.buf = -1;
   }
 
+  /** Work-function calls (F-nodes) or evaluations (O-nodes) of node `n` so far. */
+  callsOf(n: number): number {
+    const mp = this.#maxPorts;
+    let total = this.misses[n] ?? 0;
+    for (let p = 0; p < mp; p++) total += this.ports[n * mp + p] ?? 0;
+    return total;
+  }
+
   /** Resets every counter to zero. */
   resetCounters(): void {
-    this.calls.fill(0);
+    this.misses.fill(0);
     this.ports.fill(0);
     this.extra.fill(0);
     this.runs = 0;

@@ -63,7 +63,7 @@ function run(kind: NodeKind, mode: string, a: boolean, b: boolean) {
     trace.push(`${program.ids[n]}.${program.portNames[n]?.[t[i + 1] ?? 0]}`);
   }
   const op = nodeNumber(program, "op");
-  return { trace, opCalls: ctx.calls[op], pool, ctx };
+  return { trace, opCalls: ctx.callsOf(op), pool, ctx };
 }
 
 for (const mode of ["interpreter", "compiled"]) {

@@ -85,7 +85,7 @@ export class Interpreter<E> implements Executor {
     const stack = this.#stack;
     const firedVer = this.#firedVer;
     const firedPort = this.#firedPort;
-    const calls = x.calls;
+    const misses = x.misses;
     const ports = x.ports;
     const trace = x.trace;
     const unproductive = p.unproductive;
@@ -99,21 +99,26 @@ export class Interpreter<E> implements Executor {
       if (firedVer[n] === ver) continue;
       const k = kind[n];
       let port: number;
-      calls[n] = (calls[n] ?? 0) + 1;
       if (k === ExecKind.F) {
         const w = work[n];
         port = w === undefined ? -1 : w(x, n);
-        if (port === ABORT) {
-          aborted = true;
-          break;
+        if (port < 0) {
+          misses[n] = (misses[n] ?? 0) + 1;
+          if (port === ABORT) {
+            aborted = true;
+            break;
+          }
+          continue;
         }
-        if (port < 0) continue;
         if (port >= (p.portNames[n]?.length ?? 0)) {
           throw new Error(`Node "${p.ids[n]}" returned port ${port}, which it does not have`);
         }
       } else {
         port = this.#evaluate(n, k ?? 0, ver);
-        if (port < 0) continue;
+        if (port < 0) {
+          misses[n] = (misses[n] ?? 0) + 1;
+          continue;
+        }
       }
       if (unproductive[n] === 0) x.productive = true;
       firedVer[n] = ver;

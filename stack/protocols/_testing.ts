@@ -134,7 +134,7 @@ export function makeStack(options: StackOptions = {}): TestStack {
   };
   const counter = (id: string, name: string) => {
     const n = nodeNumber(program, id);
-    if (name === "calls") return ctx.calls[n] ?? 0;
+    if (name === "calls") return ctx.callsOf(n);
     const ports = program.portNames[n] ?? [];
     const p = ports.indexOf(name);
     if (p >= 0) return ctx.ports[n * program.maxPorts + p] ?? 0;
