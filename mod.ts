@@ -15,4 +15,6 @@
 export * as packet from "./stack/packet/mod.ts";
 export * as pcap from "./stack/packet/pcap/mod.ts";
 export * as graph from "./stack/graph/mod.ts";
+export * as graphConfig from "./stack/graph/config/mod.ts";
+export * as predicate from "./stack/graph/predicate/mod.ts";
 export * as nic from "./nicmodels/mod.ts";
