@@ -14,6 +14,7 @@ import { nicCommand } from "./cli/nic.ts";
 import { predCommand } from "./cli/pred.ts";
 import { lpgCommand } from "./cli/lpg.ts";
 import { simCommand } from "./cli/sim.ts";
+import { resultsCommand } from "./cli/results.ts";
 
 /** Builds the root command with every working subcommand attached. */
 export function buildCli(): Command {
@@ -29,6 +30,7 @@ export function buildCli(): Command {
   program.addCommand(predCommand());
   program.addCommand(lpgCommand());
   program.addCommand(simCommand());
+  program.addCommand(resultsCommand());
   return program;
 }
 

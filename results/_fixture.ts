@@ -104,3 +104,19 @@ export function syntheticResult(options: SyntheticOptions = {}): ResultFile {
     runs,
   };
 }
+
+/** The committed example files: name -> options (regenerate with `deno run -A results/_fixture.ts`). */
+export const TESTDATA_FILES: Readonly<Record<string, SyntheticOptions>> = {
+  "synthetic_result.json": {},
+  "synthetic_slower.json": { latencyScale: 1.25 },
+};
+
+if (import.meta.main) {
+  const { resultJsonText } = await import("./writer.ts");
+  const dir = new URL("./testdata/", import.meta.url);
+  await Deno.mkdir(dir, { recursive: true });
+  for (const [name, options] of Object.entries(TESTDATA_FILES)) {
+    await Deno.writeTextFile(new URL(name, dir), resultJsonText(syntheticResult(options)));
+    console.log(`Wrote results/testdata/${name}`);
+  }
+}

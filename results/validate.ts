@@ -517,18 +517,17 @@ export function checkResult(value: unknown, source = "result"): ResultFile {
 }
 
 /**
- * Parses result text read from `file` and validates it.
+ * Parses JSON text read from `file`, without schema checks.
  *
- * @throws {ResultFileError} when the text is empty, truncated, not JSON or not a valid result.
+ * @throws {ResultFileError} when the text is empty, truncated or not JSON.
  */
-export function parseResult(text: string, file: string): ResultFile {
+export function parseJsonText(text: string, file: string): unknown {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (body.trim() === "") {
     throw new ResultFileError(file, [{ path: "$", message: "the file is empty" }]);
   }
-  let value: unknown;
   try {
-    value = JSON.parse(body);
+    return JSON.parse(body);
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);
     const truncated = /end of (JSON )?input|Unterminated/i.test(detail);
@@ -539,15 +538,23 @@ export function parseResult(text: string, file: string): ResultFile {
         : `the file is not valid JSON: ${detail}`,
     }]);
   }
-  return checkResult(value, file);
 }
 
 /**
- * Reads and validates a result file.
+ * Parses result text read from `file` and validates it.
  *
- * @throws {ResultFileError} when the file is missing, unreadable, not UTF-8, or invalid.
+ * @throws {ResultFileError} when the text is empty, truncated, not JSON or not a valid result.
  */
-export async function readResultFile(path: string): Promise<ResultFile> {
+export function parseResult(text: string, file: string): ResultFile {
+  return checkResult(parseJsonText(text, file), file);
+}
+
+/**
+ * Reads a JSON file without schema checks (for reporting every schema problem yourself).
+ *
+ * @throws {ResultFileError} when the file is missing, unreadable, not UTF-8, empty or not JSON.
+ */
+export async function readJsonFile(path: string): Promise<unknown> {
   let bytes: Uint8Array;
   try {
     bytes = await Deno.readFile(path);
@@ -565,5 +572,14 @@ export async function readResultFile(path: string): Promise<ResultFile> {
   } catch {
     throw new ResultFileError(path, [{ path: "$", message: "the file is not UTF-8 text" }]);
   }
-  return parseResult(text, path);
+  return parseJsonText(text, path);
+}
+
+/**
+ * Reads and validates a result file.
+ *
+ * @throws {ResultFileError} when the file is missing, unreadable, not UTF-8, or invalid.
+ */
+export async function readResultFile(path: string): Promise<ResultFile> {
+  return checkResult(await readJsonFile(path), path);
 }

@@ -1,0 +1,160 @@
+/**
+ * The `lab results` command group: summarise, validate, export, plot and compare result files
+ * (the canonical JSON of `results/`).
+ *
+ * @example
+ * ```sh
+ * deno task lab results show results/testdata/synthetic_result.json
+ * deno task lab results csv results/testdata/synthetic_result.json --out results/out/run.csv
+ * deno task lab results plot results/testdata/synthetic_result.json --out results/out/plots
+ * deno task lab results compare old.json new.json --gate
+ * ```
+ *
+ * @module
+ */
+import { Command, InvalidArgumentError } from "@commander-js/extra-typings";
+import { type CliOutput, stdoutOutput } from "./pcap.ts";
+import {
+  checkResult,
+  compareResults,
+  formatComparison,
+  formatProblems,
+  formatSummary,
+  readJsonFile,
+  readResultFile,
+  resultToTidyCsv,
+  type RunParams,
+  validateResult,
+  writePlots,
+  writeTextAtomic,
+} from "../../results/mod.ts";
+
+function nonNegative(what: string): (value: string) => number {
+  return (value: string) => {
+    const n = Number(value);
+    if (value.trim() === "" || !Number.isFinite(n) || n < 0) {
+      throw new InvalidArgumentError(`${what} must be a finite number >= 0, got "${value}"`);
+    }
+    return n;
+  };
+}
+
+function whereParam(value: string, previous: RunParams): RunParams {
+  const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.+)$/.exec(value);
+  if (m === null) {
+    throw new InvalidArgumentError(`--where must be name=value (e.g. clients=32), got "${value}"`);
+  }
+  const [, name = "", text = ""] = m;
+  const n = Number(text);
+  return { ...previous, [name]: text.trim() !== "" && Number.isFinite(n) ? n : text };
+}
+
+/** Builds the `results` command group writing to `out` (stdout by default). */
+export function resultsCommand(out: CliOutput = stdoutOutput()): Command {
+  const group = new Command("results").description(
+    "Result files: summary table, validation, tidy CSV, plots (SVG/PNG), comparisons",
+  );
+  group
+    .command("show")
+    .description("Print a summary table (TPS, latency mean/p50/p99 per stack and point)")
+    .argument("<file>", "result JSON file")
+    .action(async (file) => {
+      await out.write(formatSummary(await readResultFile(file)));
+    });
+  group
+    .command("validate")
+    .description("Check a result file; lists every problem with its path and exits 1 if any")
+    .argument("<file>", "result JSON file")
+    .action(async (file) => {
+      const raw = await readJsonFile(file);
+      const problems = validateResult(raw);
+      if (problems.length === 0) {
+        const r = checkResult(raw, file);
+        await out.write(
+          `${file}: ok (schema ${r.schemaVersion}, ${r.runs.length} runs, ${
+            r.complete ? "complete" : "partial"
+          })\n`,
+        );
+        return;
+      }
+      await out.write(`${file}: ${problems.length} problems\n${formatProblems(problems)}\n`);
+      throw new Error(`Result file "${file}" is invalid: ${problems.length} problems`);
+    });
+  group
+    .command("csv")
+    .description("Print the tidy CSV (one row per run x metric), or write it with --out")
+    .argument("<file>", "result JSON file")
+    .option("--out <csv>", "write the CSV to this file (atomically) instead of stdout")
+    .action(async (file, o) => {
+      const csv = resultToTidyCsv(await readResultFile(file));
+      if (o.out === undefined) {
+        await out.write(csv);
+      } else {
+        await writeTextAtomic(o.out, csv);
+        await out.write(`Wrote ${o.out}\n`);
+      }
+    });
+  group
+    .command("plot")
+    .description(
+      "Write vega-lite specs beside their CSV, rendered to SVG and PNG: throughput vs a " +
+        "parameter per stack, latency CDF per stack and point",
+    )
+    .argument("<file>", "result JSON file")
+    .requiredOption("--out <dir>", "folder for the figures (created if needed)")
+    .option("--x <param>", "numeric parameter on the throughput x axis", "clients")
+    .option(
+      "--where <name=value>",
+      "only these points on the latency CDF (repeatable)",
+      whereParam,
+      {} as RunParams,
+    )
+    .action(async (file, o) => {
+      const result = await readResultFile(file);
+      const { written, skipped } = await writePlots(result, o.out, { x: o.x, where: o.where });
+      for (const reason of skipped) await out.write(`skipped: ${reason}\n`);
+      for (const path of written) await out.write(`Wrote ${path}\n`);
+    });
+  group
+    .command("compare")
+    .description(
+      "Three-valued verdicts per stack, point and metric between two result files; " +
+        "simulated metrics gate, wall-clock ones are trended",
+    )
+    .argument("<old>", "baseline result JSON file")
+    .argument("<new>", "result JSON file to judge")
+    .option(
+      "--sim-tolerance <rel>",
+      "relative tolerance for simulated metrics (0 = exact)",
+      nonNegative("--sim-tolerance"),
+      0,
+    )
+    .option(
+      "--wall-tolerance <rel>",
+      "relative change below which wall-clock metrics are unchanged",
+      nonNegative("--wall-tolerance"),
+      0.05,
+    )
+    .option(
+      "--sigmas <n>",
+      "standard errors a wall-clock change must exceed",
+      nonNegative("--sigmas"),
+      2,
+    )
+    .option("--all", "also list unchanged metrics")
+    .option("--gate", "exit 1 when a simulated (gating) metric regressed")
+    .action(async (oldFile, newFile, o) => {
+      const comparison = compareResults(
+        await readResultFile(oldFile),
+        await readResultFile(newFile),
+        { simTolerance: o.simTolerance, wallTolerance: o.wallTolerance, noiseSigmas: o.sigmas },
+      );
+      await out.write(formatComparison(comparison, { all: o.all === true }));
+      if (o.gate === true && comparison.gatingRegressions > 0) {
+        throw new Error(
+          `${comparison.gatingRegressions} gating regressions between "${oldFile}" and "${newFile}"`,
+        );
+      }
+    });
+  return group;
+}
