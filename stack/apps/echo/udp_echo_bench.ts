@@ -7,6 +7,9 @@
  * DMA stand-in, same for all three), run RX, let the app poll and send, run TX, take the reply
  * off the TX ring and free it. Mpps = BATCH / (time per iteration).
  *
+ * A second group runs the echo through two pipelines (queue Q0 and application App0) linked by
+ * bounded queues, to show what the pipeline hops cost.
+ *
  * Run: `deno bench --allow-read stack/apps/echo/udp_echo_bench.ts`
  */
 import { makeStack, udpFrame } from "../../protocols/_testing.ts";
@@ -20,6 +23,10 @@ import {
   verifyL4Checksum,
 } from "../../packet/mod.ts";
 import { UdpEchoApp } from "./udp_echo.ts";
+import { PipelineSet } from "../../exec/pipelines.ts";
+import { BufRing, LpgEnv } from "../../protocols/env.ts";
+import { buildLpg, lpgImpls } from "../../protocols/lpg.ts";
+import { ECHO_ENDPOINT, LOCAL_IP, LOCAL_MAC } from "../../protocols/_testing.ts";
 import { type FusedEcho, fusedEcho } from "./_fused_echo.ts";
 
 const BATCH = 1000;
@@ -100,6 +107,47 @@ function fused(): () => void {
   };
 }
 
+/** The same echo through two pipelines (Q0 and App0) linked by queues, BATCH frames at once. */
+function pipelinedEcho(mode: "interpreter" | "compiled"): () => void {
+  const graph = buildLpg([ECHO_ENDPOINT]);
+  const pool = new BufferPool({ count: 4 * BATCH });
+  const env = new LpgEnv(pool, { localIp: LOCAL_IP, localMac: LOCAL_MAC, txRingCapacity: BATCH });
+  const peer = parseMac("02:00:00:00:00:02");
+  env.arpInsert(parseIpv4("10.0.0.2") >>> 0, ((peer[0] ?? 0) << 8) | (peer[1] ?? 0), 2);
+  const nic = new BufRing(BATCH);
+  const set = new PipelineSet({
+    graph,
+    impls: lpgImpls(graph),
+    pool,
+    env,
+    mode,
+    inputs: new Map([["Q0", nic]]),
+  });
+  const app = new UdpEchoApp(env, set.get("App0"), [0]);
+  set.start();
+  set.run(8);
+  for (let b = env.tx.shift(); b >= 0; b = env.tx.shift()) pool.free(b, 0);
+  const batch = () => {
+    for (let i = 0; i < BATCH; i++) {
+      const b = pool.alloc(0);
+      pool.bytes.set(request, pool.start[b] ?? 0);
+      pool.length[b] = 60;
+      nic.push(b);
+    }
+    let guard = 0;
+    while (env.tx.size < BATCH && guard++ < 100_000) {
+      set.run(1, 256);
+      app.poll(256);
+    }
+    if (env.tx.size !== BATCH) {
+      throw new Error(`Pipelined ${mode} echo sent ${env.tx.size} of ${BATCH}`);
+    }
+    for (let b = env.tx.shift(); b >= 0; b = env.tx.shift()) pool.free(b, 0);
+  };
+  batch();
+  return batch;
+}
+
 const compiled = lpgEcho("compiled");
 const interpreted = lpgEcho("interpreter");
 const handFused = fused();
@@ -112,3 +160,17 @@ Deno.bench({
 });
 Deno.bench({ name: "compiled LPG echo (x1000 frames)", group: "udp-echo-64", fn: compiled });
 Deno.bench({ name: "interpreted LPG echo (x1000 frames)", group: "udp-echo-64", fn: interpreted });
+
+const pipelinedCompiled = pipelinedEcho("compiled");
+const pipelinedInterpreted = pipelinedEcho("interpreter");
+Deno.bench({
+  name: "compiled, pipelines Q0 + App0 (x1000 frames)",
+  group: "udp-echo-64-pipelines",
+  baseline: true,
+  fn: pipelinedCompiled,
+});
+Deno.bench({
+  name: "interpreted, pipelines Q0 + App0 (x1000 frames)",
+  group: "udp-echo-64-pipelines",
+  fn: pipelinedInterpreted,
+});
