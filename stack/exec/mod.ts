@@ -13,3 +13,4 @@ export * from "./compiler.ts";
 export * from "./bounded_queue.ts";
 export * from "./pipeline_nodes.ts";
 export * from "./pipelines.ts";
+export * from "./counters.ts";

@@ -24,7 +24,6 @@ import * as l2 from "./tx_l2.ts";
 import {
   expandUdpSockets,
   UDP_SOCKETS_EXPANSION,
-  UDP_SOCKETS_NODE,
   type UdpEndpoint,
 } from "./udp_sockets_expansion.ts";
 
@@ -291,5 +290,3 @@ export function lpgTemplate(name = "lpg"): Graph {
 export function buildLpg(endpoints: readonly UdpEndpoint[], name = "lpg"): Graph {
   return expandUdpSockets(lpgTemplate(name), endpoints);
 }
-
-export { UDP_SOCKETS_NODE };

@@ -21,9 +21,10 @@ import {
   tcpFrame,
   udpFrame,
 } from "./_testing.ts";
-import { buildLpg, lpgTemplate, UDP_SOCKETS_NODE } from "./lpg.ts";
-import { UDP_SOCKETS_EXPANSION } from "./udp_sockets_expansion.ts";
+import { buildLpg, lpgTemplate } from "./lpg.ts";
+import { UDP_SOCKETS_EXPANSION, UDP_SOCKETS_NODE } from "./udp_sockets_expansion.ts";
 import { formatMac } from "../packet/addr.ts";
+import { counterRows, dropsByReason } from "../exec/counters.ts";
 import { internetChecksum } from "../packet/checksum.ts";
 
 const MODES = ["interpreter", "compiled"] as const;
@@ -405,4 +406,19 @@ Deno.test("quirk Q5 knob: with verification off a bad UDP checksum is delivered"
   f[43] = (f[43] ?? 0) ^ 0xff;
   s.receive(f);
   assert.equal(s.env.socketRing(0).size, 1);
+});
+
+Deno.test("counter rows report calls, ports, drops by reason and node counters", () => {
+  const s = makeStack();
+  s.receive(udpFrame(9, new Uint8Array(2)));
+  const bad = pingFrame(1, 1, new Uint8Array(4));
+  bad[36] = 0;
+  s.receive(bad);
+  const rows = counterRows(s.program, s.ctx);
+  const find = (node: string, counter: string) =>
+    rows.find((r) => r.node === node && r.counter === counter)?.value;
+  assert.equal(find("rx.l2.valid-length", "calls"), 2);
+  assert.equal(find("rx.icmp.valid-checksum", "drop:icmp-bad-checksum"), 1);
+  assert.equal(find("rx.udp.closed-port-action", "closed-port"), 1);
+  assert.deepEqual([...dropsByReason(s.program, s.ctx)], [["icmp-bad-checksum", 1]]);
 });
