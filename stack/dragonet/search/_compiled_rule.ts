@@ -43,6 +43,28 @@ export interface FieldMasks {
   readonly ports: number;
 }
 
+/** Parses a plain dotted quad without allocating; -1 for anything else (prefixes, errors). */
+function parseQuad(text: string): number {
+  let addr = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      part = part * 10 + (c - 48);
+      if (++digits > 3 || part > 255) return -1;
+    } else if (c === 46 && digits > 0 && dots < 3) {
+      addr = addr * 256 + part;
+      part = 0;
+      digits = 0;
+      dots++;
+    } else return -1;
+  }
+  if (dots !== 3 || digits === 0) return -1;
+  return (addr * 256 + part) >>> 0;
+}
+
 /**
  * Compiles `match` with `rank` and `queue`; null when the rule can never claim a whole UDP/IPv4
  * flow (another protocol or EtherType, or a field flows do not carry: VLAN, MAC, TCP SYN).
@@ -60,7 +82,8 @@ export function compileMatch(
   }
   const ip = (text: string | undefined, over: number | undefined): [number, number] => {
     if (text === undefined) return [0, 0];
-    const p = parseIpv4Prefix(text);
+    const quad = parseQuad(text);
+    const p = quad >= 0 ? { addr: quad, mask: 0xffffffff } : parseIpv4Prefix(text);
     const mask = over === undefined ? p.mask : (p.mask & over) >>> 0;
     return [(p.addr & mask) >>> 0, mask];
   };

@@ -19,7 +19,6 @@
  *
  * @module
  */
-import { diffConfig } from "../../../nicmodels/_shared/config_diff.ts";
 import type {
   ConfigOp,
   FilterRule,
@@ -75,11 +74,40 @@ function addedRule(change: ProposedChange): FilterRule | undefined {
   return undefined;
 }
 
+/**
+ * Nets a sequence of committed ops into a diff: a rule added and removed again in the same
+ * call disappears; removes of earlier rules come first, then the remaining adds, in order.
+ */
+export function netOps(ops: readonly ConfigOp[]): ConfigOp[] {
+  const added = new Map<FilterRule, number>();
+  const removes: ConfigOp[] = [];
+  const adds: (ConfigOp | null)[] = [];
+  for (const op of ops) {
+    if (op.op === "add") {
+      added.set(op.rule, adds.length);
+      adds.push(op);
+    } else if (op.op === "remove") {
+      const i = added.get(op.rule);
+      if (i !== undefined) {
+        adds[i] = null;
+        added.delete(op.rule);
+      } else removes.push(op);
+    } else removes.push(op);
+  }
+  return [...removes, ...adds.filter((o): o is ConfigOp => o !== null)];
+}
+
 /** Incremental greedy search with persistent state (see module doc). */
 export class IncrementalSearch {
   #o: IncrementalOptions;
   #state: QMapState;
   #owned: OwnedFilter[] = [];
+  /** Index into #owned per owning flow key. */
+  #ownerIndex = new Map<string, number>();
+  /** Indices into #owned of unowned filters, in the order they were freed. */
+  #unowned = new Set<number>();
+  /** Ops committed during the current call, netted into the returned diff. */
+  #ops: ConfigOp[] = [];
   #start = 0;
   readonly #earlyStop: number;
 
@@ -129,14 +157,14 @@ export class IncrementalSearch {
   #candidates(flow: Flow): Candidate[] {
     const out: Candidate[] = [];
     const covered = new Set<number>();
-    this.#owned.forEach((f, i) => {
-      if (f.owner !== null) return;
+    for (const i of this.#unowned) {
+      const f = this.#owned[i] as OwnedFilter;
       const c = this.#o.oracle.replace(f.rule, flow);
-      if (c === null) return;
+      if (c === null) continue;
       out.push({ change: c, recycles: i });
       covered.add(c.queue);
-    });
-    const nq = this.#state.config().queues;
+    }
+    const nq = this.#state.queues;
     const byQueue = new Map<number, ProposedChange>();
     for (const c of this.#o.oracle.propose(flow)) {
       if (c.queue > 0 && !covered.has(c.queue) && !byQueue.has(c.queue)) byQueue.set(c.queue, c);
@@ -175,11 +203,19 @@ export class IncrementalSearch {
     }
     const queue = this.#state.commit(best.change, pending);
     this.#o.oracle.commit(best.change);
+    for (const op of best.change.ops) this.#ops.push(op);
     const rule = addedRule(best.change);
     if (rule !== undefined) {
-      const entry = { rule, queue: best.change.queue, owner: flowKey(flow) };
-      if (best.recycles >= 0) this.#owned[best.recycles] = entry;
-      else this.#owned.push(entry);
+      const key = flowKey(flow);
+      const entry = { rule, queue: best.change.queue, owner: key };
+      if (best.recycles >= 0) {
+        this.#owned[best.recycles] = entry;
+        this.#unowned.delete(best.recycles);
+        this.#ownerIndex.set(key, best.recycles);
+      } else {
+        this.#ownerIndex.set(key, this.#owned.length);
+        this.#owned.push(entry);
+      }
     }
     placements.push({ flow, queue, change: best.change, cost: bestCost, evaluated: n });
     return n;
@@ -188,7 +224,7 @@ export class IncrementalSearch {
   /** Removes `removed`, then places `added`; jumps once when the result is rejected. */
   update(added: readonly Flow[], removed: readonly Flow[] = []): SearchResult {
     for (const f of added) checkFlow(f);
-    const before = this.#state.config();
+    this.#ops = [];
     const warnings: string[] = [];
     const placements: Placement[] = [];
     let evaluated = 0;
@@ -198,9 +234,13 @@ export class IncrementalSearch {
         warnings.push(`Flow ${key} removed but not placed: ignored`);
         continue;
       }
-      const i = this.#owned.findIndex((o) => o.owner === key);
-      const o = this.#owned[i];
-      if (o !== undefined) this.#owned[i] = { ...o, owner: null };
+      const i = this.#ownerIndex.get(key);
+      const o = i === undefined ? undefined : this.#owned[i];
+      if (i !== undefined && o !== undefined) {
+        this.#owned[i] = { ...o, owner: null };
+        this.#ownerIndex.delete(key);
+        this.#unowned.add(i);
+      }
     }
     const fresh: Flow[] = [];
     const seen = new Set<string>();
@@ -225,17 +265,20 @@ export class IncrementalSearch {
       const { plan, cost: fn } = this.#o;
       const base = new QMapState(plan, this.#state.config(), fn);
       base.commit({ ops: discard, queue: 0, affectedQueues: [] }, null);
+      for (const op of discard) this.#ops.push(op);
       const restart = base.config();
       this.#state = new QMapState(plan, restart, fn);
       this.#o.oracle.reset(restart);
       this.#owned = [];
+      this.#ownerIndex.clear();
+      this.#unowned.clear();
       for (const f of this.#o.cost.order?.(all) ?? all) evaluated += this.#place(f, placements);
       cost = this.#state.cost();
     }
     const config = this.#state.config();
     return {
       config,
-      ops: diffConfig(before, config),
+      ops: netOps(this.#ops),
       qmap: this.#state.qmap(),
       cost,
       placements,

@@ -82,3 +82,15 @@ Deno.test("queue mapping from a NIC configuration", async (t) => {
     assert.deepEqual(inc, qmapOf(m, c2, [...flows, { dstPort: 10 }]));
   });
 });
+
+Deno.test("rule compilation parses addresses like the NIC models", () => {
+  const m = new NicConfigMapper(PLAN_82599);
+  for (const text of ["0.0.0.0", "255.255.255.255", "10.1.2.3", "192.168.0.1/16"]) {
+    const c = cfg([five({ srcIp: text }, 2)]);
+    const addr = ip(text.split("/")[0] as string);
+    assert.equal(m.queueOf(c, { srcIp: addr }), 2, text);
+    assert.equal(m.queueOf(c, { srcIp: (addr ^ 0x01000000) >>> 0 }), 0, text);
+  }
+  assert.throws(() => m.queueOf(cfg([five({ srcIp: "10.1.2" }, 2)]), {}), /Cannot parse IPv4/);
+  assert.throws(() => m.queueOf(cfg([five({ srcIp: "10.1.2.256" }, 2)]), {}), /Cannot parse/);
+});

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { applyOps, ruleKey } from "../../../nicmodels/_shared/config_diff.ts";
+import { ruleKey } from "../../../nicmodels/_shared/config_diff.ts";
 import type { FilterRule, NicConfig, ProposedChange } from "../../../nicmodels/_shared/nic.ts";
 import { type CompiledRule, ruleClaims } from "./_compiled_rule.ts";
 import type { Cost } from "./cost.ts";
@@ -43,6 +43,19 @@ export interface PendingFlow {
 
 const NONE = -1;
 
+/** Rules comparing the same fields under the same masks, by masked values. */
+interface Shape {
+  readonly pattern: number;
+  readonly srcMask: number;
+  readonly dstMask: number;
+  readonly portMask: number;
+  readonly byKey: Map<string, number[]>;
+}
+
+function shapeKey(src: number, dst: number, ports: number): string {
+  return `${src >>> 0}.${dst >>> 0}.${ports >>> 0}`;
+}
+
 /** Incremental flow -> queue state over one NIC plan and cost function. */
 export class QMapState {
   /** The NIC plan. */
@@ -51,11 +64,15 @@ export class QMapState {
   readonly costFn: CostFunction;
   /** Per-class per-queue loads of the placed flows. */
   readonly loads: QueueLoads;
-  #config: NicConfig;
+  #base: NicConfig;
+  #filters: FilterRule[];
+  #configCache: NicConfig | null = null;
   // rules, in configuration list order (dead ones stay as null)
   #rules: (CompiledRule | null)[] = [];
   #ruleObj: (FilterRule | null)[] = [];
-  #ruleByKey = new Map<string, number[]>();
+  #ruleByObj = new Map<FilterRule, number[]>();
+  /** Live rules grouped by match shape (fields and masks), then by masked values. */
+  #shapes: Shape[] = [];
   // flows by slot
   #flows: (Flow | undefined)[] = [];
   #fFields = new Int32Array(64);
@@ -81,15 +98,25 @@ export class QMapState {
     checkMappable(config);
     this.plan = plan;
     this.costFn = costFn;
-    this.#config = config;
+    this.#base = config;
+    this.#filters = [];
     this.loads = new QueueLoads(config.queues, costFn.classes);
     this.#byQueue = Array.from({ length: config.queues }, () => []);
     for (const r of config.filters) this.#pushRule(r);
+    this.#configCache = config;
   }
 
   /** The configuration in force (initial configuration plus committed changes). */
   config(): NicConfig {
-    return this.#config;
+    if (this.#configCache === null) {
+      this.#configCache = { ...this.#base, filters: this.#filters.slice() };
+    }
+    return this.#configCache;
+  }
+
+  /** Configured queue count (nq). */
+  get queues(): number {
+    return this.#base.queues;
   }
 
   /** Number of placed flows. */
@@ -121,47 +148,85 @@ export class QMapState {
     return this.costFn.evaluate(this.loads);
   }
 
-  /** The placed flows and their queues, in placement order of slots. */
+  /** The placed flows and their queues, in slot order (a copy). */
   qmap(): QMap {
-    const flows: Flow[] = [];
-    const qs: number[] = [];
-    this.#flows.forEach((f, s) => {
-      if (f === undefined) return;
-      flows.push(f);
-      qs.push(this.#fQueue[s] ?? NONE);
-    });
-    return { flows, queues: Int32Array.from(qs) };
+    const n = this.#flows.length;
+    if (this.#free.length === 0) {
+      return { flows: this.#flows.slice() as Flow[], queues: this.#fQueue.slice(0, n) };
+    }
+    const flows: Flow[] = new Array(this.#slotByKey.size);
+    const queues = new Int32Array(this.#slotByKey.size);
+    let k = 0;
+    for (let s = 0; s < n; s++) {
+      const f = this.#flows[s];
+      if (f === undefined) continue;
+      flows[k] = f;
+      queues[k++] = this.#fQueue[s] ?? NONE;
+    }
+    return { flows, queues };
   }
 
   #pushRule(rule: FilterRule): number {
     const i = this.#rules.length;
-    this.#rules.push(this.plan.compile(rule, this.#config));
+    const compiled = this.plan.compile(rule, this.#base);
+    this.#rules.push(compiled);
+    if (compiled !== null) this.#index(compiled, i, 1);
     this.#ruleObj.push(rule);
-    const k = ruleKey(rule);
-    const list = this.#ruleByKey.get(k);
-    if (list === undefined) this.#ruleByKey.set(k, [i]);
+    this.#filters.push(rule);
+    const list = this.#ruleByObj.get(rule);
+    if (list === undefined) this.#ruleByObj.set(rule, [i]);
     else list.push(i);
     return i;
   }
 
-  #findRule(rule: FilterRule): number {
-    const list = this.#ruleByKey.get(ruleKey(rule));
-    if (list === undefined || list.length === 0) {
-      throw new Error(`Cannot remove rule ${ruleKey(rule)}: it is not installed`);
+  /** Adds (1) or removes (-1) rule `i` in the index of its match shape. */
+  #index(r: CompiledRule, i: number, sign: 1 | -1): void {
+    let sh = this.#shapes.find((x) =>
+      x.pattern === r.pattern && x.srcMask === r.srcMask && x.dstMask === r.dstMask &&
+      x.portMask === r.portMask
+    );
+    if (sh === undefined) {
+      sh = { ...r, byKey: new Map() };
+      this.#shapes.push(sh);
     }
-    return list[0] as number;
+    const key = shapeKey(r.src, r.dst, r.ports);
+    const list = sh.byKey.get(key);
+    if (sign === 1) {
+      if (list === undefined) sh.byKey.set(key, [i]);
+      else list.push(i); // indices grow, so lists stay sorted
+    } else if (list !== undefined) {
+      list.splice(list.indexOf(i), 1);
+      if (list.length === 0) sh.byKey.delete(key);
+    }
   }
 
+  /** Index of the first installed rule that is `rule` (same object, else same content). */
+  #findRule(rule: FilterRule): number {
+    const list = this.#ruleByObj.get(rule);
+    if (list !== undefined && list.length > 0) return list[0] as number;
+    const k = ruleKey(rule);
+    for (let i = 0; i < this.#ruleObj.length; i++) {
+      const r = this.#ruleObj[i];
+      if (r && ruleKey(r) === k) return i;
+    }
+    throw new Error(`Cannot remove rule ${k}: it is not installed`);
+  }
+
+  /** The claiming rule among live rules not in `skip` (lowest rank, then lowest index), or -1. */
   #walk(fields: number, src: number, dst: number, ports: number, skip: readonly number[]): number {
     let best = NONE;
     let bestRank = Infinity;
-    const rules = this.#rules;
-    for (let i = 0; i < rules.length; i++) {
-      const r = rules[i];
-      if (!r || r.rank >= bestRank || (skip.length > 0 && skip.includes(i))) continue;
-      if (ruleClaims(r, fields, src, dst, ports)) {
-        best = i;
-        bestRank = r.rank;
+    for (const sh of this.#shapes) {
+      if ((fields & sh.pattern) !== sh.pattern) continue;
+      const list = sh.byKey.get(shapeKey(src & sh.srcMask, dst & sh.dstMask, ports & sh.portMask));
+      if (list === undefined) continue;
+      for (const i of list) {
+        const r = this.#rules[i];
+        if (!r || (skip.length > 0 && skip.includes(i))) continue;
+        if (r.rank < bestRank || (r.rank === bestRank && i < best)) {
+          best = i;
+          bestRank = r.rank;
+        }
       }
     }
     return best;
@@ -227,7 +292,7 @@ export class QMapState {
     const added: (CompiledRule | null)[] = [];
     for (const op of change.ops) {
       if (op.op === "remove") removed.push(this.#findRule(op.rule));
-      else if (op.op === "add") added.push(this.plan.compile(op.rule, this.#config));
+      else if (op.op === "add") added.push(this.plan.compile(op.rule, this.#base));
       else {
         throw new Error(
           `Cannot evaluate a "set ${op.key}" change: the search handles filter adds and removes only`,
@@ -254,6 +319,12 @@ export class QMapState {
   #moves(change: ProposedChange, removed: number[], added: (CompiledRule | null)[]): void {
     this.#nMoves = 0;
     const seen: number[] = [];
+    const base = this.#rules.length;
+    const fFields = this.#fFields;
+    const fSrc = this.#fSrc;
+    const fDst = this.#fDst;
+    const fPorts = this.#fPorts;
+    const fDecider = this.#fDecider;
     for (const q of change.affectedQueues) {
       if (q < 0 || q >= this.#byQueue.length || seen.includes(q)) continue;
       seen.push(q);
@@ -261,16 +332,35 @@ export class QMapState {
       this.#grow(this.#nMoves + list.length);
       for (let k = 0; k < list.length; k++) {
         const s = list[k] as number;
-        const old = this.#fDecider[s] ?? NONE;
-        const d = this.#decide(
-          old,
-          this.#fFields[s] ?? 0,
-          this.#fSrc[s] ?? 0,
-          this.#fDst[s] ?? 0,
-          this.#fPorts[s] ?? 0,
-          removed,
-          added,
-        );
+        const old = fDecider[s] ?? NONE;
+        let d = old;
+        if (removed.length > 0) {
+          d = this.#decide(
+            old,
+            fFields[s] ?? 0,
+            fSrc[s] ?? 0,
+            fDst[s] ?? 0,
+            fPorts[s] ?? 0,
+            removed,
+            added,
+          );
+        } else {
+          // add-only change: a flow moves only to an added rule that claims it and outranks
+          let rank = this.#rankOf(old, added);
+          for (let j = 0; j < added.length; j++) {
+            const a = added[j];
+            if (!a || a.rank >= rank) continue;
+            if (
+              ((fFields[s] ?? 0) & a.pattern) === a.pattern &&
+              (((fSrc[s] ?? 0) ^ a.src) & a.srcMask) === 0 &&
+              (((fDst[s] ?? 0) ^ a.dst) & a.dstMask) === 0 &&
+              (((fPorts[s] ?? 0) ^ a.ports) & a.portMask) === 0
+            ) {
+              d = base + j;
+              rank = a.rank;
+            }
+          }
+        }
         if (d === old) continue;
         this.#moveFlow[this.#nMoves] = s;
         this.#moveTo[this.#nMoves] = this.#queueOfDecider(d, added);
@@ -335,13 +425,17 @@ export class QMapState {
       );
     }
     // rules: removed ones die, added ones are appended (their indices match base + j)
-    this.#config = applyOps(this.#config, change.ops);
+    this.#configCache = null;
     for (const i of removed) {
       const obj = this.#ruleObj[i];
       if (obj) {
-        const list = this.#ruleByKey.get(ruleKey(obj));
+        const list = this.#ruleByObj.get(obj);
         if (list !== undefined) list.splice(list.indexOf(i), 1);
+        if (list !== undefined && list.length === 0) this.#ruleByObj.delete(obj);
+        this.#filters.splice(this.#filters.indexOf(obj), 1);
       }
+      const dead = this.#rules[i];
+      if (dead) this.#index(dead, i, -1);
       this.#rules[i] = null;
       this.#ruleObj[i] = null;
     }
