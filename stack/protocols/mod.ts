@@ -11,3 +11,4 @@ export * from "./udp_sockets_expansion.ts";
 export * from "./sockets.ts";
 export type { LpgCtx, LpgImpl } from "./_node.ts";
 export * from "./stack_state.ts";
+export * from "./udp_sockets_config.ts";
