@@ -1,5 +1,8 @@
 import type { Flow } from "./flow.ts";
 import assert from "node:assert/strict";
+import fc from "fast-check";
+import { applyOps, ruleKey } from "../../../nicmodels/_shared/config_diff.ts";
+import type { NicConfig } from "../../../nicmodels/_shared/nic.ts";
 import { balanceCost } from "./cost_balance.ts";
 import { priorityCost } from "./cost_priority.ts";
 import { goldBySrcIp } from "./gold.ts";
@@ -94,6 +97,34 @@ Deno.test("incremental search", async (t) => {
     assert.throws(
       () => new IncrementalSearch({ ...setup82599(10), cost: balanceCost(), earlyStopAfter: 0 }),
       /earlyStopAfter must be an integer >= 1, got 0/,
+    );
+  });
+  await t.step("each call's diff turns the previous configuration into the new one", () => {
+    const keys = (c: NicConfig) => c.filters.map(ruleKey).sort();
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(fc.array(fc.nat(40), { maxLength: 6 }), fc.array(fc.nat(40), { maxLength: 4 })),
+        ),
+        fc.boolean(),
+        (calls, prio) => {
+          const pool = connectFlows(41).map((f, i) => ({ ...f, srcIp: i % 5 === 0 ? 222 : 100 }));
+          const cost = prio
+            ? priorityCost({ isGold: goldBySrcIp(222), goldFlowsPerQ: 1 })
+            : balanceCost();
+          const s = new IncrementalSearch({ ...setup82599(5), cost });
+          for (const [add, rem] of calls) {
+            const before = s.config();
+            const r = s.update(add.map((i) => at(pool, i)), rem.map((i) => at(pool, i)));
+            assert.deepEqual(keys(applyOps(before, r.ops)), keys(r.config));
+            assert.deepEqual(
+              r.qmap,
+              qmapOf(new NicConfigMapper(PLAN_82599), r.config, r.qmap.flows),
+            );
+          }
+        },
+      ),
+      { seed: 42, numRuns: 60 },
     );
   });
 });
