@@ -43,3 +43,4 @@ export * from "./oracles/mod.ts";
 export * from "./search_result.ts";
 export * from "./greedy_search.ts";
 export * from "./incremental_search.ts";
+export * from "./prg_walk_mapper.ts";
