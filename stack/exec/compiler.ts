@@ -73,8 +73,15 @@ export function generateSource<E>(program: Program<E>, options: CompileOptions =
     p.unproductive[i] === 0 &&
     (entries.has(i) || (preds[i] ?? []).some((q) => p.unproductive[q] === 1));
 
-  const visit = (i: number, indent: string): string =>
-    isFunction(i) ? `${indent}if (v${i}()) return true;\n` : body(i, indent);
+  const visit = (i: number, indent: string): string => {
+    if (!isFunction(i)) return body(i, indent);
+    const k = p.kind[i] ?? 0;
+    if (k === ExecKind.F) return `${indent}if (v${i}()) return true;\n`;
+    // An O-node that would only wait is not called: its miss is counted here.
+    const inputs = p.inputs[i]?.length ?? 0;
+    const ready = inputs === 0 ? "true" : `h${i} === ver || (c${i} === ver && n${i} === ${inputs})`;
+    return `${indent}if (f${i} !== ver) { if (${ready}) { if (v${i}()) return true; } else M[${i}]++; }\n`;
+  };
 
   const fire = (i: number, port: number, indent: string): string => {
     let s = "";
@@ -105,7 +112,12 @@ export function generateSource<E>(program: Program<E>, options: CompileOptions =
     let s = `${indent}// ${id} (${KIND_NAMES[k]})\n`;
     s += needsStamp(i) ? `${indent}if (f${i} !== ver) {\n` : `${indent}{\n`;
     const in1 = indent + "  ";
-    if (k === ExecKind.F) {
+    const folded = p.constantPort[i] ?? -1;
+    if (k === ExecKind.F && folded >= 0) {
+      // Folded: the node always activates this port and has no side effects, so no call.
+      s += `${in1}// folded: always ${ports[folded]}\n`;
+      s += fire(i, folded, in1);
+    } else if (k === ExecKind.F) {
       s += `${in1}const p${i} = w${i}(x, ${i});\n`;
       s += `${in1}switch (p${i}) {\n`;
       s += `${in1}  case -2: M[${i}]++; return true;\n`;
@@ -136,7 +148,9 @@ export function generateSource<E>(program: Program<E>, options: CompileOptions =
   src += `let ver = 0;\n`;
   for (let i = 0; i < n; i++) {
     if (emitted[i] === 0) continue;
-    if (p.kind[i] === ExecKind.F) src += `const w${i} = W[${i}]; // ${p.ids[i]}\n`;
+    if (p.kind[i] === ExecKind.F && (p.constantPort[i] ?? -1) < 0) {
+      src += `const w${i} = W[${i}]; // ${p.ids[i]}\n`;
+    }
   }
   const vars: string[] = [];
   for (let i = 0; i < n; i++) {

@@ -68,6 +68,8 @@ export interface Program<E> {
   readonly paramBase: Int32Array;
   /** Every node's parameters, concatenated. */
   readonly params: Float64Array;
+  /** Port index an F-node always activates (its implementation's `constantPort`), or -1. */
+  readonly constantPort: Int32Array;
   /** Nodes that may start a run: sources, init nodes and spawn targets. */
   readonly entries: readonly number[];
 }
@@ -121,6 +123,7 @@ export function buildProgram<E>(
   const truePort = new Int32Array(n).fill(-1);
   const falsePort = new Int32Array(n).fill(-1);
   const unproductive = new Uint8Array(n);
+  const constantPort = new Int32Array(n).fill(-1);
   const initNodes: number[] = [];
   const sourceNodes: number[] = [];
   let extraCount = 0;
@@ -171,6 +174,13 @@ export function buildProgram<E>(
         problems.push(`node "${node.id}": spec "${spec.name}" differs from its implementation's`);
       }
       work.push(impl.work);
+      if (impl.constantPort !== undefined) {
+        const cp = spec.ports.indexOf(impl.constantPort);
+        if (cp < 0) {
+          problems.push(`node "${node.id}": constant port "${impl.constantPort}" is not a port`);
+        }
+        constantPort[i] = cp;
+      }
       const counterNames = new Set((spec.counters ?? []).map((c) => c.name));
       const extras = [...(impl.extraCounters ?? [])];
       for (const name of extras) {
@@ -295,6 +305,7 @@ export function buildProgram<E>(
     dropPortCounter,
     paramBase,
     params: Float64Array.from(paramList),
+    constantPort,
     entries: [...entrySet].sort((a, b) => a - b),
   };
 }

@@ -67,6 +67,12 @@ export interface NodeImpl<E> {
    * for the i-th name); each must be a counter of the spec.
    */
   readonly extraCounters?: readonly string[];
+  /**
+   * The port the work function always returns, when it always returns the same one and has no
+   * side effects; the compiler then folds the call away (the interpreter still calls it, and
+   * the equivalence test checks they agree).
+   */
+  readonly constantPort?: string;
   /** Numeric parameters of one node instance (from its attributes), read by the work function. */
   readonly params?: (node: GraphNode) => readonly number[];
 }

@@ -43,6 +43,7 @@ export const etherClassified: LpgImpl = {
       doc: "Always true: L2 is Ethernet at the start of the data",
     } as const,
   ),
+  constantPort: "true",
   work: () => 1,
 };
 
@@ -120,6 +121,7 @@ export const etherValidSrc: LpgImpl = {
       doc: "Always true (source MAC not checked)",
     } as const,
   ),
+  constantPort: "true",
   work: () => 1,
 };
 

@@ -107,6 +107,7 @@ export const ipv4ValidTtl: LpgImpl = {
       doc: "Always true (TTL is not checked on receive)",
     } as const,
   ),
+  constantPort: "true",
   work: () => 1,
 };
 

@@ -100,6 +100,7 @@ export const udpNoEndpoint: LpgImpl = {
       doc: "Always false: no endpoint is configured",
     } as const,
   ),
+  constantPort: "false",
   work: () => 0,
 };
 

@@ -67,6 +67,7 @@ export const ipv4Routing: LpgImpl = {
       doc: "Always true: the destination is on the link",
     } as const,
   ),
+  constantPort: "true",
   work: () => 1,
 };
 
@@ -81,6 +82,7 @@ export const arpLookupRequestIn: LpgImpl = {
       doc: "A parked packet restarting its ARP lookup",
     } as const,
   ),
+  constantPort: "true",
   work: () => 1,
 };
 
