@@ -55,9 +55,9 @@ export class ExecContext<E> {
   /** Owner id of this pipeline in the pool. */
   readonly owner: number;
   /** Buffer of the current run, or -1. A node may replace it. */
-  buf = -1;
+  buf: number = -1;
   /** Whether a node took ownership of the current buffer (it is not freed at the end of the run). */
-  taken = false;
+  taken: boolean = false;
   /**
    * Calls of each node that activated no port: an abort, no output, or an O-node still waiting.
    * A node's total calls are these plus its port activations ({@linkcode ExecContext.callsOf}).

@@ -12,9 +12,9 @@ import type { GraphNode, NodeSpec } from "../graph/types.ts";
 import type { ExecContext } from "./context.ts";
 
 /** Port result of a node that consumed the packet: stop processing this run (reference §12.3). */
-export const ABORT = -2;
+export const ABORT: -2 = -2;
 /** Port result of a node that produced no output (an O-node still waiting for inputs). */
-export const NO_OUTPUT = -1;
+export const NO_OUTPUT: -1 = -1;
 
 /** Task priorities: high goes to the front of the task queue, low to the back (§12.3). */
 export const Priority = { Low: 0, High: 1 } as const;

@@ -9,7 +9,7 @@
  * @module
  */
 import { GraphBuilder } from "../graph/builder.ts";
-import { defineSpec, type Graph } from "../graph/types.ts";
+import { defineSpec, type Graph, type NodeSpec } from "../graph/types.ts";
 import { andSpec, norSpec, orSpec } from "./operators.ts";
 import type { LpgImpl } from "./_node.ts";
 import * as eth from "./rx_ethernet.ts";
@@ -28,7 +28,7 @@ import {
 } from "./udp_sockets_expansion.ts";
 
 /** The socket C-node spec (configuration: the list of endpoints, reference §6.6). */
-export const udpSocketsSpec = defineSpec(
+export const udpSocketsSpec: NodeSpec<"unused" | "send"> = defineSpec(
   {
     name: "rx.udp.sockets",
     kind: "config",

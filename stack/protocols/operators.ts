@@ -4,10 +4,10 @@
  *
  * @module
  */
-import { defineSpec } from "../graph/types.ts";
+import { defineSpec, type NodeSpec } from "../graph/types.ts";
 
 /** AND: false as soon as an input is false; true once every input arrived true. */
-export const andSpec = defineSpec(
+export const andSpec: NodeSpec<"true" | "false"> = defineSpec(
   {
     name: "op.and",
     kind: "and",
@@ -17,7 +17,7 @@ export const andSpec = defineSpec(
 );
 
 /** OR: true as soon as an input is true; false once every input arrived false. */
-export const orSpec = defineSpec(
+export const orSpec: NodeSpec<"true" | "false"> = defineSpec(
   {
     name: "op.or",
     kind: "or",
@@ -27,7 +27,7 @@ export const orSpec = defineSpec(
 );
 
 /** NOR: false as soon as an input is true; true once every input arrived false. */
-export const norSpec = defineSpec(
+export const norSpec: NodeSpec<"true" | "false"> = defineSpec(
   {
     name: "op.nor",
     kind: "nor",
