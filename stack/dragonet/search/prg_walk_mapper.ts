@@ -21,10 +21,10 @@
  * @module
  */
 import type { FilterRule, NicConfig } from "../../../nicmodels/_shared/nic.ts";
-import { FILTER_CHAIN_EXPANSION } from "../../../nicmodels/intel_82599/prg.ts";
 import {
   applyConfig,
   configNodes,
+  type ConfValue,
   type ExpansionContext,
   filterChainExpansion,
   listOf,
@@ -143,40 +143,40 @@ export class PrgWalkMapper implements QueueMapper<NicConfig> {
     const prg = this.#build(config);
     const reg = makeConfigRegistries();
     const values: [NodeId, number[]][] = [];
+    const chain = (ctx: ExpansionContext, value: ConfValue) => {
+      const slots = (value as number[]).map((i) => ({
+        i,
+        rule: config.filters[i] as FilterRule,
+        rank: this.plan.compile(config.filters[i] as FilterRule, config)?.rank ?? Infinity,
+      })).sort((a, b) => a.rank - b.rank || a.i - b.i);
+      const queues = ctx.targets("queues");
+      return filterChainExpansion(
+        ctx,
+        slots.map(({ i, rule }) => ({
+          local: `f${i}`,
+          label: `${rule.table}[${i}] -> Q${rule.queue}`,
+          spec: FILTER_SPEC,
+          match: rulePredicate(rule),
+          hit: rule.queue >= 0 && queues[rule.queue] !== undefined
+            ? [queues[rule.queue] as NodeId]
+            : [],
+        })),
+      );
+    };
     for (const c of configNodes(prg)) {
       const ref = prg.specs[c.spec]?.config;
-      if (ref === undefined || ref.expansion !== FILTER_CHAIN_EXPANSION) continue;
+      if (ref === undefined) continue;
+      // a filter-table stage's space is "<nic id>.<table id>"; other stages (RSS) are refused
       const table = ref.space.slice(ref.space.indexOf(".") + 1);
       if (!reg.spaces.has(ref.space)) {
         reg.spaces.register(ref.space, listOf(uintBits(32), { max: ref.capacity ?? 1 << 20 }));
       }
+      if (!reg.expansions.has(ref.expansion)) reg.expansions.register(ref.expansion, chain);
       const slots: number[] = [];
       config.filters.forEach((r, i) => {
         if (r.table === table) slots.push(i);
       });
       values.push([c.id, slots]);
-    }
-    if (!reg.expansions.has(FILTER_CHAIN_EXPANSION)) {
-      reg.expansions.register(FILTER_CHAIN_EXPANSION, (ctx: ExpansionContext, value) => {
-        const slots = (value as number[]).map((i) => ({
-          i,
-          rule: config.filters[i] as FilterRule,
-          rank: this.plan.compile(config.filters[i] as FilterRule, config)?.rank ?? Infinity,
-        })).sort((a, b) => a.rank - b.rank || a.i - b.i);
-        const queues = ctx.targets("queues");
-        return filterChainExpansion(
-          ctx,
-          slots.map(({ i, rule }) => ({
-            local: `f${i}`,
-            label: `${rule.table}[${i}] -> Q${rule.queue}`,
-            spec: FILTER_SPEC,
-            match: rulePredicate(rule),
-            hit: rule.queue >= 0 && queues[rule.queue] !== undefined
-              ? [queues[rule.queue] as NodeId]
-              : [],
-          })),
-        );
-      });
     }
     const graph = applyConfig(prg, values, reg);
     const byId = new Map(graph.nodes.map((n) => [n.id, n]));
