@@ -14,3 +14,4 @@ export * from "./default_expansion.ts";
 export * from "./apply.ts";
 export * from "./incremental.ts";
 export * from "./filter_chain.ts";
+export * from "./queue_expansion.ts";
