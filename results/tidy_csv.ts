@@ -185,7 +185,9 @@ export function parseTidyCsv(text: string, file: string): TidyRow[] {
   const lead = header.slice(0, TIDY_LEAD_COLUMNS.length);
   const tail = header.slice(header.length - TIDY_TAIL_COLUMNS.length);
   const params = header.slice(TIDY_LEAD_COLUMNS.length, header.length - TIDY_TAIL_COLUMNS.length);
-  const want = `${TIDY_LEAD_COLUMNS.join(",")},${PARAM_PREFIX}...,${TIDY_TAIL_COLUMNS.join(",")}`;
+  const want = `${TIDY_LEAD_COLUMNS.join(",")},${PARAM_PREFIX}<name>...,${
+    TIDY_TAIL_COLUMNS.join(",")
+  }`;
   if (
     header.length < TIDY_LEAD_COLUMNS.length + TIDY_TAIL_COLUMNS.length ||
     lead.join(",") !== TIDY_LEAD_COLUMNS.join(",") ||
