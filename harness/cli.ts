@@ -15,6 +15,7 @@ import { predCommand } from "./cli/pred.ts";
 import { lpgCommand } from "./cli/lpg.ts";
 import { simCommand } from "./cli/sim.ts";
 import { resultsCommand } from "./cli/results.ts";
+import { searchCommand } from "./cli/search.ts";
 
 /** Builds the root command with every working subcommand attached. */
 export function buildCli(): Command {
@@ -31,6 +32,7 @@ export function buildCli(): Command {
   program.addCommand(lpgCommand());
   program.addCommand(simCommand());
   program.addCommand(resultsCommand());
+  program.addCommand(searchCommand());
   return program;
 }
 
