@@ -13,7 +13,7 @@
 import type { ExecContext } from "../../exec/context.ts";
 import { nodeNumber, type Program } from "../../exec/program.ts";
 import { Priority, Spawn } from "../../exec/types.ts";
-import type { LpgEnv } from "../../protocols/env.ts";
+import type { BufRing, LpgEnv } from "../../protocols/env.ts";
 
 /** Where the app's FromSocket nodes run: a program and its context (a pipeline). */
 export interface AppPipeline {
@@ -39,6 +39,7 @@ export class UdpEchoApp {
   readonly #sids: readonly number[];
   readonly #ctx: ExecContext<LpgEnv>;
   readonly #fromNode: Int32Array;
+  readonly #rings: BufRing[];
 
   /**
    * Serves sockets `sids` whose FromSocket nodes live in `pipeline`.
@@ -49,6 +50,7 @@ export class UdpEchoApp {
     this.#env = env;
     this.#sids = [...sids];
     this.#ctx = pipeline.ctx;
+    this.#rings = sids.map((s) => env.socketRing(s));
     this.#fromNode = Int32Array.from(
       sids.map((s) => nodeNumber(pipeline.program, `sock.s${s}.from`)),
     );
@@ -62,7 +64,7 @@ export class UdpEchoApp {
     let done = 0;
     for (let k = 0; k < this.#sids.length && done < budget; k++) {
       const sid = this.#sids[k] ?? 0;
-      const ring = e.sockets.get(sid);
+      const ring = this.#rings[k];
       if (ring === undefined) continue;
       const from = this.#fromNode[k] ?? 0;
       while (done < budget) {
