@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { balanceCost } from "./cost_balance.ts";
 import { dummyCost } from "./cost_dummy.ts";
 import { priorityCost } from "./cost_priority.ts";
+import { staticCost } from "./cost_static.ts";
 import { goldBySrcIp } from "./gold.ts";
 import { greedySearch } from "./greedy_search.ts";
 import { NicConfigMapper } from "./nic_config_mapper.ts";
@@ -86,4 +87,36 @@ Deno.test("greedy search", async (t) => {
     assert.equal(r.qmap.flows.length, 2);
     assert.match(r.warnings[0] ?? "", /given twice/);
   });
+});
+
+Deno.test("greedy search with the static cost", async (t) => {
+  await t.step("S5: nq = 10 puts gold flows on queues 1-4 and the rest on 5-9", () => {
+    const gold = connectFlows(8).map((f) => ({ ...f, srcIp: 222 }));
+    const be = connectFlows(10, 50).map((f) => ({ ...f, srcIp: 100 }));
+    const cost = staticCost({ isGold: goldBySrcIp(222) });
+    const r = greedySearch({ ...setup82599(10), cost, flows: [...gold, ...be] });
+    for (const p of r.placements) {
+      if (p.flow.srcIp === 222) assert.ok(p.queue >= 1 && p.queue <= 4, `gold on ${p.queue}`);
+      else assert.ok(p.queue >= 5 && p.queue <= 9, `best effort on ${p.queue}`);
+    }
+    assert.equal(r.cost.kind, 1);
+    assert.equal(r.cost.value, 0, "8 gold over 4 queues, 10 BE over 5 queues: both even");
+  });
+});
+
+Deno.test("greedy search weighing flows by declared rate (extension)", () => {
+  const flows = [
+    { srcIp: 1, srcPort: 1, dstPort: 7, rate: 300 },
+    { srcIp: 2, srcPort: 2, dstPort: 7, rate: 100 },
+    { srcIp: 3, srcPort: 3, dstPort: 7, rate: 100 },
+    { srcIp: 4, srcPort: 4, dstPort: 7, rate: 100 },
+  ];
+  const byCount = greedySearch({ ...setup82599(3), cost: balanceCost(), flows });
+  assert.deepEqual([...byCount.qmap.queues], [1, 2, 1, 2]);
+  const byRate = greedySearch({
+    ...setup82599(3),
+    cost: balanceCost({ weighting: "rate" }),
+    flows,
+  });
+  assert.deepEqual([...byRate.qmap.queues], [1, 2, 2, 2], "the heavy flow gets a queue of its own");
 });

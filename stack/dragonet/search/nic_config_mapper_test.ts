@@ -3,7 +3,8 @@ import type { FilterRule, NicConfig } from "../../../nicmodels/_shared/nic.ts";
 import { dragonetIntel82599Config } from "../../../nicmodels/intel_82599/default_config.ts";
 import { sfcDragonetConfig } from "../../../nicmodels/solarflare_sfc9020/config.ts";
 import { NicConfigMapper } from "./nic_config_mapper.ts";
-import { PLAN_82599, PLAN_SFC9020 } from "./mapper_plan.ts";
+import { PLAN_82599, PLAN_SFC9020, planFromCapabilities } from "./mapper_plan.ts";
+import { INTEL_82599 } from "../../../nicmodels/intel_82599/capabilities.ts";
 import { qmapOf, remapAffected } from "./queue_mapper.ts";
 
 const five = (match: FilterRule["match"], queue: number, priority = 1): FilterRule => ({
@@ -93,4 +94,19 @@ Deno.test("rule compilation parses addresses like the NIC models", () => {
   }
   assert.throws(() => m.queueOf(cfg([five({ srcIp: "10.1.2" }, 2)]), {}), /Cannot parse IPv4/);
   assert.throws(() => m.queueOf(cfg([five({ srcIp: "10.1.2.256" }, 2)]), {}), /Cannot parse/);
+});
+
+Deno.test("a plan derived from capabilities alone", async (t) => {
+  const m = new NicConfigMapper(planFromCapabilities(INTEL_82599));
+  await t.step("stages in precedence order, higher priority first within a stage", () => {
+    const c = cfg([five({ dstPort: 7 }, 1, 2), five({ srcPort: 3, dstPort: 7 }, 2, 6)]);
+    assert.equal(m.queueOf(c, { srcPort: 3, dstPort: 7 }), 2);
+    assert.equal(m.queueOf(c, { srcPort: 4, dstPort: 7 }), 1);
+  });
+  await t.step("a table the precedence does not name never claims a flow", () => {
+    // the 82599 lists Flow Director as the stage "fdir", not the table id "fdir-perfect"
+    const fdir: FilterRule = { table: "fdir-perfect", match: { proto: 17, dstPort: 7 }, queue: 3 };
+    assert.equal(m.queueOf(cfg([fdir]), { dstPort: 7 }), 0);
+    assert.equal(new NicConfigMapper(PLAN_82599).queueOf(cfg([fdir]), { dstPort: 7 }), 3);
+  });
 });
