@@ -8,7 +8,7 @@
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
 import { uniformInt } from "pure-rand/distribution/uniformInt";
-import { emptyHistogram, encodeHistogram } from "./histogram.ts";
+import { encodeLatencies } from "./histogram.ts";
 import { makeContext, makeRun } from "./run_builder.ts";
 import type { ClockKind, ResultContext, ResultFile, RunResult } from "./schema.ts";
 import { SCHEMA_VERSION } from "./schema.ts";
@@ -69,16 +69,15 @@ export function syntheticResult(options: SyntheticOptions = {}): ResultFile {
         const seed = root + 1 + runs.length;
         seeds.push(seed);
         const rng = xoroshiro128plus(seed);
-        const h = emptyHistogram();
+        const latencies: number[] = [];
         const base = (20_000 + 5_000 * s) * scale;
         const queueing = base * (c / (48 - 4 * s));
         for (let i = 0; i < samples; i++) {
           const u = uniformFloat64(rng);
-          h.recordValue(Math.round(base + queueing * -Math.log(1 - u)));
+          latencies.push(Math.round(base + queueing * -Math.log(1 - u)));
         }
-        const encoded = encodeHistogram(h);
-        const meanNs = h.mean;
-        h.destroy();
+        const encoded = encodeLatencies(latencies);
+        const meanNs = latencies.reduce((a, b) => a + b, 0) / latencies.length;
         const jitter = uniformInt(rng, 0, 1000);
         runs.push(makeRun({
           stack,

@@ -6,7 +6,7 @@
  * @module
  */
 import { mean, sampleStandardDeviation } from "simple-statistics";
-import { latencyMetricsOf, mergeHistograms } from "./histogram.ts";
+import { mergedLatencyMetrics } from "./histogram.ts";
 import type { ClockKind, LatencyMetrics, ResultFile, RunParams, RunResult } from "./schema.ts";
 import { pointKey } from "./validate.ts";
 
@@ -111,17 +111,9 @@ export function groupRuns(result: ResultFile): PointGroup[] {
     const first = runs[0] as RunResult;
     const encoded: string[] = [];
     for (const r of runs) if (r.metrics.latency !== null) encoded.push(r.metrics.latency.histogram);
-    let latency: LatencyMetrics | null = null;
-    if (encoded.length === 1) {
-      latency = runs.find((r) => r.metrics.latency !== null)?.metrics.latency ?? null;
-    } else if (encoded.length > 1) {
-      const merged = mergeHistograms(encoded);
-      try {
-        latency = latencyMetricsOf(merged);
-      } finally {
-        merged.destroy();
-      }
-    }
+    const latency: LatencyMetrics | null = encoded.length === 0
+      ? null
+      : mergedLatencyMetrics(encoded);
     groups.push({
       key,
       stack: first.stack,

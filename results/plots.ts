@@ -12,9 +12,15 @@ import { compile, type TopLevelSpec } from "vega-lite";
 import { stringify } from "csv-stringify/sync";
 import { join } from "node:path";
 import { canonicalJson } from "./canonical_json.ts";
-import { cdfPoints, mergeHistograms } from "./histogram.ts";
+import { mergedCdf } from "./histogram.ts";
 import { groupRuns, type PointGroup } from "./group.ts";
-import type { ResultFile, RunParams } from "./schema.ts";
+import type { JsonValue, ResultFile, RunParams } from "./schema.ts";
+
+/**
+ * A vega-lite top-level spec as JSON data (built and type-checked here as vega-lite's
+ * `TopLevelSpec`; kept opaque in the public surface).
+ */
+export type VegaLiteSpec = { readonly [key: string]: JsonValue };
 
 /** One row of the throughput figure's CSV. */
 export interface ThroughputRow {
@@ -51,7 +57,7 @@ export interface Figure<Row> {
   /** File stem: `<name>.vl.json`, `<name>.csv`, `<name>.svg`, `<name>.png`. */
   readonly name: string;
   /** The vega-lite spec, with `data.url` naming the CSV beside it. */
-  readonly spec: TopLevelSpec;
+  readonly spec: VegaLiteSpec;
   /** The rows of the CSV. */
   readonly rows: readonly Row[];
   /** Column order of the CSV. */
@@ -185,7 +191,7 @@ export function throughputFigure(result: ResultFile, x = "clients"): Figure<Thro
   };
   return {
     name,
-    spec,
+    spec: spec as unknown as VegaLiteSpec,
     rows,
     columns: ["series", "stack", "x", "tps_mean", "tps_min", "tps_max", "reps"],
   };
@@ -214,14 +220,9 @@ export function latencyCdfFigure(result: ResultFile, where: RunParams = {}): Fig
       r.metrics.latency === null ? [] : [r.metrics.latency.histogram]
     );
     if (encoded.length === 0) continue;
-    const h = mergeHistograms(encoded);
-    try {
-      const series = label(g.stack, g.params, names);
-      for (const p of cdfPoints(h)) {
-        rows.push({ series, stack: g.stack, latency_us: p.latencyNs / 1000, fraction: p.fraction });
-      }
-    } finally {
-      h.destroy();
+    const series = label(g.stack, g.params, names);
+    for (const p of mergedCdf(encoded)) {
+      rows.push({ series, stack: g.stack, latency_us: p.latencyNs / 1000, fraction: p.fraction });
     }
   }
   if (rows.length === 0) {
@@ -261,7 +262,12 @@ export function latencyCdfFigure(result: ResultFile, where: RunParams = {}): Fig
     },
     config: { font: FONT },
   };
-  return { name, spec, rows, columns: ["series", "stack", "latency_us", "fraction"] };
+  return {
+    name,
+    spec: spec as unknown as VegaLiteSpec,
+    rows,
+    columns: ["series", "stack", "latency_us", "fraction"],
+  };
 }
 
 /** The CSV text of a figure's rows (header first, shortest round-trip numbers). */
@@ -277,16 +283,20 @@ export function figureCsv<Row>(figure: Figure<Row>): string {
 }
 
 /** The figure's spec with its rows inlined instead of `data.url` (what is rendered). */
-export function inlineSpec<Row>(figure: Figure<Row>): TopLevelSpec {
+export function inlineSpec<Row>(figure: Figure<Row>): VegaLiteSpec {
   return {
     ...figure.spec,
-    data: { values: figure.rows as unknown as Record<string, unknown>[] },
-  } as TopLevelSpec;
+    data: { values: figure.rows as unknown as JsonValue[] },
+  };
 }
 
-/** Renders a vega-lite spec (with inline data) to SVG text with vega's headless renderer. */
-export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const vega = compile(spec).spec;
+/**
+ * Renders a vega-lite spec (with inline data) to SVG text with vega's headless renderer.
+ *
+ * @throws {Error} from vega-lite when the spec is not a valid vega-lite spec.
+ */
+export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
+  const vega = compile(spec as unknown as TopLevelSpec).spec;
   const view = new View(parseVega(vega), { renderer: "none" });
   try {
     return await view.toSVG();

@@ -1,14 +1,8 @@
 import assert from "node:assert/strict";
-import { emptyHistogram, encodeHistogram } from "./histogram.ts";
+import { encodeLatencies } from "./histogram.ts";
 import { makeContext, makeResult, makeRun, ResultInputError } from "./run_builder.ts";
 
-function histogramOf(values: readonly number[]): string {
-  const h = emptyHistogram();
-  for (const v of values) h.recordValue(v);
-  const text = encodeHistogram(h);
-  h.destroy();
-  return text;
-}
+const histogramOf = encodeLatencies;
 
 const input = {
   stack: "dragonet",

@@ -79,6 +79,8 @@ export interface LatencyMetrics {
   readonly p99: number;
   /** 99.9th percentile. */
   readonly p999: number;
+  /** 99.99th percentile. */
+  readonly p9999: number;
   /** Largest sample (at the histogram's precision). */
   readonly max: number;
 }
@@ -155,7 +157,17 @@ export interface ResultFile {
 }
 
 /** Names of the latency statistics derived from the histogram, in report order. */
-export const LATENCY_STATS = ["count", "min", "mean", "p50", "p90", "p99", "p999", "max"] as const;
+export const LATENCY_STATS = [
+  "count",
+  "min",
+  "mean",
+  "p50",
+  "p90",
+  "p99",
+  "p999",
+  "p9999",
+  "max",
+] as const;
 
 /** One derived latency statistic. */
 export type LatencyStat = typeof LATENCY_STATS[number];

@@ -4,7 +4,7 @@
  * file (sorted by name; empty when a run lacks it), then `metric,unit,value`. Numbers are written
  * in ECMAScript's shortest round-trip form, so reading the CSV back gives the same rows.
  *
- * Metric names: `tps`; `latency.<stat>` (count, min, mean, p50, p90, p99, p999, max);
+ * Metric names: `tps`; `latency.<stat>` (count, min, mean, p50, p90, p99, p999, p9999, max);
  * `drops.<reason>`; `timeouts.<reason>`; `queue.<i>.<counter>`; `core.<i>.<counter>`;
  * `other.<name>`.
  *

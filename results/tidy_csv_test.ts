@@ -25,7 +25,7 @@ Deno.test("tidy CSV", async (t) => {
 
   await t.step("has one row per run x metric, in a fixed column order", () => {
     const rows = tidyRows(result);
-    const perRun = 1 + 8 + 1 + 1 + 4 + 1 + 1; // tps, latency, drops, timeouts, queues, core, other
+    const perRun = 1 + 9 + 1 + 1 + 4 + 1 + 1; // tps, latency, drops, timeouts, queues, core, other
     assert.equal(rows.length, result.runs.length * perRun);
     const csv = resultToTidyCsv(result);
     assert.equal(

@@ -6,7 +6,7 @@
  * @module
  */
 import { jsonPathKey } from "./canonical_json.ts";
-import { decodeHistogram, HistogramDecodeError } from "./histogram.ts";
+import { HistogramDecodeError, latencyMetricsFromEncoded } from "./histogram.ts";
 import { CLOCK_KINDS, type ResultFile, type RunResult, SCHEMA_VERSION, UNITS } from "./schema.ts";
 
 /** One thing wrong with a document: where (`$.runs[2].seed`) and what. */
@@ -263,6 +263,7 @@ const LATENCY_FIELDS = [
   "p90",
   "p99",
   "p999",
+  "p9999",
   "max",
 ] as const;
 
@@ -276,11 +277,11 @@ function checkLatency(c: Checker, v: unknown, path: string): void {
   }
   c.integer(o.count, `${path}.count`);
   let numbersOk = true;
-  for (const key of ["min", "mean", "p50", "p90", "p99", "p999", "max"] as const) {
+  for (const key of ["min", "mean", "p50", "p90", "p99", "p999", "p9999", "max"] as const) {
     if (!c.number(o[key], `${path}.${key}`)) numbersOk = false;
   }
   if (numbersOk) {
-    const order = ["min", "p50", "p90", "p99", "p999", "max"] as const;
+    const order = ["min", "p50", "p90", "p99", "p999", "p9999", "max"] as const;
     for (let i = 1; i < order.length; i++) {
       const a = order[i - 1] as typeof order[number];
       const b = order[i] as typeof order[number];
@@ -301,37 +302,27 @@ function checkLatency(c: Checker, v: unknown, path: string): void {
     }
     return;
   }
+  let derived;
   try {
-    const h = decodeHistogram(o.histogram);
-    try {
-      if (h.totalCount === 0) {
-        c.add(`${path}.histogram`, "holds no samples; a run without samples has latency null");
-      } else if (typeof o.count === "number" && o.count !== h.totalCount) {
-        c.add(`${path}.count`, `is ${o.count} but the histogram holds ${h.totalCount} samples`);
-      }
-      if (h.totalCount > 0) {
-        const derived: Record<string, number> = {
-          min: h.getValueAtPercentile(0),
-          mean: h.mean,
-          p50: h.getValueAtPercentile(50),
-          p90: h.getValueAtPercentile(90),
-          p99: h.getValueAtPercentile(99),
-          p999: h.getValueAtPercentile(99.9),
-          max: h.maxValue,
-        };
-        for (const [key, want] of Object.entries(derived)) {
-          const got = o[key];
-          if (typeof got === "number" && Number.isFinite(got) && !sameStat(got, want)) {
-            c.add(`${path}.${key}`, `is ${got} but the histogram gives ${want}`);
-          }
-        }
-      }
-    } finally {
-      h.destroy();
-    }
+    derived = latencyMetricsFromEncoded(o.histogram);
   } catch (err) {
     if (!(err instanceof HistogramDecodeError)) throw err;
     c.add(`${path}.histogram`, err.message);
+    return;
+  }
+  if (derived === null) {
+    c.add(`${path}.histogram`, "holds no samples; a run without samples has latency null");
+    return;
+  }
+  if (typeof o.count === "number" && o.count !== derived.count) {
+    c.add(`${path}.count`, `is ${o.count} but the histogram holds ${derived.count} samples`);
+  }
+  for (const key of ["min", "mean", "p50", "p90", "p99", "p999", "p9999", "max"] as const) {
+    const got = o[key];
+    const want = derived[key];
+    if (typeof got === "number" && Number.isFinite(got) && !sameStat(got, want)) {
+      c.add(`${path}.${key}`, `is ${got} but the histogram gives ${want}`);
+    }
   }
 }
 

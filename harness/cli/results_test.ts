@@ -29,7 +29,7 @@ Deno.test("lab results", async (t) => {
     await t.step("show prints the summary table", async () => {
       const text = await run(["show", EXAMPLE]);
       assert.match(text, /^Result: complete, 16 runs\n/);
-      assert.match(text, /\nstack-b\s+32\s+64\s+2\s+simulated\s+724,302/);
+      assert.match(text, /\nstack-b\s+32\s+64\s+2\s+simulated\s+724,314/);
     });
 
     await t.step("validate says ok or lists every problem and fails", async () => {
