@@ -963,7 +963,7 @@ export class TcpEngine {
     }
     if (c.ackNow && st !== TcpState.SynSent && st !== TcpState.Closed) {
       if (st === TcpState.SynReceived) this.#sendSyn(c, true);
-      else this.#emit(c, c.sndNxt, ACK, 0, 0, false);
+      else this.#emit(c, c.sndMax, ACK, 0, 0, false);
     }
   }
 
@@ -973,7 +973,7 @@ export class TcpEngine {
 
   /** Sends RST for connection `c` (abort, close with unread data). */
   #sendRstFor(c: TcpConn): void {
-    this.#emit(c, c.sndNxt, RST | ACK, 0, 0, false);
+    this.#emit(c, c.sndMax, RST | ACK, 0, 0, false);
     this.#count(TcpCounter.RstSent);
   }
 
@@ -1204,9 +1204,9 @@ export class TcpEngine {
     if (kind === TimerKind.Persist) {
       c.retries++;
       this.#count(TcpCounter.WindowProbes);
-      // A segment one below SND.NXT is out of window for the peer, which answers with an ACK
+      // A segment one below SND.UNA is out of window for the peer, which answers with an ACK
       // carrying its current window (Linux tcp_xmit_probe_skb).
-      this.#emit(c, seqAdd(c.sndNxt, -1), ACK, 0, 0, false);
+      this.#emit(c, seqAdd(c.sndUna, -1), ACK, 0, 0, false);
       if (c.sndLen > 0 && c.sndWnd === 0) this.#arm(c, TimerKind.Persist, c.rtoNs);
       return;
     }
