@@ -12,7 +12,7 @@ import { pcapCommand } from "./cli/pcap.ts";
 import { graphCommand } from "./cli/graph.ts";
 import { nicCommand } from "./cli/nic.ts";
 import { predCommand } from "./cli/pred.ts";
-import { lpgCommand } from "./cli/lpg.ts";
+import { addLpgCommands } from "./cli/lpg.ts";
 import { simCommand } from "./cli/sim.ts";
 import { resultsCommand } from "./cli/results.ts";
 import { searchCommand } from "./cli/search.ts";
@@ -26,10 +26,11 @@ export function buildCli(): Command {
     .showHelpAfterError()
     .configureOutput({ writeErr: (s) => Deno.stderr.writeSync(new TextEncoder().encode(s)) });
   program.addCommand(pcapCommand());
-  program.addCommand(graphCommand());
+  const graph = graphCommand();
+  addLpgCommands(graph);
+  program.addCommand(graph);
   program.addCommand(nicCommand());
   program.addCommand(predCommand());
-  program.addCommand(lpgCommand());
   program.addCommand(simCommand());
   program.addCommand(resultsCommand());
   program.addCommand(searchCommand());

@@ -1,13 +1,13 @@
 /**
- * The `lab lpg` command group: `build` makes the LPG from a stack-state file (addresses and UDP
+ * The LPG commands of the `lab graph` group: `lpg` makes the LPG from a stack-state file (addresses and UDP
  * endpoints), validates it and writes it as JSON, DOT or SVG; `compile` turns a JSON LPG into
  * the generated JavaScript the compiled executor runs and prints it (one function per pipeline
  * with `--pipelines`).
  *
  * @example
  * ```sh
- * deno task lab lpg build --endpoints stack/protocols/testdata/stack_state.json --json lpg.json --svg lpg.svg
- * deno task lab lpg compile lpg.json
+ * deno task lab graph lpg --endpoints stack/protocols/testdata/stack_state.json --json lpg.json --svg lpg.svg
+ * deno task lab graph compile lpg.json
  * ```
  *
  * @module
@@ -58,16 +58,20 @@ export function compiledSource(graph: Graph, split: boolean): string {
   }).join("\n");
 }
 
-/** Builds the `lpg` command group. */
-export function lpgCommand(io: GraphCliIo = processIo, dotCommand = "dot"): Command {
-  const lpg = new Command("lpg").description(
-    "The logical protocol graph: build it from addresses and endpoints, compile it",
-  );
-  lpg
-    .command("build")
+/**
+ * Adds `lpg` (build the LPG from a stack-state file) and `compile` (print the generated
+ * JavaScript of a JSON graph) to a command group, normally `lab graph`.
+ */
+export function addLpgCommands(
+  group: Command,
+  io: GraphCliIo = processIo,
+  dotCommand = "dot",
+): void {
+  group
+    .command("lpg")
     .description(
-      "Build the LPG from a stack-state file, validate it, and write JSON, DOT or SVG " +
-        "(JSON to standard output when no file is named)",
+      "Build the logical protocol graph from a stack-state file, validate it, and write JSON, " +
+        "DOT or SVG (JSON to standard output when no file is named)",
     )
     .option("--endpoints <file>", "stack-state JSON: localIp, localMac, endpoints")
     .option("--json <out>", "write the graph as JSON")
@@ -106,14 +110,13 @@ export function lpgCommand(io: GraphCliIo = processIo, dotCommand = "dot"): Comm
         );
       }
     });
-  lpg
+  group
     .command("compile")
-    .description("Print the JavaScript the compiler generates for a JSON LPG")
-    .argument("<file>", "graph JSON file (for example from `lpg build --json`)")
+    .description("Print the JavaScript the compiler generates for a JSON graph")
+    .argument("<file>", "graph JSON file (for example from `graph lpg --json`)")
     .option("--pipelines", "split into pipelines first and print one function per pipeline")
     .action(async (file, options) => {
       const graph = await readGraphFile(file);
       io.write(compiledSource(graph, options.pipelines === true));
     });
-  return lpg;
 }

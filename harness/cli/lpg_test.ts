@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { lpgCommand } from "./lpg.ts";
+import { Command } from "@commander-js/extra-typings";
+import { addLpgCommands } from "./lpg.ts";
+
+function lpgCommand(io: Parameters<typeof addLpgCommands>[1]): Command {
+  const group = new Command("graph").exitOverride();
+  addLpgCommands(group, io);
+  return group;
+}
 import { parseGraph } from "../../stack/graph/json.ts";
 
 const STATE = new URL("../../stack/protocols/testdata/stack_state.json", import.meta.url).pathname;
@@ -14,12 +21,12 @@ function capture() {
   };
 }
 
-Deno.test("lab lpg", async (t) => {
+Deno.test("lab graph lpg and compile", async (t) => {
   const dir = await Deno.makeTempDir();
   await t.step("build writes a valid LPG with one filter per endpoint", async () => {
     const c = capture();
     const json = `${dir}/lpg.json`;
-    await lpgCommand(c.io).parseAsync(["build", "--endpoints", STATE, "--json", json], {
+    await lpgCommand(c.io).parseAsync(["lpg", "--endpoints", STATE, "--json", json], {
       from: "user",
     });
     assert.equal(c.code(), 0, c.text());
@@ -29,7 +36,7 @@ Deno.test("lab lpg", async (t) => {
   });
   await t.step("build without endpoints prints the template with its C-node", async () => {
     const c = capture();
-    await lpgCommand(c.io).parseAsync(["build"], { from: "user" });
+    await lpgCommand(c.io).parseAsync(["lpg"], { from: "user" });
     assert.equal(c.code(), 0);
     assert.match(c.text(), /"rx.udp.sockets"/);
   });
@@ -48,7 +55,7 @@ Deno.test("lab lpg", async (t) => {
   await t.step("a missing stack-state file is a clear error", async () => {
     await assert.rejects(
       () =>
-        lpgCommand(capture().io).parseAsync(["build", "--endpoints", `${dir}/nope.json`], {
+        lpgCommand(capture().io).parseAsync(["lpg", "--endpoints", `${dir}/nope.json`], {
           from: "user",
         }),
       /Cannot read stack-state file ".*nope.json": no such file/,
