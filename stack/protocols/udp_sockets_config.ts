@@ -7,7 +7,12 @@
  * @module
  */
 import type { Graph, GraphNode, NodeSpec } from "../graph/types.ts";
-import type { ConfigRegistries, Expansion, ExpansionFn } from "../graph/config/expansion.ts";
+import type {
+  ConfigRegistries,
+  Expansion,
+  ExpansionContext,
+  ExpansionFn,
+} from "../graph/config/expansion.ts";
 import type { ConfSpace, ConfValue } from "../graph/config/space.ts";
 import {
   expandUdpSockets,
@@ -78,7 +83,10 @@ export function valueToEndpoints(value: ConfValue): UdpEndpoint[] {
  * The socket C-node's expansion as an `ExpansionFn`: the nodes and edges
  * {@linkcode expandUdpSockets} adds in place of the C-node.
  */
-export const udpSocketsExpansion: ExpansionFn = (ctx, value): Expansion => {
+export const udpSocketsExpansion: ExpansionFn = (
+  ctx: ExpansionContext,
+  value: ConfValue,
+): Expansion => {
   const before: Graph = ctx.graph;
   const after = expandUdpSockets(before, valueToEndpoints(value));
   const old = new Set<string>(before.nodes.map((n) => n.id));

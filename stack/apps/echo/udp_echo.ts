@@ -63,7 +63,6 @@ export class UdpEchoApp {
     const ctx = this.#ctx;
     let done = 0;
     for (let k = 0; k < this.#sids.length && done < budget; k++) {
-      const sid = this.#sids[k] ?? 0;
       const ring = this.#rings[k];
       if (ring === undefined) continue;
       const from = this.#fromNode[k] ?? 0;
