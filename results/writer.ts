@@ -220,11 +220,12 @@ export class ResultWriter {
     return this.result;
   }
 
+  /** Writes the CSV first and the canonical JSON last, so the JSON never holds a run the writer dropped. */
   async #write(): Promise<void> {
     const result = this.result;
-    await writeResultJson(this.#options.jsonPath, result, this.#options.ops);
     if (this.#options.csvPath !== undefined) {
       await writeTidyCsv(this.#options.csvPath, result, this.#options.ops);
     }
+    await writeResultJson(this.#options.jsonPath, result, this.#options.ops);
   }
 }

@@ -70,7 +70,11 @@ Deno.test("lab results", async (t) => {
     await t.step("plot writes the figures", async () => {
       const text = await run(["plot", EXAMPLE, "--out", `${dir}/plots`, "--where", "clients=32"]);
       assert.match(text, /Wrote .*throughput\.svg\n/);
-      assert.match(text, /Wrote .*latency_cdf\.png\n/);
+      const ffi = (await Deno.permissions.query({ name: "ffi" })).state === "granted";
+      assert.match(
+        text,
+        ffi ? /Wrote .*latency_cdf\.png\n/ : /^skipped: PNG rendering needs --allow-ffi/,
+      );
       const csv = await Deno.readTextFile(`${dir}/plots/latency_cdf.csv`);
       assert.deepEqual(
         [...new Set(csv.trim().split("\n").slice(1).map((l) => l.split(",")[0]))],
