@@ -187,6 +187,7 @@ export function throughputFigure(result: ResultFile, x = "clients"): Figure<Thro
         },
       },
     ],
+    resolve: { legend: { color: "independent" } },
     config: { font: FONT },
   };
   return {

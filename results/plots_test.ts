@@ -78,7 +78,8 @@ Deno.test("plots", async (t) => {
     const a = await renderSvg(spec);
     assert.equal(await renderSvg(spec), a);
     assert.match(a, /^<svg[^>]*>/);
-    assert.match(a, /stack-b/);
+    assert.match(a, /aria-label="Symbol legend titled 'stack' [^"]*: stack-a, stack-b"/);
+    assert.match(a, /<text[^>]*>stack-b<\/text>/);
   });
 
   await t.step({
