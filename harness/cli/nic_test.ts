@@ -99,7 +99,7 @@ Deno.test("lab nic", async (t) => {
   await t.step("clear errors for an unknown NIC, a missing file and malformed JSON", async () => {
     await assert.rejects(
       () => run(["caps", "e1000"]),
-      /Unknown NIC "e1000": allowed are intel-82599, rss/,
+      /Unknown NIC "e1000": allowed are intel-82599, solarflare-sfc9020, rss/,
     );
     await assert.rejects(
       () => run(["classify", "rss", `${dir}/none.pcap`]),
