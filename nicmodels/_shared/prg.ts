@@ -12,6 +12,53 @@
  */
 import { GraphBuilder } from "../../stack/graph/builder.ts";
 import { defineSpec, type Graph, type NodeSpec } from "../../stack/graph/types.ts";
+import { atomExpr } from "../../stack/graph/predicate/vocabulary.ts";
+
+/** Expansion-function name of the filter-table C-nodes (a chain of filter F-nodes, §3.1). */
+export const FILTER_CHAIN_EXPANSION = "nic.filter-chain";
+
+/** Expansion-function name of the RSS C-node (indirection table to queues). */
+export const RSS_EXPANSION = "nic.rss-table";
+
+/** Spec name of the PRG entry node (L2 checks and the hardware parse). */
+export const PRG_ENTRY_SPEC = "nic.rx.l2.ether-classify";
+/** Spec name of the IPv4 header checksum status node. */
+export const PRG_IPV4_CSUM_SPEC = "nic.rx.l3.ipv4-checksum";
+/** Spec name of the TCP/UDP checksum status node. */
+export const PRG_L4_CSUM_SPEC = "nic.rx.l4.checksum";
+/** Spec name of the default-queue node. */
+export const PRG_TO_DEFAULT_SPEC = "nic.rx.to-default-queue";
+/** Spec name of the per-queue OR node in front of each RX queue. */
+export const PRG_QUEUE_VALID_SPEC = "nic.rx.queue-valid";
+/** Spec name of the RX queue nodes (attribute `queue` holds the queue number). */
+export const PRG_RX_QUEUE_SPEC = "nic.rx.queue";
+
+/** Atom key of the IPv4 header checksum status (reference dragonet-model.md §4.1). */
+export const IPV4_CSUM_KEY = "RxL3IPv4ValidChecksum";
+/** Atom key of the TCP/UDP checksum status (reference dragonet-model.md §4.1). */
+export const L4_CSUM_KEY = "RxL4ValidChecksum";
+
+/**
+ * Receive-side behaviour of the PRG's entry and checksum nodes, stored as node attributes so
+ * the graph stays data (the walker in `prg_walk.ts` reads them).
+ */
+export interface PrgRxOptions {
+  /** Largest accepted frame in bytes; absent = no oversize check (SFC9020). */
+  readonly maxFrame?: number;
+  /** Whether the NIC verifies IPv4 and TCP/UDP checksums (`ethtool -K rx`). */
+  readonly checksums: boolean;
+  /**
+   * What the entry drops: `short` = frames under 14 bytes (82599, RSS NIC: `rxPrologue`);
+   * `unparsed` = frames whose Ethernet header (with VLAN tag) does not parse (SFC9020).
+   */
+  readonly l2Drop: "short" | "unparsed";
+  /** Accepted unicast destination MACs (82599 RAR); empty or absent = accept every unicast. */
+  readonly unicastMacs?: readonly string[];
+  /** Accepted VLAN ids (82599 VFTA); absent = no VLAN filtering. */
+  readonly vlanFilter?: readonly number[] | null;
+}
+
+const CSUM_PORTS = ["good", "bad", "unchecked"] as const;
 
 /** One classification stage of a PRG: a configurable C-node. */
 export interface PrgStage {
@@ -31,7 +78,7 @@ export interface PrgStage {
 
 const ENTRY = defineSpec(
   {
-    name: "nic.rx.l2.ether-classify",
+    name: PRG_ENTRY_SPEC,
     kind: "fnode",
     ports: ["other"],
     attributes: { source: true },
@@ -41,14 +88,41 @@ const ENTRY = defineSpec(
         description: "Frames shorter than an Ethernet header",
         drop: true,
       },
+      { name: "rx_oversize", description: "Frames longer than maxFrame", drop: true },
+      {
+        name: "rx_address_filtered",
+        description: "Unicast destination MAC not in the accepted list",
+        drop: true,
+      },
+      { name: "rx_vlan_filtered", description: "VLAN id not in the VLAN filter", drop: true },
     ],
-    doc: "Frame arrives from the wire: L2 length checks, then classification",
+    doc: "Frame arrives from the wire: L2 length and address checks, then the hardware parse",
   } as const,
 );
 
+function csumSpec(name: string, key: string, what: string): NodeSpec<"good" | "bad" | "unchecked"> {
+  return defineSpec(
+    {
+      name,
+      kind: "fnode",
+      ports: CSUM_PORTS,
+      predicates: {
+        good: atomExpr(key, "true"),
+        bad: atomExpr(key, "false"),
+        unchecked: atomExpr(key, "unchecked"),
+      },
+      doc: `${what} checksum status written to the RX descriptor (nic-models.md §2.8, §3.8); ` +
+        "every port leads on to classification",
+    } as const,
+  );
+}
+
+const IPV4_CSUM = csumSpec(PRG_IPV4_CSUM_SPEC, IPV4_CSUM_KEY, "IPv4 header");
+const L4_CSUM = csumSpec(PRG_L4_CSUM_SPEC, L4_CSUM_KEY, "TCP/UDP");
+
 const TO_DEFAULT = defineSpec(
   {
-    name: "nic.rx.to-default-queue",
+    name: PRG_TO_DEFAULT_SPEC,
     kind: "fnode",
     ports: ["true"],
     doc: "Nothing claimed the frame: it goes to the default queue",
@@ -57,7 +131,7 @@ const TO_DEFAULT = defineSpec(
 
 const VALID = defineSpec(
   {
-    name: "nic.rx.queue-valid",
+    name: PRG_QUEUE_VALID_SPEC,
     kind: "or",
     ports: ["true", "false"],
     doc: "A frame reaches this queue from any stage",
@@ -66,7 +140,7 @@ const VALID = defineSpec(
 
 const RX_QUEUE = defineSpec(
   {
-    name: "nic.rx.queue",
+    name: PRG_RX_QUEUE_SPEC,
     kind: "fnode",
     ports: [],
     attributes: { software: true, sink: true, init: true },
@@ -101,12 +175,21 @@ function stageSpec(nic: string, s: PrgStage): NodeSpec<"queues" | "default"> {
   );
 }
 
-/** Builds the PRG of NIC `nic` with `queues` RX/TX queues and the given stages in order. */
+/** Default receive options: checksums verified, frames under 14 bytes dropped, no L2 filters. */
+export const DEFAULT_PRG_RX: PrgRxOptions = { checksums: true, l2Drop: "short" };
+
+/**
+ * Builds the PRG of NIC `nic` with `queues` RX/TX queues and the given stages in order: entry
+ * (`rx.ether-classify`), the IPv4 and TCP/UDP checksum status nodes (`rx.csum-ipv4`,
+ * `rx.csum-l4`), the stages' C-nodes (`rx.c.<id>`), `rx.to-default`, then per queue
+ * `rx.q<i>.valid` (OR) and `rx.q<i>.queue`.
+ */
 export function buildPrg(
   nic: string,
   queues: number,
   stages: readonly PrgStage[],
   defaultQueue: number,
+  rxOptions: PrgRxOptions = DEFAULT_PRG_RX,
 ): Graph {
   if (!Number.isInteger(queues) || queues < 1) {
     throw new RangeError(`A PRG needs at least 1 queue, got ${queues}`);
@@ -117,7 +200,22 @@ export function buildPrg(
   const b = new GraphBuilder(`${nic}-prg`, { origin: "PRG" });
   const rx = b.cluster("rx");
   const first = stages[0] === undefined ? "to-default" : `c.${stages[0].id}`;
-  rx.node("ether-classify", ENTRY, { out: { other: first } });
+  const values: Record<string, string> = {
+    checksums: String(rxOptions.checksums),
+    l2Drop: rxOptions.l2Drop,
+  };
+  if (rxOptions.maxFrame !== undefined) values.maxFrame = String(rxOptions.maxFrame);
+  if (rxOptions.unicastMacs !== undefined && rxOptions.unicastMacs.length > 0) {
+    values.unicastMacs = rxOptions.unicastMacs.join(",");
+  }
+  if (rxOptions.vlanFilter !== undefined && rxOptions.vlanFilter !== null) {
+    values.vlanFilter = rxOptions.vlanFilter.join(",");
+  }
+  rx.node("ether-classify", ENTRY, { attributes: { values }, out: { other: "csum-ipv4" } });
+  rx.node("csum-ipv4", IPV4_CSUM, {
+    out: { good: "csum-l4", bad: "csum-l4", unchecked: "csum-l4" },
+  });
+  rx.node("csum-l4", L4_CSUM, { out: { good: first, bad: first, unchecked: first } });
   stages.forEach((s, i) => {
     const next = stages[i + 1] === undefined ? "to-default" : `c.${stages[i + 1]?.id}`;
     const node = rx.node(`c.${s.id}`, stageSpec(nic, s), {
@@ -131,7 +229,10 @@ export function buildPrg(
   for (let q = 0; q < queues; q++) {
     const c = rx.cluster(`q${q}`, { tag: `Q${q}` });
     c.node("valid", VALID, { out: { true: "queue" } });
-    c.node("queue", RX_QUEUE, { label: `RxQueue${q}` });
+    c.node("queue", RX_QUEUE, {
+      label: `RxQueue${q}`,
+      attributes: { values: { queue: String(q) } },
+    });
   }
   const tx = b.cluster("tx");
   for (let q = 0; q < queues; q++) {

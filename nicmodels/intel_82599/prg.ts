@@ -7,15 +7,16 @@
  */
 import type { Graph } from "../../stack/graph/types.ts";
 import type { NicConfig } from "../_shared/nic.ts";
-import { buildPrg, type PrgStage } from "../_shared/prg.ts";
+import { buildPrg, FILTER_CHAIN_EXPANSION, type PrgStage, RSS_EXPANSION } from "../_shared/prg.ts";
 import { INTEL_82599, Table82599 } from "./capabilities.ts";
 import { readSettings82599 } from "./settings.ts";
 
-/** Expansion-function name of the filter-table C-nodes (a chain of filter F-nodes, §3.1). */
-export const FILTER_CHAIN_EXPANSION = "nic.filter-chain";
-
-/** Expansion-function name of the RSS C-node (indirection table to queues). */
-export const RSS_EXPANSION = "nic.rss-table";
+/**
+ * Re-exported for importers written before the names moved to `nicmodels/_shared/prg.ts`.
+ *
+ * @deprecated Import `FILTER_CHAIN_EXPANSION` and `RSS_EXPANSION` from `nicmodels/_shared/prg.ts`.
+ */
+export { FILTER_CHAIN_EXPANSION, RSS_EXPANSION } from "../_shared/prg.ts";
 
 /** Builds the 82599 PRG for `config` (queues, SYN priority, Flow Director mode, RSS). */
 export function build82599Prg(config: NicConfig): Graph {
@@ -63,5 +64,11 @@ export function build82599Prg(config: NicConfig): Graph {
       });
     }
   }
-  return buildPrg("intel-82599", config.queues, stages, INTEL_82599.defaultQueue.value);
+  return buildPrg("intel-82599", config.queues, stages, INTEL_82599.defaultQueue.value, {
+    checksums: s.rxChecksum,
+    maxFrame: s.maxFrame,
+    l2Drop: "short",
+    unicastMacs: s.unicastMacs,
+    vlanFilter: s.vlanFilter,
+  });
 }

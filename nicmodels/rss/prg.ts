@@ -6,7 +6,8 @@
  */
 import type { Graph } from "../../stack/graph/types.ts";
 import type { NicCapabilities, NicConfig } from "../_shared/nic.ts";
-import { buildPrg, type PrgStage } from "../_shared/prg.ts";
+import { buildPrg, type PrgStage, RSS_EXPANSION } from "../_shared/prg.ts";
+import { RSS_NIC_FRAMES } from "./capabilities.ts";
 
 /** Builds the RSS NIC's PRG for `config` on a NIC with capabilities `caps`. */
 export function buildRssNicPrg(caps: NicCapabilities, config: NicConfig): Graph {
@@ -17,9 +18,14 @@ export function buildRssNicPrg(caps: NicCapabilities, config: NicConfig): Graph 
       label: `RSS Toeplitz, ${caps.rss.tableEntries.value}-entry table`,
       capacity: caps.rss.tableEntries.value,
       space: `${caps.id}.rss`,
-      expansion: "nic.rss-table",
+      expansion: RSS_EXPANSION,
       source: caps.rss.tableEntries.source,
     });
   }
-  return buildPrg(caps.id, config.queues, stages, caps.defaultQueue.value);
+  const maxFrame = config.settings.maxFrame;
+  return buildPrg(caps.id, config.queues, stages, caps.defaultQueue.value, {
+    checksums: config.settings.rxChecksum !== false,
+    maxFrame: typeof maxFrame === "number" ? maxFrame : RSS_NIC_FRAMES.default.value,
+    l2Drop: "short",
+  });
 }

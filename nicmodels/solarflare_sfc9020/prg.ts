@@ -11,8 +11,7 @@
  */
 import type { Graph } from "../../stack/graph/types.ts";
 import type { NicConfig } from "../_shared/nic.ts";
-import { buildPrg, type PrgStage } from "../_shared/prg.ts";
-import { FILTER_CHAIN_EXPANSION, RSS_EXPANSION } from "../intel_82599/prg.ts";
+import { buildPrg, FILTER_CHAIN_EXPANSION, type PrgStage, RSS_EXPANSION } from "../_shared/prg.ts";
 import { SFC9020_CAPABILITIES, SFC_IP_TABLE, SFC_MAC_TABLE, SfcSetting } from "./capabilities.ts";
 
 /** Builds the SFC9020 PRG for `config` (queues, RSS on the default, unicast default queue). */
@@ -47,5 +46,8 @@ export function buildSfc9020Prg(config: NicConfig): Graph {
   }
   const uq = config.settings[SfcSetting.UnicastQueue];
   const defaultQueue = typeof uq === "number" ? uq : caps.defaultQueue.value;
-  return buildPrg(caps.id, config.queues, stages, defaultQueue);
+  return buildPrg(caps.id, config.queues, stages, defaultQueue, {
+    checksums: true,
+    l2Drop: "unparsed",
+  });
 }
