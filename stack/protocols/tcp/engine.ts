@@ -29,6 +29,7 @@
  *
  * @module
  */
+import FlatQueue from "flatqueue";
 import { ipv4PseudoHeaderSum, onesComplementSum } from "../../packet/checksum.ts";
 import type { FrameInfo } from "../../packet/frame_info.ts";
 import { TcpFlag } from "../../packet/tcp.ts";
@@ -98,6 +99,10 @@ export class TcpEngine {
   #now = 0;
   #nextEphemeral: number = EPHEMERAL_PORTS.first;
   #armed = 0;
+  /** Timer heap of (connection id, deadline); may hold stale entries (see `#settle`). */
+  readonly #timers: FlatQueue<number> = new FlatQueue<number>();
+  /** Deadline of each connection's live heap entry, or -1. */
+  readonly #heapAt: Float64Array;
 
   // Listeners, by index.
   readonly #byPort: Int32Array = new Int32Array(65536).fill(-1);
@@ -119,6 +124,7 @@ export class TcpEngine {
     this.#txView = new DataView(this.tx.bytes.buffer);
     this.events = new TcpEventRing(c.eventRingSize);
     this.table = new ConnTable(c.maxConnections);
+    this.#heapAt = new Float64Array(c.maxConnections).fill(NO_DEADLINE);
     const n = c.maxListeners;
     this.#lIp = new Uint32Array(n);
     this.#lPort = new Int32Array(n).fill(-1);
@@ -424,18 +430,9 @@ export class TcpEngine {
 
   // ---------------------------------------------------------------- timers
 
-  /**
-   * Earliest timer deadline in ns, or -1 when no timer is armed (a scan of the table: O(slots)).
-   */
+  /** Earliest timer deadline in ns, or -1 when no timer is armed. */
   nextDeadline(): number {
-    if (this.#armed === 0) return NO_DEADLINE;
-    let best = NO_DEADLINE;
-    const conns = this.table.conns;
-    for (let i = 0; i < conns.length; i++) {
-      const d = conns[i]?.deadlineNs ?? NO_DEADLINE;
-      if (d >= 0 && (best < 0 || d < best)) best = d;
-    }
-    return best;
+    return this.#settle() ? this.#timers.peekValue() ?? NO_DEADLINE : NO_DEADLINE;
   }
 
   /** Runs every timer due by `clock()`; returns how many fired. */
@@ -443,16 +440,52 @@ export class TcpEngine {
     if (this.#armed === 0) return 0;
     const now = this.#now = this.#clock();
     let fired = 0;
-    const conns = this.table.conns;
-    for (let i = 0; i < conns.length; i++) {
-      const c = conns[i];
-      if (c === undefined || c.deadlineNs < 0 || c.deadlineNs > now) continue;
+    const timers = this.#timers;
+    while (this.#settle() && (timers.peekValue() ?? Infinity) <= now) {
+      const id = timers.pop() ?? -1;
+      this.#heapAt[id] = NO_DEADLINE;
+      const c = this.table.conns[id];
+      if (c === undefined) continue;
       fired++;
       const kind = c.timerKind;
       this.#disarm(c);
       this.#onTimer(c, kind);
     }
     return fired;
+  }
+
+  /**
+   * Pops stale heap entries until the top is a live timer at its true deadline; false when no
+   * timer is armed. Re-arming only pushes when the deadline moves earlier, so an ACK that pushes
+   * the retransmission deadline later costs no heap operation (the entry is re-queued when it
+   * surfaces).
+   */
+  #settle(): boolean {
+    const timers = this.#timers;
+    const heapAt = this.#heapAt;
+    const conns = this.table.conns;
+    while (timers.length > 0) {
+      const id = timers.peek() ?? -1;
+      const at = timers.peekValue() ?? NO_DEADLINE;
+      if (heapAt[id] !== at) {
+        timers.pop();
+        continue;
+      }
+      const d = conns[id]?.deadlineNs ?? NO_DEADLINE;
+      if (d < 0) {
+        timers.pop();
+        heapAt[id] = NO_DEADLINE;
+        continue;
+      }
+      if (d > at) {
+        timers.pop();
+        timers.push(id, d);
+        heapAt[id] = d;
+        continue;
+      }
+      return true;
+    }
+    return false;
   }
 
   // ---------------------------------------------------------------- segment input
@@ -1260,7 +1293,13 @@ export class TcpEngine {
   #arm(c: TcpConn, kind: number, afterNs: number): void {
     if (c.deadlineNs < 0) this.#armed++;
     c.timerKind = kind;
-    c.deadlineNs = this.#now + afterNs;
+    const d = this.#now + afterNs;
+    c.deadlineNs = d;
+    const at = this.#heapAt[c.id] ?? NO_DEADLINE;
+    if (at < 0 || d < at) {
+      this.#timers.push(c.id, d);
+      this.#heapAt[c.id] = d;
+    }
   }
 
   #disarm(c: TcpConn): void {
