@@ -1,0 +1,60 @@
+/**
+ * The full graph construction (reference `dragonet-model.md` §5.5, Dragonet
+ * `Optimization.makeGraph`) from a configured PRG and a configured LPG: embed (Algorithm B,
+ * §5.2), TX offload (§5.4), constant folding (§5.3), cleanup (§5.6), drop the hardware, and
+ * partition the software into pipelines (one per queue, one per application, §12.2) with the
+ * executor's Mux/ToPipeline and FromPipeline/Demux plumbing (`stack/exec/pipelines.ts`).
+ *
+ * The implementation transforms of §5.5 step 4 (`balanceAcrossRxQs`, `coupleTxSockets`) are not
+ * applied.
+ *
+ * @module
+ */
+import { type PipelineGraph, splitPipelines } from "../../exec/pipelines.ts";
+import { AtomTable } from "../../graph/predicate/atoms.ts";
+import type { Graph, NodeId } from "../../graph/types.ts";
+import { cleanupEmbedded } from "./cleanup_embedded.ts";
+import { dropHardware } from "./drop_hardware.ts";
+import { type Embedding, embedGraphs } from "./embed.ts";
+import { foldConstants } from "./fold_constants.ts";
+import { offloadTx, type TxOffload } from "./tx_offload.ts";
+
+/** Options of {@linkcode makeGraph}. */
+export interface MakeGraphOptions {
+  /** Id of the LPG's RX queue node (default `rx.queue`). */
+  readonly lpgRxQueue?: NodeId;
+  /** Id of the LPG's TX queue node (default `tx.queue`). */
+  readonly lpgTxQueue?: NodeId;
+}
+
+/** Every stage of the construction, for inspection and drawing. */
+export interface BuiltGraph {
+  /** The raw embedding and per-queue outcomes. */
+  readonly embedding: Embedding;
+  /** TX offload result. */
+  readonly offload: TxOffload;
+  /** PRG plus software after offload, folding and cleanup. */
+  readonly embedded: Graph;
+  /** The software part (hardware dropped). */
+  readonly software: Graph;
+  /** The software split into pipelines. */
+  readonly pipelines: readonly PipelineGraph[];
+}
+
+/** Builds the embedded graph, its software part and its pipelines (see the module doc). */
+export function makeGraph(prg: Graph, lpg: Graph, options: MakeGraphOptions = {}): BuiltGraph {
+  const table = new AtomTable();
+  const common = {
+    ...(options.lpgRxQueue === undefined ? {} : { lpgRxQueue: options.lpgRxQueue }),
+    ...(options.lpgTxQueue === undefined ? {} : { lpgTxQueue: options.lpgTxQueue }),
+  };
+  const embedding = embedGraphs(prg, lpg, { ...common, table });
+  const queues = embedding.queues.map((q) => q.queue);
+  const offload = offloadTx(embedding.graph, prg, lpg, queues, {
+    table,
+    ...(options.lpgTxQueue === undefined ? {} : { lpgTxQueue: options.lpgTxQueue }),
+  });
+  const embedded = cleanupEmbedded(foldConstants(offload.graph));
+  const software = dropHardware(embedded, queues);
+  return { embedding, offload, embedded, software, pipelines: splitPipelines(software) };
+}
