@@ -1,0 +1,134 @@
+/**
+ * Builds a server machine from plain data: cores, NIC, stack model and application on a testbed
+ * (the "system" layer of an experiment, STYLE.md rule 10).
+ *
+ * @module
+ */
+import type { NicModel } from "../../nicmodels/_shared/nic.ts";
+import { RssNic } from "../../nicmodels/rss/model.ts";
+import { defaultIntel82599Config, Intel82599 } from "../../nicmodels/intel_82599/mod.ts";
+import { Sfc9020Nic, sfcDefaultConfig } from "../../nicmodels/solarflare_sfc9020/mod.ts";
+import { parseIpv4, parseMac } from "../../stack/packet/addr.ts";
+import { Host } from "../sim/host.ts";
+import type { Testbed } from "../sim/testbed.ts";
+import { LINUX_VARIANTS, LinuxLike, type LinuxVariant } from "./linux_like.ts";
+import { OnloadLike, onloadNicConfig } from "./onload_like.ts";
+import { EchoApp, MemcachedApp, type ServerApp } from "./server_app.ts";
+import type { StackModel } from "./stack_model.ts";
+
+/** NIC models a server can have. */
+export type NicKind = "rss" | "intel-82599" | "sfc9020";
+/** Stack models. */
+export type StackKind = "linux-like" | "onload-like";
+/** Applications. */
+export type AppKind = "memcached" | "echo";
+
+/** A server as data (JSON-serialisable). */
+export interface ServerSpec {
+  /** Host name (default "server"). */
+  readonly name?: string;
+  /** MAC (default "02:00:00:00:00:01"). */
+  readonly mac?: string;
+  /** IPv4 address (default "10.0.0.1"). */
+  readonly ip?: string;
+  /** Cores. */
+  readonly cores: number;
+  /** NIC model. */
+  readonly nic: NicKind;
+  /** NIC queues (default: one per core, within the NIC's RSS limit). */
+  readonly queues?: number;
+  /** Stack model. */
+  readonly stack: StackKind;
+  /** Variant of the stack model (Linux-like: default, rss-pinned, busy-poll). */
+  readonly variant?: string;
+  /** Worker threads (Linux-like; default one per core). */
+  readonly threads?: number;
+  /** Application. */
+  readonly app: AppKind;
+  /** Application port (default: memcached 7777, echo 888). */
+  readonly port?: number;
+  /** NIC latency per direction (ns). */
+  readonly nicLatencyNs?: number;
+  /** Socket queue bound in datagrams. */
+  readonly socketQueueDatagrams?: number;
+}
+
+/** A built server. */
+export interface Server {
+  /** The machine. */
+  readonly host: Host;
+  /** Its stack model. */
+  readonly stack: StackModel;
+  /** Its application. */
+  readonly app: ServerApp;
+}
+
+/** Builds the server described by `spec` on `testbed`; throws a clear error on a bad spec. */
+export function createServer(testbed: Testbed, spec: ServerSpec): Server {
+  const name = spec.name ?? "server";
+  const ip = parseIpv4(spec.ip ?? "10.0.0.1");
+  const mac = parseMac(spec.mac ?? "02:00:00:00:00:01");
+  const pool = testbed.pool;
+  const app: ServerApp = spec.app === "memcached"
+    ? new MemcachedApp(pool, () => Math.floor(testbed.sim.now / 1e9), spec.port)
+    : spec.app === "echo"
+    ? new EchoApp(pool, spec.port)
+    : unknown("app", spec.app, ["memcached", "echo"]);
+  const nic = makeNic(spec, ip, app.port);
+  const host = new Host(testbed, {
+    name,
+    mac,
+    ip,
+    cores: spec.cores,
+    nic,
+    ...(spec.nicLatencyNs === undefined ? {} : { nicLatencyNs: spec.nicLatencyNs }),
+  });
+  const sq = spec.socketQueueDatagrams === undefined
+    ? {}
+    : { socketQueueDatagrams: spec.socketQueueDatagrams };
+  let stack: StackModel;
+  if (spec.stack === "linux-like") {
+    const variant = (spec.variant ?? "default") as LinuxVariant;
+    if (!LINUX_VARIANTS.includes(variant)) unknown("variant", variant, LINUX_VARIANTS);
+    stack = new LinuxLike(host, app, {
+      variant,
+      ...sq,
+      ...(spec.threads === undefined ? {} : { threads: spec.threads }),
+    });
+  } else if (spec.stack === "onload-like") {
+    if (spec.variant !== undefined && spec.variant !== "spin") {
+      unknown("variant", spec.variant, ["spin"]);
+    }
+    stack = new OnloadLike(host, app, sq);
+  } else {
+    unknown("stack", spec.stack, ["linux-like", "onload-like"]);
+  }
+  return { host, stack, app };
+}
+
+function makeNic(spec: ServerSpec, ip: number, port: number): NicModel {
+  const queues = spec.queues ?? Math.min(spec.cores, 16);
+  if (spec.stack === "onload-like" && spec.nic !== "sfc9020") {
+    throw new Error(
+      `Server spec: the onload-like stack needs nic "sfc9020" (hardware filters per socket), got "${spec.nic}"`,
+    );
+  }
+  switch (spec.nic) {
+    case "rss":
+      return new RssNic({ queues });
+    case "intel-82599":
+      return new Intel82599(defaultIntel82599Config(queues));
+    case "sfc9020":
+      return new Sfc9020Nic(
+        spec.stack === "onload-like" ? onloadNicConfig(queues, ip, port) : sfcDefaultConfig(queues),
+      );
+    default:
+      return unknown("nic", spec.nic, ["rss", "intel-82599", "sfc9020"]);
+  }
+}
+
+function unknown(field: string, value: unknown, allowed: readonly string[]): never {
+  throw new Error(
+    `Server spec field "${field}" is ${JSON.stringify(value)}: allowed ${allowed.join(", ")}`,
+  );
+}
