@@ -20,10 +20,103 @@ import type { ExecContext } from "./context.ts";
 import type { Executor } from "./interpreter.ts";
 import { ExecKind, type Program } from "./program.ts";
 
+/**
+ * Where a code template is emitted: the node's numbers and the statement that leaves the node.
+ *
+ * Besides its own `uses`, the code sees these names (all fixed for the life of the compiled
+ * function): `x` (the `ExecContext`), `E` (`x.env`), `V` (`x.view`), `B` (`x.bytes`), `POOL`
+ * (`x.pool`), `S` and `L` (`x.pool.start` and `x.pool.length`), `PR` (`x.params`) and `XC`
+ * (`x.extra`). The current buffer is `x.buf` (a node before it may have replaced it).
+ */
+export interface InlineSite {
+  /** The node's number in the program (the work function's `node` argument). */
+  readonly node: number;
+  /** Offset of the node's parameters in `PR` (`x.paramBase[node]`). */
+  readonly paramBase: number;
+  /** Offset of the node's own counters in `XC` (`x.extraBase[node]`). */
+  readonly extraBase: number;
+  /** The statement that leaves the node activating the port given by the JS expression `port`. */
+  ret(port: string): string;
+}
+
+/**
+ * A code template of a work function: JavaScript statements the compiler emits in place of the
+ * call, so the generated function holds the node bodies and V8 optimises them as one unit (its
+ * inlining budget stops at a few work functions otherwise).
+ *
+ * The statements must do exactly what the work function does (the interpreter keeps calling the
+ * function; the interpreter/compiled equivalence test checks they agree) and leave through
+ * `site.ret(...)` (falling off the end means "no output", -1). Declarations are local to the node.
+ */
+export interface InlineWork {
+  /** Returns the statements for one node. */
+  readonly code: (site: InlineSite) => string;
+  /** Helper functions and constants the code calls by name (identifiers, e.g. `onesComplementSum`). */
+  readonly uses?: Readonly<Record<string, unknown>>;
+}
+
+const INLINE = new WeakMap<object, InlineWork>();
+
+/** Names a template's `uses` may not take: the generated code's own. */
+const RESERVED = new Set([
+  "x",
+  "E",
+  "V",
+  "B",
+  "POOL",
+  "S",
+  "L",
+  "PR",
+  "XC",
+  "W",
+  "M",
+  "PC",
+  "T",
+  "U",
+  "ver",
+  "run",
+  "badPort",
+  "badStart",
+  "start",
+  "buf",
+  "aborted",
+]);
+
+/**
+ * Attaches a code template to a work function (see {@linkcode InlineWork}); returns `work`.
+ *
+ * @throws {Error} when a name in `uses` is not a plain identifier or is one the generated code
+ * defines itself.
+ */
+export function inlineWork<F extends (...args: never[]) => number>(work: F, inline: InlineWork): F {
+  for (const name of Object.keys(inline.uses ?? {})) {
+    if (
+      !/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) || RESERVED.has(name) || /^[fhcnpvw]\d+$/.test(name)
+    ) {
+      throw new Error(
+        `Cannot inline a work function: helper name "${name}" must be an identifier other than ` +
+          `the generated code's own names (${[...RESERVED].join(", ")}, f<n>, h<n>, ...)`,
+      );
+    }
+  }
+  INLINE.set(work, inline);
+  return work;
+}
+
+/** The code template attached to a work function, if any. */
+export function inlineOf(work: unknown): InlineWork | undefined {
+  return typeof work === "function" ? INLINE.get(work) : undefined;
+}
+
 /** Options of {@linkcode compileProgram}. */
 export interface CompileOptions {
   /** Record the port trace in `ctx.trace` (slower; for tests). Default false. */
   readonly trace?: boolean;
+  /**
+   * Emit the code templates of work functions that have one ({@linkcode inlineWork}) instead of
+   * calling them. Default true.
+   */
+  readonly inline?: boolean;
 }
 
 /** A compiled program bound to one context. */
@@ -41,10 +134,25 @@ function shortCircuit(kind: number): number {
 
 /** Generates the JavaScript source of a program (the factory body); see {@linkcode compileProgram}. */
 export function generateSource<E>(program: Program<E>, options: CompileOptions = {}): string {
+  return generate(program, options).source;
+}
+
+/** The source and the helper values its templates call by name. */
+interface Generated {
+  readonly source: string;
+  readonly uses: ReadonlyMap<string, unknown>;
+}
+
+function generate<E>(program: Program<E>, options: CompileOptions): Generated {
   const p = program;
   const n = p.ids.length;
   const mp = p.maxPorts;
   const trace = options.trace === true;
+  const templates: (InlineWork | undefined)[] = p.work.map((w, i) =>
+    options.inline === false || p.kind[i] !== ExecKind.F ? undefined : inlineOf(w)
+  );
+  const uses = new Map<string, unknown>();
+  const usedBy = new Map<string, number>();
   const inDegree = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     for (const list of p.succ[i] ?? []) for (const s of list) inDegree[s] = (inDegree[s] ?? 0) + 1;
@@ -105,6 +213,26 @@ export function generateSource<E>(program: Program<E>, options: CompileOptions =
     return s;
   };
 
+  const inlineCode = (i: number, template: InlineWork): string => {
+    for (const [name, value] of Object.entries(template.uses ?? {})) {
+      const prev = usedBy.get(name);
+      if (prev !== undefined && uses.get(name) !== value) {
+        throw new Error(
+          `Cannot compile graph "${p.graph.name}": nodes "${p.ids[prev]}" and "${p.ids[i]}" ` +
+            `bind the helper name "${name}" to different values`,
+        );
+      }
+      uses.set(name, value);
+      usedBy.set(name, i);
+    }
+    return template.code({
+      node: i,
+      paramBase: p.paramBase[i] ?? 0,
+      extraBase: p.extraBase[i] ?? 0,
+      ret: (port) => `{ p${i} = ${port}; break n${i}; }`,
+    });
+  };
+
   const body = (i: number, indent: string): string => {
     const id = p.ids[i] ?? "";
     const ports = p.portNames[i] ?? [];
@@ -118,7 +246,14 @@ export function generateSource<E>(program: Program<E>, options: CompileOptions =
       s += `${in1}// folded: always ${ports[folded]}\n`;
       s += fire(i, folded, in1);
     } else if (k === ExecKind.F) {
-      s += `${in1}const p${i} = w${i}(x, ${i});\n`;
+      const template = templates[i];
+      if (template === undefined) {
+        s += `${in1}const p${i} = w${i}(x, ${i});\n`;
+      } else {
+        s += `${in1}let p${i} = -1;\n${in1}n${i}: {\n`;
+        s += indentLines(inlineCode(i, template), in1 + "  ");
+        s += `${in1}}\n`;
+      }
       s += `${in1}switch (p${i}) {\n`;
       s += `${in1}  case -2: M[${i}]++; return true;\n`;
       for (let port = 0; port < ports.length; port++) {
@@ -144,11 +279,21 @@ export function generateSource<E>(program: Program<E>, options: CompileOptions =
     return s;
   };
 
+  let functions = "";
+  for (let i = 0; i < n; i++) {
+    if (emitted[i] === 0 || !isFunction(i)) continue;
+    functions += `function v${i}() {\n${body(i, "  ")}  return false;\n}\n`;
+  }
   let src = `"use strict";\n// Generated from graph "${p.graph.name}" (${n} nodes).\n`;
   src += `let ver = 0;\n`;
+  if (templates.some((t, i) => t !== undefined && emitted[i] === 1)) {
+    src += `const E = x.env, V = x.view, B = x.bytes, POOL = x.pool, S = POOL.start, ` +
+      `L = POOL.length, PR = x.params, XC = x.extra;\n`;
+  }
+  if (uses.size > 0) src += `const { ${[...uses.keys()].join(", ")} } = U;\n`;
   for (let i = 0; i < n; i++) {
     if (emitted[i] === 0) continue;
-    if (p.kind[i] === ExecKind.F && (p.constantPort[i] ?? -1) < 0) {
+    if (p.kind[i] === ExecKind.F && (p.constantPort[i] ?? -1) < 0 && templates[i] === undefined) {
       src += `const w${i} = W[${i}]; // ${p.ids[i]}\n`;
     }
   }
@@ -159,15 +304,27 @@ export function generateSource<E>(program: Program<E>, options: CompileOptions =
     if (p.kind[i] !== ExecKind.F) vars.push(`h${i} = 0`, `c${i} = 0`, `n${i} = 0`);
   }
   for (let j = 0; j < vars.length; j += 8) src += `let ${vars.slice(j, j + 8).join(", ")};\n`;
-  for (let i = 0; i < n; i++) {
-    if (emitted[i] === 0 || !isFunction(i)) continue;
-    src += `function v${i}() {\n${body(i, "  ")}  return false;\n}\n`;
-  }
+  src += functions;
   src += `return function run(start, buf) {\n  ver++;\n  x.begin(buf);\n  let aborted = false;\n`;
   src += `  switch (start) {\n`;
   for (const e of entries) src += `    case ${e}: aborted = v${e}(); break; // ${p.ids[e]}\n`;
   src += `    default: x.end(); badStart(start);\n  }\n  x.end();\n  return aborted;\n};\n`;
-  return src;
+  return { source: src, uses };
+}
+
+/** Indents every non-empty line of `code` (trimmed of surrounding blank lines) by `indent`. */
+function indentLines(code: string, indent: string): string {
+  const lines = code.replace(/^\s*\n/, "").replace(/\s+$/, "").split("\n");
+  const margin = Math.min(
+    ...lines.filter((l) => l.trim() !== "").map((l) => l.length - l.trimStart().length),
+  );
+  let out = "";
+  for (const line of lines) {
+    out += line.trim() === ""
+      ? "\n"
+      : `${indent}${line.slice(Number.isFinite(margin) ? margin : 0)}\n`;
+  }
+  return out;
 }
 
 /**
@@ -179,7 +336,7 @@ export function compileProgram<E>(
   ctx: ExecContext<E>,
   options: CompileOptions = {},
 ): CompiledProgram {
-  const source = generateSource(program, options);
+  const { source, uses } = generate(program, options);
   const badPort = (node: number, port: number): never => {
     throw new Error(`Node "${program.ids[node]}" returned port ${port}, which it does not have`);
   };
@@ -189,7 +346,7 @@ export function compileProgram<E>(
         `entries are sources, init nodes and spawn targets`,
     );
   };
-  const factory = new Function("W", "x", "M", "PC", "T", "badPort", "badStart", source);
+  const factory = new Function("W", "x", "M", "PC", "T", "badPort", "badStart", "U", source);
   const run = factory(
     program.work,
     ctx,
@@ -198,6 +355,7 @@ export function compileProgram<E>(
     ctx.trace,
     badPort,
     badStart,
+    Object.fromEntries(uses),
   ) as (start: number, buf: number) => boolean;
   return { source, run };
 }

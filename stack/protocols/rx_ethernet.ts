@@ -8,6 +8,7 @@
 import { defineSpec } from "../graph/types.ts";
 import { bool, BOOL_PORTS, dataEnd, dataStart, type LpgImpl } from "./_node.ts";
 import { Priority, Spawn } from "../exec/types.ts";
+import { inlineWork } from "../exec/compiler.ts";
 
 /** `RxQueue`: takes the next buffer from the pipeline's input and re-polls itself (low priority). */
 export const rxQueue: LpgImpl = {
@@ -58,7 +59,9 @@ export const etherValidLength: LpgImpl = {
       doc: "Frame length >= 14",
     } as const,
   ),
-  work: (x) => bool((x.pool.length[x.buf] ?? 0) >= 14),
+  work: inlineWork((x) => bool((x.pool.length[x.buf] ?? 0) >= 14), {
+    code: (s) => s.ret("(L[x.buf] ?? 0) >= 14 ? 1 : 0"),
+  }),
   dropPorts: { false: "eth-truncated" },
 };
 
@@ -72,7 +75,9 @@ export const etherValidUnicast: LpgImpl = {
       doc: "Destination MAC group bit clear",
     } as const,
   ),
-  work: (x) => bool((x.view.getUint8(dataStart(x)) & 1) === 0),
+  work: inlineWork((x) => bool((x.view.getUint8(dataStart(x)) & 1) === 0), {
+    code: (s) => s.ret("(V.getUint8(S[x.buf] ?? 0) & 1) === 0 ? 1 : 0"),
+  }),
 };
 
 /** `RxL2EtherValidMulticast`: group bit set and not broadcast. */
@@ -85,14 +90,21 @@ export const etherValidMulticast: LpgImpl = {
       doc: "Destination MAC group bit set and not ff:ff:ff:ff:ff:ff",
     } as const,
   ),
-  work: (x) => {
+  work: inlineWork((x) => {
     const o = dataStart(x);
     const v = x.view;
     return bool(
       (v.getUint8(o) & 1) === 1 && !(v.getUint32(o) === 0xffffffff &&
         v.getUint16(o + 4) === 0xffff),
     );
-  },
+  }, {
+    code: (s) => `
+      const o = S[x.buf] ?? 0;
+      ${
+      s.ret(`(V.getUint8(o) & 1) === 1 &&
+        !(V.getUint32(o) === 0xffffffff && V.getUint16(o + 4) === 0xffff) ? 1 : 0`)
+    }`,
+  }),
 };
 
 /** `RxL2EtherValidBroadcast`: destination is ff:ff:ff:ff:ff:ff. */
@@ -105,10 +117,14 @@ export const etherValidBroadcast: LpgImpl = {
       doc: "Destination MAC is ff:ff:ff:ff:ff:ff",
     } as const,
   ),
-  work: (x) => {
+  work: inlineWork((x) => {
     const o = dataStart(x);
     return bool(x.view.getUint32(o) === 0xffffffff && x.view.getUint16(o + 4) === 0xffff);
-  },
+  }, {
+    code: (s) => `
+      const o = S[x.buf] ?? 0;
+      ${s.ret("V.getUint32(o) === 0xffffffff && V.getUint16(o + 4) === 0xffff ? 1 : 0")}`,
+  }),
 };
 
 /** `RxL2EtherValidSrc`: always true (reference §6.2). */
@@ -140,7 +156,7 @@ export const etherValidLocalMac: LpgImpl = {
       doc: "Destination MAC is the local MAC or broadcast",
     } as const,
   ),
-  work: (x) => {
+  work: inlineWork((x) => {
     const o = dataStart(x);
     const v = x.view;
     const hi = v.getUint16(o);
@@ -149,7 +165,16 @@ export const etherValidLocalMac: LpgImpl = {
     return bool(
       (hi === e.localMacHi && lo === e.localMacLo) || (hi === 0xffff && lo === 0xffffffff),
     );
-  },
+  }, {
+    code: (s) => `
+      const o = S[x.buf] ?? 0;
+      const hi = V.getUint16(o);
+      const lo = V.getUint32(o + 2);
+      ${
+      s.ret(`(hi === E.localMacHi && lo === E.localMacLo) ||
+        (hi === 0xffff && lo === 0xffffffff) ? 1 : 0`)
+    }`,
+  }),
   dropPorts: { false: "eth-not-local" },
 };
 
@@ -164,7 +189,9 @@ export const etherValidType: LpgImpl = {
       doc: "EtherType >= 0x0800",
     } as const,
   ),
-  work: (x) => bool(x.view.getUint16(dataStart(x) + 12) >= 0x0800),
+  work: inlineWork((x) => bool(x.view.getUint16(dataStart(x) + 12) >= 0x0800), {
+    code: (s) => s.ret("V.getUint16((S[x.buf] ?? 0) + 12) >= 0x0800 ? 1 : 0"),
+  }),
   dropPorts: { false: "eth-bad-type" },
 };
 
@@ -186,7 +213,7 @@ export const etherClassifyL3: LpgImpl = {
       doc: "Sets the L3 offset to 14 and classifies by EtherType",
     } as const,
   ),
-  work: (x) => {
+  work: inlineWork((x) => {
     const o = dataStart(x);
     const b = x.buf;
     const e = x.env;
@@ -197,6 +224,14 @@ export const etherClassifyL3: LpgImpl = {
     if (t === 0x86dd) return 1;
     if (t === 0x0806) return 2;
     return 3;
-  },
+  }, {
+    code: (s) => `
+      const b = x.buf;
+      const o = S[b] ?? 0;
+      E.l3[b] = o + 14;
+      E.ipEnd[b] = o + (L[b] ?? 0);
+      const t = V.getUint16(o + 12);
+      ${s.ret("t === 0x0800 ? 0 : t === 0x86dd ? 1 : t === 0x0806 ? 2 : 3")}`,
+  }),
   dropPorts: { drop: "unknown-ethertype", ipv6: "ipv6-unsupported" },
 };

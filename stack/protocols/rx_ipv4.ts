@@ -9,6 +9,7 @@
 import { defineSpec } from "../graph/types.ts";
 import { onesComplementSum } from "../packet/checksum.ts";
 import { bool, BOOL_PORTS, dataEnd, type LpgImpl } from "./_node.ts";
+import { inlineWork } from "../exec/compiler.ts";
 
 /** `RxL3IPv4ValidHeaderLength`: >= 20 bytes, IHL >= 5, header present; records IPs and end. */
 export const ipv4ValidHeaderLength: LpgImpl = {
@@ -25,7 +26,7 @@ export const ipv4ValidHeaderLength: LpgImpl = {
       doc: "Bytes after L3 >= 20, IHL >= 5 (quirk Q3 fixed) and >= the header length",
     } as const,
   ),
-  work: (x) => {
+  work: inlineWork((x) => {
     const b = x.buf;
     const e = x.env;
     const o = e.l3[b] ?? 0;
@@ -39,7 +40,20 @@ export const ipv4ValidHeaderLength: LpgImpl = {
     e.rxSrcIp[b] = v.getUint32(o + 12);
     e.rxDstIp[b] = v.getUint32(o + 16);
     return 1;
-  },
+  }, {
+    code: (s) => `
+      const b = x.buf;
+      const o = E.l3[b] ?? 0;
+      const end = (S[b] ?? 0) + (L[b] ?? 0);
+      if (end - o < 20) ${s.ret("0")}
+      const ihl = (V.getUint8(o) & 15) * 4;
+      if (ihl < 20 || end - o < ihl) ${s.ret("0")}
+      const total = o + V.getUint16(o + 2);
+      E.ipEnd[b] = total < end ? total : end;
+      E.rxSrcIp[b] = V.getUint32(o + 12);
+      E.rxDstIp[b] = V.getUint32(o + 16);
+      ${s.ret("1")}`,
+  }),
   dropPorts: { false: "ipv4-bad-header-length" },
 };
 
@@ -54,7 +68,10 @@ export const ipv4ValidReassembly: LpgImpl = {
       doc: "MF flag clear and fragment offset 0",
     } as const,
   ),
-  work: (x) => bool((x.view.getUint16((x.env.l3[x.buf] ?? 0) + 6) & 0x3fff) === 0),
+  work: inlineWork(
+    (x) => bool((x.view.getUint16((x.env.l3[x.buf] ?? 0) + 6) & 0x3fff) === 0),
+    { code: (s) => s.ret("(V.getUint16((E.l3[x.buf] ?? 0) + 6) & 0x3fff) === 0 ? 1 : 0") },
+  ),
   dropPorts: { false: "ipv4-fragment" },
 };
 
@@ -69,7 +86,9 @@ export const ipv4ValidVersion: LpgImpl = {
       doc: "Version = 4",
     } as const,
   ),
-  work: (x) => bool(x.view.getUint8(x.env.l3[x.buf] ?? 0) >> 4 === 4),
+  work: inlineWork((x) => bool(x.view.getUint8(x.env.l3[x.buf] ?? 0) >> 4 === 4), {
+    code: (s) => s.ret("V.getUint8(E.l3[x.buf] ?? 0) >> 4 === 4 ? 1 : 0"),
+  }),
   dropPorts: { false: "ipv4-bad-version" },
 };
 
@@ -88,12 +107,21 @@ export const ipv4ValidLength: LpgImpl = {
       doc: "Header length <= total length <= bytes after L3",
     } as const,
   ),
-  work: (x) => {
+  work: inlineWork((x) => {
     const o = x.env.l3[x.buf] ?? 0;
     const v = x.view;
     const total = v.getUint16(o + 2);
     return bool(total <= dataEnd(x) - o && total >= (v.getUint8(o) & 15) * 4);
-  },
+  }, {
+    code: (s) => `
+      const b = x.buf;
+      const o = E.l3[b] ?? 0;
+      const total = V.getUint16(o + 2);
+      ${
+      s.ret(`total <= (S[b] ?? 0) + (L[b] ?? 0) - o &&
+        total >= (V.getUint8(o) & 15) * 4 ? 1 : 0`)
+    }`,
+  }),
   dropPorts: { false: "ipv4-bad-total-length" },
 };
 
@@ -122,11 +150,16 @@ export const ipv4ValidChecksum: LpgImpl = {
       doc: "IPv4 header one's-complement sum verifies",
     } as const,
   ),
-  work: (x) => {
+  work: inlineWork((x) => {
     const o = x.env.l3[x.buf] ?? 0;
     const ihl = (x.view.getUint8(o) & 15) * 4;
     return bool(onesComplementSum(x.bytes, o, ihl) === 0xffff);
-  },
+  }, {
+    uses: { onesComplementSum },
+    code: (s) => `
+      const o = E.l3[x.buf] ?? 0;
+      ${s.ret("onesComplementSum(B, o, (V.getUint8(o) & 15) * 4) === 0xffff ? 1 : 0")}`,
+  }),
   dropPorts: { false: "ipv4-bad-checksum" },
 };
 
@@ -141,7 +174,9 @@ export const ipv4ValidLocalIp: LpgImpl = {
       doc: "Destination IP = local IP",
     } as const,
   ),
-  work: (x) => bool(x.env.rxDstIp[x.buf] === x.env.localIp),
+  work: inlineWork((x) => bool(x.env.rxDstIp[x.buf] === x.env.localIp), {
+    code: (s) => s.ret("E.rxDstIp[x.buf] === E.localIp ? 1 : 0"),
+  }),
   dropPorts: { false: "ipv4-not-local" },
 };
 
@@ -163,7 +198,7 @@ export const ipv4Classify: LpgImpl = {
       doc: "Sets the L4 offset; classifies protocol 6 / 17 / 1 (quirk Q4 fixed)",
     } as const,
   ),
-  work: (x) => {
+  work: inlineWork((x) => {
     const b = x.buf;
     const e = x.env;
     const o = e.l3[b] ?? 0;
@@ -171,6 +206,13 @@ export const ipv4Classify: LpgImpl = {
     e.l4[b] = o + (v.getUint8(o) & 15) * 4;
     const proto = v.getUint8(o + 9);
     return proto === 17 ? 1 : proto === 1 ? 2 : proto === 6 ? 0 : 3;
-  },
+  }, {
+    code: (s) => `
+      const b = x.buf;
+      const o = E.l3[b] ?? 0;
+      E.l4[b] = o + (V.getUint8(o) & 15) * 4;
+      const proto = V.getUint8(o + 9);
+      ${s.ret("proto === 17 ? 1 : proto === 1 ? 2 : proto === 6 ? 0 : 3")}`,
+  }),
   dropPorts: { drop: "ipv4-unknown-protocol", tcp: "tcp-unsupported" },
 };

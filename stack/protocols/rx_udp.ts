@@ -8,6 +8,7 @@
 import { defineSpec } from "../graph/types.ts";
 import { ipv4PseudoHeaderSum, onesComplementSum } from "../packet/checksum.ts";
 import { bool, BOOL_PORTS, type LpgImpl } from "./_node.ts";
+import { inlineWork } from "../exec/compiler.ts";
 
 /** `RxL4UDPValidHeaderLength`: 8 bytes of IP payload; records ports and the L5 offset. */
 export const udpValidHeaderLength: LpgImpl = {
@@ -20,7 +21,7 @@ export const udpValidHeaderLength: LpgImpl = {
       doc: "IP payload >= 8 bytes; records source/destination port and the L5 offset",
     } as const,
   ),
-  work: (x) => {
+  work: inlineWork((x) => {
     const b = x.buf;
     const e = x.env;
     const o = e.l4[b] ?? 0;
@@ -29,7 +30,16 @@ export const udpValidHeaderLength: LpgImpl = {
     e.rxSrcPort[b] = x.view.getUint16(o);
     e.rxDstPort[b] = x.view.getUint16(o + 2);
     return 1;
-  },
+  }, {
+    code: (s) => `
+      const b = x.buf;
+      const o = E.l4[b] ?? 0;
+      if ((E.ipEnd[b] ?? 0) - o < 8) ${s.ret("0")}
+      E.l5[b] = o + 8;
+      E.rxSrcPort[b] = V.getUint16(o);
+      E.rxDstPort[b] = V.getUint16(o + 2);
+      ${s.ret("1")}`,
+  }),
   dropPorts: { false: "udp-truncated" },
 };
 
@@ -48,11 +58,17 @@ export const udpValidLength: LpgImpl = {
       doc: "UDP length field >= 8 and within the IP payload",
     } as const,
   ),
-  work: (x) => {
+  work: inlineWork((x) => {
     const o = x.env.l4[x.buf] ?? 0;
     const len = x.view.getUint16(o + 4);
     return bool(len >= 8 && o + len <= (x.env.ipEnd[x.buf] ?? 0));
-  },
+  }, {
+    code: (s) => `
+      const b = x.buf;
+      const o = E.l4[b] ?? 0;
+      const len = V.getUint16(o + 4);
+      ${s.ret("len >= 8 && o + len <= (E.ipEnd[b] ?? 0) ? 1 : 0")}`,
+  }),
   dropPorts: { false: "udp-bad-length" },
 };
 
@@ -71,7 +87,7 @@ export const udpValidChecksum: LpgImpl = {
       doc: "UDP checksum with pseudo-header verifies (0 = no checksum)",
     } as const,
   ),
-  work: (x) => {
+  work: inlineWork((x) => {
     const b = x.buf;
     const e = x.env;
     const o = e.l4[b] ?? 0;
@@ -81,6 +97,16 @@ export const udpValidChecksum: LpgImpl = {
     if (len < 8 || o + len > (e.ipEnd[b] ?? 0)) return 1;
     const pseudo = ipv4PseudoHeaderSum(e.rxSrcIp[b] ?? 0, e.rxDstIp[b] ?? 0, 17, len);
     return bool(onesComplementSum(x.bytes, o, len, pseudo) === 0xffff);
-  },
+  }, {
+    uses: { ipv4PseudoHeaderSum, onesComplementSum },
+    code: (s) => `
+      const b = x.buf;
+      const o = E.l4[b] ?? 0;
+      if (!E.verifyUdpChecksum || V.getUint16(o + 6) === 0) ${s.ret("1")}
+      const len = V.getUint16(o + 4);
+      if (len < 8 || o + len > (E.ipEnd[b] ?? 0)) ${s.ret("1")}
+      const pseudo = ipv4PseudoHeaderSum(E.rxSrcIp[b] ?? 0, E.rxDstIp[b] ?? 0, 17, len);
+      ${s.ret("onesComplementSum(B, o, len, pseudo) === 0xffff ? 1 : 0")}`,
+  }),
   dropPorts: { false: "udp-bad-checksum" },
 };

@@ -14,6 +14,7 @@
 import { defineSpec, type GraphNode, type NodeSpec } from "../graph/types.ts";
 import { ABORT } from "../exec/types.ts";
 import { BOOL_PORTS, type LpgImpl } from "./_node.ts";
+import { inlineWork } from "../exec/compiler.ts";
 
 /** Reads a numeric attribute of a node, throwing a clear error when it is missing or bad. */
 export function numberAttribute(node: GraphNode, key: string): number {
@@ -55,24 +56,48 @@ export const udpDemuxFilter: LpgImpl = {
     }
     return out;
   },
-  work: (x, n) => {
+  work: inlineWork((x, n) => {
     const b = x.buf;
     const e = x.env;
-    const sIp = e.rxSrcIp[b] ?? 0;
-    const sPort = e.rxSrcPort[b] ?? 0;
-    const dIp = e.rxDstIp[b] ?? 0;
-    const dPort = e.rxDstPort[b] ?? 0;
-    const p = x.params;
-    let i = x.paramBase[n] ?? 0;
-    if (!matches(p, i, sIp, sPort, dIp, dPort)) return 0;
-    const m = p[i + 4] ?? 0;
-    i += 5;
-    for (let k = 0; k < m; k++, i += 4) {
-      if (matches(p, i, sIp, sPort, dIp, dPort)) return 0;
-    }
-    return 1;
-  },
+    return demuxMatch(
+      x.params,
+      x.paramBase[n] ?? 0,
+      e.rxSrcIp[b] ?? 0,
+      e.rxSrcPort[b] ?? 0,
+      e.rxDstIp[b] ?? 0,
+      e.rxDstPort[b] ?? 0,
+    );
+  }, {
+    uses: { demuxMatch },
+    code: (s) => `
+      const b = x.buf;
+      ${
+      s.ret(`demuxMatch(PR, ${s.paramBase}, E.rxSrcIp[b] ?? 0, E.rxSrcPort[b] ?? 0,
+        E.rxDstIp[b] ?? 0, E.rxDstPort[b] ?? 0)`)
+    }`,
+  }),
 };
+
+/**
+ * Port of the demux filter whose parameters start at `p[i]` for a datagram's 4-tuple: 1 when
+ * its endpoint matches and no more specific endpoint does, else 0.
+ */
+function demuxMatch(
+  p: Float64Array,
+  i: number,
+  sIp: number,
+  sPort: number,
+  dIp: number,
+  dPort: number,
+): number {
+  if (!matches(p, i, sIp, sPort, dIp, dPort)) return 0;
+  const m = p[i + 4] ?? 0;
+  i += 5;
+  for (let k = 0; k < m; k++, i += 4) {
+    if (matches(p, i, sIp, sPort, dIp, dPort)) return 0;
+  }
+  return 1;
+}
 
 function matches(
   p: Float64Array,
@@ -154,7 +179,7 @@ export const toSocket: LpgImpl = {
   params: (node) => [numberAttribute(node, "tosocket")],
   extraCounters: ["delivered"],
   dropPorts: { drop: "socket-full" },
-  work: (x, n) => {
+  work: inlineWork((x, n) => {
     const sid = x.params[x.paramBase[n] ?? 0] ?? 0;
     const b = x.buf;
     if (!x.env.socketRing(sid).push(b, sid)) return 0;
@@ -162,7 +187,16 @@ export const toSocket: LpgImpl = {
     x.taken = true;
     x.extra[x.extraBase[n] ?? 0] = (x.extra[x.extraBase[n] ?? 0] ?? 0) + 1;
     return ABORT;
-  },
+  }, {
+    code: (s) => `
+      const sid = PR[${s.paramBase}] ?? 0;
+      const b = x.buf;
+      if (!E.socketRing(sid).push(b, sid)) ${s.ret("0")}
+      E.socket[b] = sid;
+      x.taken = true;
+      XC[${s.extraBase}]++;
+      ${s.ret(String(ABORT))}`,
+  }),
 };
 
 /** `FromSocket<sid>`: start of a send from the application (spawned with `send`). */
@@ -177,10 +211,14 @@ export const fromSocket: LpgImpl = {
     } as const,
   ),
   params: (node) => [numberAttribute(node, "fromsocket")],
-  work: (x, n) => {
+  work: inlineWork((x, n) => {
     x.env.socket[x.buf] = x.params[x.paramBase[n] ?? 0] ?? 0;
     return 0;
-  },
+  }, {
+    code: (s) => `
+      E.socket[x.buf] = PR[${s.paramBase}] ?? 0;
+      ${s.ret("0")}`,
+  }),
 };
 
 /**

@@ -7,6 +7,7 @@
 import { defineSpec } from "../graph/types.ts";
 import { ABORT } from "../exec/types.ts";
 import type { LpgImpl } from "./_node.ts";
+import { inlineWork } from "../exec/compiler.ts";
 
 /** `TxL2EtherAllocateHeader`: prepends 14 bytes. */
 export const etherAllocateHeader: LpgImpl = {
@@ -20,7 +21,9 @@ export const etherAllocateHeader: LpgImpl = {
     } as const,
   ),
   dropPorts: { drop: "no-headroom" },
-  work: (x) => (x.pool.prepend(x.buf, 14) < 0 ? 1 : 0),
+  work: inlineWork((x) => (x.pool.prepend(x.buf, 14) < 0 ? 1 : 0), {
+    code: (s) => s.ret("POOL.prepend(x.buf, 14) < 0 ? 1 : 0"),
+  }),
 };
 
 /** `TxL2EtherFillHeader`: destination from the attribute block, local source, ethertype. */
@@ -33,7 +36,7 @@ export const etherFillHeader: LpgImpl = {
       doc: "Fills destination MAC, local source MAC and ethertype",
     } as const,
   ),
-  work: (x) => {
+  work: inlineWork((x) => {
     const b = x.buf;
     const e = x.env;
     const o = x.pool.start[b] ?? 0;
@@ -44,7 +47,17 @@ export const etherFillHeader: LpgImpl = {
     v.setUint32(o + 8, e.localMacLo);
     v.setUint16(o + 12, e.txEtherType[b] ?? 0);
     return 0;
-  },
+  }, {
+    code: (s) => `
+      const b = x.buf;
+      const o = S[b] ?? 0;
+      V.setUint16(o, E.txDstMacHi[b] ?? 0);
+      V.setUint32(o + 2, E.txDstMacLo[b] ?? 0);
+      V.setUint16(o + 6, E.localMacHi);
+      V.setUint32(o + 8, E.localMacLo);
+      V.setUint16(o + 12, E.txEtherType[b] ?? 0);
+      ${s.ret("0")}`,
+  }),
 };
 
 /** `TxQueue`: moves the frame to the TX ring (the NIC) and aborts; `drop` when the ring is full. */
@@ -64,10 +77,16 @@ export const txQueue: LpgImpl = {
   ),
   extraCounters: ["sent"],
   dropPorts: { drop: "tx-full" },
-  work: (x, n) => {
+  work: inlineWork((x, n) => {
     if (!x.env.tx.push(x.buf)) return 0;
     x.taken = true;
     x.extra[x.extraBase[n] ?? 0] = (x.extra[x.extraBase[n] ?? 0] ?? 0) + 1;
     return ABORT;
-  },
+  }, {
+    code: (s) => `
+      if (!E.tx.push(x.buf)) ${s.ret("0")}
+      x.taken = true;
+      XC[${s.extraBase}]++;
+      ${s.ret(String(ABORT))}`,
+  }),
 };

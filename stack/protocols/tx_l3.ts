@@ -9,6 +9,7 @@ import { defineSpec } from "../graph/types.ts";
 import { internetChecksum } from "../packet/checksum.ts";
 import { Priority, Spawn } from "../exec/types.ts";
 import { BOOL_PORTS, type LpgCtx, type LpgImpl } from "./_node.ts";
+import { inlineWork } from "../exec/compiler.ts";
 
 /** TTL of transmitted IPv4 packets (the original's value, reference §6.8 and R3). */
 export const TX_TTL = 17;
@@ -25,7 +26,9 @@ export const ipv4AllocateHeader: LpgImpl = {
     } as const,
   ),
   dropPorts: { drop: "no-headroom" },
-  work: (x) => (x.pool.prepend(x.buf, 20) < 0 ? 1 : 0),
+  work: inlineWork((x) => (x.pool.prepend(x.buf, 20) < 0 ? 1 : 0), {
+    code: (s) => s.ret("POOL.prepend(x.buf, 20) < 0 ? 1 : 0"),
+  }),
 };
 
 /** `TxL3IPv4FillHeader`: version 4, IHL 5, total length, id 0, DF, TTL 17, checksum. */
@@ -38,7 +41,7 @@ export const ipv4FillHeader: LpgImpl = {
       doc: "Fills the IPv4 header and sets the ethertype to IPv4",
     } as const,
   ),
-  work: (x) => {
+  work: inlineWork((x) => {
     const b = x.buf;
     const e = x.env;
     const o = x.pool.start[b] ?? 0;
@@ -54,7 +57,23 @@ export const ipv4FillHeader: LpgImpl = {
     v.setUint16(o + 10, internetChecksum(x.bytes, o, 20));
     e.txEtherType[b] = 0x0800;
     return 0;
-  },
+  }, {
+    uses: { internetChecksum },
+    code: (s) => `
+      const b = x.buf;
+      const o = S[b] ?? 0;
+      V.setUint16(o, 0x4500);
+      V.setUint16(o + 2, L[b] ?? 0);
+      V.setUint32(o + 4, 0x4000);
+      V.setUint8(o + 8, ${TX_TTL});
+      V.setUint8(o + 9, E.txProto[b] ?? 0);
+      V.setUint16(o + 10, 0);
+      V.setUint32(o + 12, E.localIp);
+      V.setUint32(o + 16, E.txDstIp[b] ?? 0);
+      V.setUint16(o + 10, internetChecksum(B, o, 20));
+      E.txEtherType[b] = 0x0800;
+      ${s.ret("0")}`,
+  }),
 };
 
 /** `TxL3IPv4Routing`: always true (one link; the next hop is the destination). */
@@ -107,7 +126,7 @@ export const arpResolve: LpgImpl = {
   ),
   extraCounters: ["parked", "request-failed"],
   dropPorts: { drop: "pending-full" },
-  work: (x, n) => {
+  work: inlineWork((x, n) => {
     const b = x.buf;
     const e = x.env;
     const ip = e.txDstIp[b] ?? 0;
@@ -117,26 +136,45 @@ export const arpResolve: LpgImpl = {
       e.txDstMacLo[b] = e.arpMacLo[i] ?? 0;
       return 0;
     }
-    const outstanding = e.isPending(ip);
-    if (!e.park(b, ip)) return 2;
-    x.taken = true;
-    const base = x.extraBase[n] ?? 0;
-    x.extra[base] = (x.extra[base] ?? 0) + 1;
-    if (!outstanding) {
-      const nb = x.pool.alloc(x.owner);
-      if (nb < 0) {
+    return arpMiss(x, n, b, ip);
+  }, {
+    uses: { arpMiss },
+    code: (s) => `
+      const b = x.buf;
+      const ip = E.txDstIp[b] ?? 0;
+      const i = E.arpFind(ip);
+      if (i < 0) ${s.ret(`arpMiss(x, ${s.node}, b, ip)`)}
+      E.txDstMacHi[b] = E.arpMacHi[i] ?? 0;
+      E.txDstMacLo[b] = E.arpMacLo[i] ?? 0;
+      ${s.ret("0")}`,
+  }),
+};
+
+/**
+ * The miss path of `tx.arp.resolve` for buffer `b` waiting for `ip`: parks it (port `miss`, 1)
+ * and requests the address unless a request is out; port `drop` (2) when the list is full.
+ */
+function arpMiss(x: LpgCtx, n: number, b: number, ip: number): number {
+  const e = x.env;
+  const outstanding = e.isPending(ip);
+  if (!e.park(b, ip)) return 2;
+  x.taken = true;
+  const base = x.extraBase[n] ?? 0;
+  x.extra[base] = (x.extra[base] ?? 0) + 1;
+  if (!outstanding) {
+    const nb = x.pool.alloc(x.owner);
+    if (nb < 0) {
+      x.extra[base + 1] = (x.extra[base + 1] ?? 0) + 1;
+    } else {
+      e.txArpTargetIp[nb] = ip;
+      if (!x.spawn(n, Spawn.request, nb, Priority.High)) {
+        x.pool.free(nb, x.owner);
         x.extra[base + 1] = (x.extra[base + 1] ?? 0) + 1;
-      } else {
-        e.txArpTargetIp[nb] = ip;
-        if (!x.spawn(n, Spawn.request, nb, Priority.High)) {
-          x.pool.free(nb, x.owner);
-          x.extra[base + 1] = (x.extra[base + 1] ?? 0) + 1;
-        }
       }
     }
-    return 1;
-  },
-};
+  }
+  return 1;
+}
 
 function arpRequestFields(x: LpgCtx, b: number): void {
   const e = x.env;

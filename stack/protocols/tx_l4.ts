@@ -7,6 +7,7 @@
 import { defineSpec } from "../graph/types.ts";
 import { internetChecksum, ipv4PseudoHeaderSum } from "../packet/checksum.ts";
 import { BOOL_PORTS, type LpgImpl } from "./_node.ts";
+import { inlineWork } from "../exec/compiler.ts";
 
 const noHeadroom = {
   name: "no-headroom",
@@ -29,13 +30,19 @@ export const udpInitiateResponse: LpgImpl = {
     } as const,
   ),
   dropPorts: { drop: "no-destination" },
-  work: (x) => {
+  work: inlineWork((x) => {
     const b = x.buf;
     const e = x.env;
     if (e.txDstIp[b] === 0 || e.txDstPort[b] === 0) return 1;
     e.txProto[b] = 17;
     return 0;
-  },
+  }, {
+    code: (s) => `
+      const b = x.buf;
+      if (E.txDstIp[b] === 0 || E.txDstPort[b] === 0) ${s.ret("1")}
+      E.txProto[b] = 17;
+      ${s.ret("0")}`,
+  }),
 };
 
 /** `TxL4UDPAllocateHeader`: prepends 8 bytes. */
@@ -50,7 +57,9 @@ export const udpAllocateHeader: LpgImpl = {
     } as const,
   ),
   dropPorts: { drop: "no-headroom" },
-  work: (x) => (x.pool.prepend(x.buf, 8) < 0 ? 1 : 0),
+  work: inlineWork((x) => (x.pool.prepend(x.buf, 8) < 0 ? 1 : 0), {
+    code: (s) => s.ret("POOL.prepend(x.buf, 8) < 0 ? 1 : 0"),
+  }),
 };
 
 /** `TxL4UDPFillHeader`: ports, length and the full pseudo-header checksum. */
@@ -65,7 +74,7 @@ export const udpFillHeader: LpgImpl = {
     } as const,
   ),
   dropPorts: { false: "udp-too-long" },
-  work: (x) => {
+  work: inlineWork((x) => {
     const b = x.buf;
     const e = x.env;
     const o = x.pool.start[b] ?? 0;
@@ -80,7 +89,22 @@ export const udpFillHeader: LpgImpl = {
     const sum = internetChecksum(x.bytes, o, len, pseudo);
     v.setUint16(o + 6, sum === 0 ? 0xffff : sum);
     return 1;
-  },
+  }, {
+    uses: { internetChecksum, ipv4PseudoHeaderSum },
+    code: (s) => `
+      const b = x.buf;
+      const o = S[b] ?? 0;
+      const len = L[b] ?? 0;
+      if (len > 65515) ${s.ret("0")}
+      V.setUint16(o, E.txSrcPort[b] ?? 0);
+      V.setUint16(o + 2, E.txDstPort[b] ?? 0);
+      V.setUint16(o + 4, len);
+      V.setUint16(o + 6, 0);
+      const pseudo = ipv4PseudoHeaderSum(E.localIp, E.txDstIp[b] ?? 0, 17, len);
+      const sum = internetChecksum(B, o, len, pseudo);
+      V.setUint16(o + 6, sum === 0 ? 0xffff : sum);
+      ${s.ret("1")}`,
+  }),
 };
 
 /** `TxL3ICMPInitiateResponse`: echo reply to the sender, same id, sequence and payload. */
