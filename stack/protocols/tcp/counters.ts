@@ -123,6 +123,12 @@ const COUNTER_TABLE = {
   ],
   TxRingFull: [36, "tx-ring-full", "Outgoing segment dropped: the engine's TX ring is full", true],
   EventRingFull: [37, "event-ring-full", "Application event dropped: the event ring is full", true],
+  TimeWaitReused: [
+    38,
+    "time-wait-reused",
+    "TIME-WAIT connections ended early by a new SYN above their sequence space",
+    false,
+  ],
 } as const;
 
 type CounterTable = typeof COUNTER_TABLE;

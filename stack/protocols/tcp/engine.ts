@@ -42,6 +42,7 @@ import { TcpEventRing } from "./event_ring.ts";
 import { seqAdd, seqDiff, seqGeq, seqGt, seqLeq, seqLt } from "./seq.ts";
 import { TcpEvent, TcpState, tcpStateName } from "./state.ts";
 import { TcpTxBatch } from "./tx_batch.ts";
+import { copyBytes } from "./_copy.ts";
 
 /** `input` result for a segment that was not dropped (no drop counter has code 0). */
 export const TCP_OK = 0;
@@ -170,6 +171,37 @@ export class TcpEngine {
     return id;
   }
 
+  /**
+   * Closes a listener: connections still in its accept queue are reset (RST) and freed,
+   * embryonic ones are dropped, and the port answers SYNs with RST again. Accepted connections
+   * are not affected.
+   */
+  closeListener(listener: number): void {
+    this.#checkListener(listener);
+    this.#now = this.#clock();
+    const q = this.#lQueue[listener] ?? new Int32Array(0);
+    for (let k = 0; k < (this.#lSize[listener] ?? 0); k++) {
+      const c = this.table.conns[q[((this.#lHead[listener] ?? 0) + k) % q.length] ?? -1];
+      if (c === undefined) continue;
+      c.inAcceptQueue = false;
+      if (c.state !== TcpState.Closed) this.#sendRstFor(c);
+      this.#release(c);
+    }
+    const conns = this.table.conns;
+    for (let i = 0; i < conns.length; i++) {
+      const c = conns[i];
+      if (c === undefined || !this.table.isUsed(i) || c.listener !== listener) continue;
+      if (c.state === TcpState.SynReceived) this.#release(c);
+      else c.listener = -1;
+    }
+    this.#byPort[this.#lPort[listener] ?? 0] = -1;
+    this.#lPort[listener] = -1;
+    this.#lQueue[listener] = new Int32Array(0);
+    this.#lSize[listener] = 0;
+    this.#lCap[listener] = 0;
+    this.#lSyn[listener] = 0;
+  }
+
   /** Capacity of listener `id`'s accept queue (min(backlog, somaxconn)). */
   acceptQueueCapacity(listener: number): number {
     this.#checkListener(listener);
@@ -289,8 +321,8 @@ export class TcpEngine {
     if (n > 0) {
       const pos = (c.sndHead + c.sndLen) % size;
       const first = Math.min(n, size - pos);
-      c.sndBuf.set(data.subarray(off, off + first), pos);
-      if (first < n) c.sndBuf.set(data.subarray(off + first, off + n), 0);
+      copyBytes(c.sndBuf, pos, data, off, first);
+      if (first < n) copyBytes(c.sndBuf, 0, data, off + first, n - first);
       c.sndLen += n;
       this.#now = this.#clock();
       this.#output(c);
@@ -314,8 +346,8 @@ export class TcpEngine {
     if (n === 0) return 0;
     const size = c.rcvBuf.length;
     const first = Math.min(n, size - c.rcvHead);
-    out.set(c.rcvBuf.subarray(c.rcvHead, c.rcvHead + first), off);
-    if (first < n) out.set(c.rcvBuf.subarray(0, n - first), off + first);
+    copyBytes(out, off, c.rcvBuf, c.rcvHead, first);
+    if (first < n) copyBytes(out, off + first, c.rcvBuf, 0, n - first);
     c.rcvHead = (c.rcvHead + n) % size;
     c.rcvLen -= n;
     const st = c.state;
@@ -533,7 +565,20 @@ export class TcpEngine {
     if ((flags & SYN) !== 0 && (flags & (FIN | RST)) !== 0) return TcpCounter.BadFlags;
     this.#now = this.#clock();
 
-    const id = this.table.lookup(dstIp, dstPort, srcIp, srcPort);
+    let id = this.table.lookup(dstIp, dstPort, srcIp, srcPort);
+    if (id >= 0) {
+      // A new SYN for a 4-tuple in TIME-WAIT above the old sequence space ends the old
+      // incarnation (RFC 9293 §3.6.1 note, RFC 6191; Linux tcp_timewait_state_process).
+      const old = this.table.conns[id];
+      if (
+        old !== undefined && old.state === TcpState.TimeWait && (flags & (SYN | ACK)) === SYN &&
+        seqGt(seq, old.rcvNxt)
+      ) {
+        this.#count(TcpCounter.TimeWaitReused);
+        this.#release(old);
+        id = -1;
+      }
+    }
     if (id < 0) {
       return this.#toListener(
         bytes,
@@ -671,6 +716,7 @@ export class TcpEngine {
     // A retransmitted SYN in SYN-RECEIVED: repeat the SYN-ACK.
     if (st0 === TcpState.SynReceived && (flags & SYN) !== 0 && seq === c.irs) {
       this.#count(TcpCounter.Retransmits);
+      c.rttStartNs = -1; // Karn: the SYN-ACK is now ambiguous
       this.#sendSyn(c, true);
       return TCP_OK;
     }
@@ -805,8 +851,8 @@ export class TcpEngine {
     const wasEmpty = c.rcvLen === 0;
     const pos = (c.rcvHead + c.rcvLen) % size;
     const first = Math.min(n, size - pos);
-    c.rcvBuf.set(bytes.subarray(o, o + first), pos);
-    if (first < n) c.rcvBuf.set(bytes.subarray(o + first, o + n), 0);
+    copyBytes(c.rcvBuf, pos, bytes, o, first);
+    if (first < n) copyBytes(c.rcvBuf, 0, bytes, o + first, n - first);
     c.rcvLen += n;
     c.rcvNxt = seqAdd(c.rcvNxt, n);
     let delivered = n;
@@ -849,8 +895,8 @@ export class TcpEngine {
     const size = c.rcvBuf.length;
     const pos = (c.rcvHead + c.rcvLen + seqDiff(s, c.rcvNxt)) % size;
     const first = Math.min(n, size - pos);
-    c.rcvBuf.set(bytes.subarray(o, o + first), pos);
-    if (first < n) c.rcvBuf.set(bytes.subarray(o + first, o + n), 0);
+    copyBytes(c.rcvBuf, pos, bytes, o, first);
+    if (first < n) copyBytes(c.rcvBuf, 0, bytes, o + first, n - first);
     if (merged === 0) r.copyWithin(2 * i + 2, 2 * i, 2 * count);
     else if (merged > 1) r.copyWithin(2 * i + 2, 2 * j, 2 * count);
     r[2 * i] = ns;
@@ -1132,8 +1178,8 @@ export class TcpEngine {
     if (n > 0 && ring !== null) {
       const size = ring.length;
       const first = Math.min(n, size - pos);
-      b.set(ring.subarray(pos, pos + first), o + hl);
-      if (first < n) b.set(ring.subarray(0, n - first), o + hl + first);
+      copyBytes(b, o + hl, ring, pos, first);
+      if (first < n) copyBytes(b, o + hl + first, ring, 0, n - first);
     }
     const len = hl + n;
     const sum = onesComplementSum(b, o, len, ipv4PseudoHeaderSum(srcIp, dstIp, 6, len));

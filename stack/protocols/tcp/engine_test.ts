@@ -418,6 +418,64 @@ Deno.test("TCP engine", async (t) => {
     assert.equal(total, 5000);
   });
 
+  await t.step("closing a listener resets its queued connections and frees the port", () => {
+    const { c, s, net, l, cid } = established();
+    const queued = c.connect(CLIENT, SERVER, PORT);
+    net.run(100, net.clock.now + 1e6);
+    assert.equal(s.acceptQueueLength(l), 1);
+    s.closeListener(l);
+    net.run(100, net.clock.now + 1e6);
+    assert.equal(c.state(queued), TcpState.Closed);
+    assert.equal(c.error(queued), TcpEvent.Reset);
+    assert.equal(c.state(cid), TcpState.Established, "accepted connections stay");
+    const late = c.connect(CLIENT, SERVER, PORT);
+    net.run(100, net.clock.now + 1e6);
+    assert.equal(c.error(late), TcpEvent.Reset);
+    assert.equal(counter(s, TcpCounter.NoSocket), 1);
+    assert.equal(s.listen(PORT), l, "the listener slot and port are free again");
+  });
+
+  await t.step("a new SYN above the old sequence space ends TIME-WAIT early", () => {
+    let next = 1000;
+    const isn = () => (next += 1_000_000);
+    const p = pair({ isn }, { isn });
+    const l = p.s.listen(PORT);
+    const first = p.c.connect(CLIENT, SERVER, PORT, 5555);
+    p.net.run();
+    const sid = p.s.accept(l);
+    p.s.close(sid); // the server closes first and keeps TIME-WAIT
+    p.net.run(100, p.clock.now + 1e9);
+    p.c.close(first);
+    p.net.run(100, p.clock.now + 1e9);
+    assert.equal(p.c.table.size, 0);
+    assert.equal(p.s.state(sid), TcpState.TimeWait);
+    const again = p.c.connect(CLIENT, SERVER, PORT, 5555);
+    p.net.run(100, p.clock.now + 1e9);
+    assert.equal(p.c.state(again), TcpState.Established);
+    assert.equal(counter(p.s, TcpCounter.TimeWaitReused), 1);
+    assert.ok(p.s.accept(l) >= 0);
+  });
+
+  await t.step("timers fire in deadline order across connections", () => {
+    const clock = new FakeClock();
+    const e = new TcpEngine({ clock: clock.read, initialRtoNs: 1000 });
+    const ids: number[] = [];
+    for (let k = 0; k < 5; k++) {
+      clock.now = 100 * (4 - k); // connections armed at 400, 300, ..., 0 ns
+      ids.push(e.connect(CLIENT, SERVER, PORT));
+    }
+    drain(e);
+    const order: number[] = [];
+    while (order.length < 5) {
+      clock.now = e.nextDeadline();
+      e.tick();
+      for (let i = 0; i < e.tx.count; i++) order.push(e.tx.conn[i] ?? -1);
+      e.tx.clear();
+    }
+    assert.deepEqual(order, [...ids].reverse());
+    assert.equal(e.nextDeadline(), 1000 + 2000, "the first retry (at 1000) doubled the RTO");
+  });
+
   await t.step("bad segments are dropped with specific reasons and never throw", () => {
     const clock = new FakeClock();
     const e = new TcpEngine({ clock: clock.read });
