@@ -1,0 +1,43 @@
+/**
+ * Load generators: client machines with explicit 4-tuple connections (one UDP flow each, fixed
+ * source ports), closed- and open-loop pacing, per-class HDR latency histograms from the
+ * intended send time, timeouts, and every reply checked by its protocol.
+ *
+ * @module
+ */
+export {
+  CLIENT_CLASS_NAMES,
+  ClientClass,
+  type ClientClassCode,
+  type ClientEventHandler,
+  type ClientNetHost,
+  type ClientSim,
+  type ClientTestbed,
+  type ClientTransmit,
+} from "./types.ts";
+export {
+  checkPort,
+  consecutiveFlows,
+  type ConsecutiveFlowsOptions,
+  dragonetGoldClass,
+  type FlowSpec,
+} from "./flow.ts";
+export {
+  type ClientProtocol,
+  ReplyStatus,
+  type ReplyStatusCode,
+  RequestKind,
+  type RequestKindCode,
+} from "./protocol.ts";
+export { ArrivalSchedule, interArrivalSampler } from "./arrivals.ts";
+export { MAX_UDP_PAYLOAD, UDP_HEADERS_BYTES, UdpFrameWriter } from "./udp_frame_writer.ts";
+export {
+  type ClassReport,
+  type ClosedLoop,
+  type ConnectionReport,
+  LoadClient,
+  type LoadClientOptions,
+  type LoadClientReport,
+  type LoopSpec,
+  type OpenLoop,
+} from "./load_client.ts";
