@@ -6,14 +6,10 @@
  */
 import { TcpFlag } from "../../packet/tcp.ts";
 import type { TcpEngine } from "./engine.ts";
+import { TcpLink, VirtualClock } from "./link.ts";
 
 /** A clock tests advance by hand. */
-export class FakeClock {
-  /** Current time in ns. */
-  now = 0;
-  /** The function engines take as `clock`. */
-  readonly read = (): number => this.now;
-}
+export const FakeClock = VirtualClock;
 
 /** Decoded fields of one emitted segment. */
 export interface Seg {
@@ -77,18 +73,6 @@ export function flagText(flags: number): string {
   return t;
 }
 
-/** mulberry32: a small seeded generator of floats in [0, 1). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Options of the in-memory network. */
 export interface NetOptions {
   /** One-way delay in ns (default 50 us). */
@@ -103,98 +87,61 @@ export interface NetOptions {
   readonly dropIf?: (s: Seg) => boolean;
 }
 
-interface InFlight {
-  at: number;
-  order: number;
-  seg: Seg;
-}
-
 /** A segment with the virtual time it was emitted. */
 export interface TimedSeg extends Seg {
   readonly time: number;
 }
 
-/** Two engines (index 0 and 1) on one virtual clock, joined by a lossy, reordering link. */
+/** `TcpLink` that records every segment, with decoded access for assertions. */
 export class Net {
-  /** Every segment either engine emitted, in emission order. */
-  readonly trace: TimedSeg[] = [];
-  /** Segments the link dropped. */
-  dropped = 0;
-  readonly #pending: InFlight[] = [];
-  readonly #rand: () => number;
-  #order = 0;
+  /** The link. */
+  readonly link: TcpLink;
+  readonly #trace: TimedSeg[] = [];
 
   /** Joins `engines[0]` and `engines[1]`, both driven by `clock`. */
   constructor(
     readonly engines: readonly [TcpEngine, TcpEngine],
-    readonly clock: FakeClock,
-    readonly options: NetOptions = {},
+    readonly clock: VirtualClock,
+    options: NetOptions = {},
   ) {
-    this.#rand = seeded(options.seed ?? 1);
+    const dropIf = options.dropIf;
+    this.link = new TcpLink(engines, clock, {
+      delayNs: options.delayNs ?? 50_000,
+      jitterNs: options.jitterNs ?? 0,
+      loss: options.loss ?? 0,
+      seed: options.seed ?? 1,
+      record: true,
+      ...(dropIf === undefined ? {} : {
+        dropIf: (from: number, b: Uint8Array, src: number, dst: number) =>
+          dropIf(decode(from, b, src, dst)),
+      }),
+    });
   }
 
-  /** Moves what both engines emitted onto the link. */
-  collect(): void {
-    const loss = this.options.loss ?? 0;
-    const delay = this.options.delayNs ?? 50_000;
-    const jitter = this.options.jitterNs ?? 0;
-    for (let i = 0; i < 2; i++) {
-      const e = this.engines[i];
-      if (e === undefined) continue;
-      for (const seg of drain(e, i)) {
-        this.trace.push({ ...seg, time: this.clock.now });
-        if ((loss > 0 && this.#rand() < loss) || this.options.dropIf?.(seg) === true) {
-          this.dropped++;
-          continue;
-        }
-        const at = this.clock.now + delay + Math.floor(this.#rand() * jitter);
-        this.#pending.push({ at, order: this.#order++, seg });
+  /** Every segment either engine emitted (lost ones included), in emission order. */
+  get trace(): TimedSeg[] {
+    const r = this.link.records;
+    for (let i = this.#trace.length; i < r.length; i++) {
+      const x = r[i];
+      if (x !== undefined) {
+        this.#trace.push({ ...decode(x.from, x.bytes, x.srcIp, x.dstIp), time: x.time });
       }
     }
+    return this.#trace;
   }
 
-  /**
-   * Advances the clock to the next delivery or timer, delivers or fires it, and collects the
-   * output. Returns false when nothing is pending and no timer is armed.
-   */
+  /** Segments the link lost. */
+  get dropped(): number {
+    return this.link.dropped;
+  }
+
+  /** One link step (see `TcpLink.step`). */
   step(): boolean {
-    this.collect();
-    let next = -1;
-    for (const p of this.#pending) if (next < 0 || p.at < next) next = p.at;
-    for (const e of this.engines) {
-      const d = e.nextDeadline();
-      if (d >= 0 && (next < 0 || d < next)) next = d;
-    }
-    if (next < 0) return false;
-    if (next > this.clock.now) this.clock.now = next;
-    const due = this.#pending.filter((p) => p.at <= this.clock.now).sort((a, b) =>
-      a.at - b.at || a.order - b.order
-    );
-    for (const p of due) {
-      this.#pending.splice(this.#pending.indexOf(p), 1);
-      const e = this.engines[1 - p.seg.from];
-      if (e !== undefined) feed(e, p.seg);
-    }
-    for (const e of this.engines) e.tick();
-    this.collect();
-    return true;
+    return this.link.step();
   }
 
-  /** Steps until nothing is pending or the link is idle up to `untilNs`; returns steps taken. */
+  /** Runs the link (see `TcpLink.run`). */
   run(maxSteps = 10_000, untilNs = Number.MAX_SAFE_INTEGER): number {
-    let n = 0;
-    while (n < maxSteps) {
-      this.collect();
-      if (this.#pending.length === 0) {
-        const d = Math.min(
-          ...this.engines.map((e) => e.nextDeadline()).filter((x) => x >= 0),
-          Number.MAX_SAFE_INTEGER,
-        );
-        if (d > untilNs || d === Number.MAX_SAFE_INTEGER) break;
-      }
-      if (!this.step()) break;
-      n++;
-    }
-    return n;
+    return this.link.run(maxSteps, untilNs);
   }
 }

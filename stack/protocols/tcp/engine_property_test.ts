@@ -1,12 +1,9 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { parseIpv4 } from "../../packet/addr.ts";
-import { TcpEngine, type TcpEngineOptions } from "./engine.ts";
+import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
+import { uniformInt } from "pure-rand/distribution/uniformInt";
 import { TcpCounter } from "./counters.ts";
-import { FakeClock, Net, seeded } from "./_test_net.ts";
-
-const CLIENT = parseIpv4("192.168.1.10");
-const SERVER = parseIpv4("192.168.1.20");
+import { runTransfer } from "./transfer.ts";
 
 interface Case {
   readonly up: number;
@@ -22,99 +19,42 @@ interface Case {
 }
 
 function bytes(n: number, seed: number): Uint8Array {
-  const r = seeded(seed);
+  const rng = xoroshiro128plus(seed);
   const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = Math.floor(r() * 256);
+  for (let i = 0; i < n; i++) out[i] = uniformInt(rng, 0, 255);
   return out;
-}
-
-/** One side's application: sends its stream, reads the other, half-closes, then closes. */
-class App {
-  sent = 0;
-  got = 0;
-  shut = false;
-  closed = false;
-  readonly received: Uint8Array;
-  constructor(
-    readonly e: TcpEngine,
-    public id: number,
-    readonly data: Uint8Array,
-    expect: number,
-  ) {
-    this.received = new Uint8Array(expect + 1);
-  }
-
-  run(): void {
-    if (this.closed || this.id < 0) return;
-    const e = this.e;
-    assert.equal(e.error(this.id), 0, `connection failed: ${e.describe(this.id)}`);
-    while (this.sent < this.data.length) {
-      const n = e.send(this.id, this.data, this.sent, this.data.length - this.sent);
-      if (n <= 0) break;
-      this.sent += n;
-    }
-    if (this.sent === this.data.length && !this.shut) this.shut = e.shutdown(this.id);
-    for (;;) {
-      const room = this.received.length - this.got;
-      const n = e.recv(this.id, this.received, this.got, room);
-      if (n === 0) break;
-      this.got += n;
-    }
-    if (this.shut && e.isEof(this.id)) {
-      e.close(this.id);
-      this.closed = true;
-    }
-  }
 }
 
 /** Totals over every case, to show the link really lost and reordered segments. */
 const seen = { dropped: 0, retransmits: 0, outOfOrder: 0 };
 
 function transfer(p: Case): void {
-  const clock = new FakeClock();
-  const base: TcpEngineOptions = {
-    clock: clock.read,
-    timeWaitNs: 2_000_000_000,
-    rcvBuffer: p.rcvBuffer,
-    sndBuffer: p.sndBuffer,
-    mss: p.mss,
-    oooRanges: p.oooRanges,
-    ...(p.wrapIsn ? { isn: () => 0xffffd000 } : {}),
-  };
-  const c = new TcpEngine(base);
-  const s = new TcpEngine(base);
-  const net = new Net([c, s], clock, {
-    loss: p.loss,
-    jitterNs: p.jitterUs * 1000,
-    seed: p.seed,
+  const up = bytes(p.up, p.seed ^ 0x55);
+  const down = bytes(p.down, p.seed ^ 0xaa);
+  const r = runTransfer({
+    up,
+    down,
+    engine: {
+      timeWaitNs: 2_000_000_000,
+      rcvBuffer: p.rcvBuffer,
+      sndBuffer: p.sndBuffer,
+      mss: p.mss,
+      oooRanges: p.oooRanges,
+      ...(p.wrapIsn ? { isn: () => 0xffffd000 } : {}),
+    },
+    link: { loss: p.loss, jitterNs: p.jitterUs * 1000, seed: p.seed },
+    maxSteps: 30_000,
   });
-  const l = s.listen(8080);
-  const upData = bytes(p.up, p.seed ^ 0x55);
-  const downData = bytes(p.down, p.seed ^ 0xaa);
-  const client = new App(c, c.connect(CLIENT, SERVER, 8080), upData, p.down);
-  const server = new App(s, -1, downData, p.up);
-  let steps = 0;
-  for (; steps < 30_000; steps++) {
-    if (server.id < 0) server.id = s.accept(l);
-    client.run();
-    server.run();
-    while (c.events.shift());
-    while (s.events.shift());
-    if (!net.step()) break;
-  }
-  assert.ok(client.closed && server.closed, `stuck after ${steps} steps`);
-  assert.equal(server.got, p.up);
-  assert.equal(client.got, p.down);
-  assert.deepEqual(server.received.subarray(0, p.up), upData);
-  assert.deepEqual(client.received.subarray(0, p.down), downData);
-  assert.equal(c.table.size + s.table.size, 0, "every slot is freed after TIME-WAIT");
-  seen.dropped += net.dropped;
-  for (const e of [c, s]) {
+  assert.ok(r.completed, r.problem);
+  assert.deepEqual(r.serverReceived, up);
+  assert.deepEqual(r.clientReceived, down);
+  assert.equal(r.client.counters[TcpCounter.Timeouts], 0);
+  assert.equal(r.server.counters[TcpCounter.BadChecksum], 0);
+  seen.dropped += r.link.dropped;
+  for (const e of [r.client, r.server]) {
     seen.retransmits += e.counters[TcpCounter.Retransmits] ?? 0;
     seen.outOfOrder += e.counters[TcpCounter.OutOfOrderQueued] ?? 0;
   }
-  assert.equal(c.counters[TcpCounter.Timeouts], 0);
-  assert.equal(s.counters[TcpCounter.BadChecksum], 0);
 }
 
 Deno.test("TCP over a lossy, reordering link delivers the exact byte streams", async (t) => {
