@@ -15,3 +15,4 @@ export * from "./apply.ts";
 export * from "./incremental.ts";
 export * from "./filter_chain.ts";
 export * from "./queue_expansion.ts";
+export * from "./replace.ts";
