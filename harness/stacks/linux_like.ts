@@ -376,6 +376,7 @@ class Worker implements CoreTask, SocketWaiter {
       target.addTask(this);
       this.core = target;
       this.#migrated = true;
+      m.migrations++;
     }
     const waker = m.currentWaker;
     if (waker === this.core.id) {
@@ -412,6 +413,8 @@ export class LinuxLike extends StackBase {
   readonly busyPollNs: number;
   /** Whether one datagram wakes every sleeping worker. */
   readonly wakeAll: boolean;
+  /** Woken threads moved to another core (default variant only). */
+  migrations = 0;
   /** Core whose softirq is waking threads now (-1 outside a wake). */
   currentWaker = -1;
   #softirqs: Softirq[];

@@ -8,9 +8,9 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { createTestbed, type Testbed } from "../../harness/sim/testbed.ts";
-import { createServer, type Server, type ServerSpec } from "../../harness/stacks/server.ts";
-import { type ClientMode, TestClient } from "./_client.ts";
+import type { ServerSpec } from "../../harness/stacks/server.ts";
+import type { ClientMode, TestClient } from "./_client.ts";
+import { type Scenario, scenario, schedule } from "./_scenario.ts";
 
 /** A stack configuration under test: the server spec without its application. */
 export type StackUnderTest = Omit<ServerSpec, "app">;
@@ -24,12 +24,6 @@ const QUEUE_DROPS = new Set([
   "stack.no-reply-buffer",
 ]);
 
-interface Scenario {
-  readonly tb: Testbed;
-  readonly server: Server;
-  readonly clients: TestClient[];
-}
-
 function setup(
   sut: StackUnderTest,
   app: "echo" | "memcached",
@@ -38,34 +32,7 @@ function setup(
   flows: number,
   extra: Partial<ServerSpec> = {},
 ): Scenario {
-  const tb = createTestbed({ seed: 42, poolBuffers: 16_384 });
-  const server = createServer(tb, { ...sut, ...extra, app });
-  const cs = Array.from({ length: clients }, (_, i) =>
-    new TestClient(tb, {
-      name: `client${i}`,
-      n: i + 1,
-      serverMac: server.host.mac,
-      serverIp: server.host.ip,
-      serverPort: server.app.port,
-      mode,
-      flows,
-    }));
-  return { tb, server, clients: cs };
-}
-
-/** `requests` per flow on `flows` flows of every client, spaced `gapNs`, flows staggered. */
-function schedule(
-  s: Scenario,
-  flows: number,
-  requests: number,
-  gapNs: number,
-  startNs: number,
-): void {
-  for (const [ci, c] of s.clients.entries()) {
-    for (let r = 0; r < requests; r++) {
-      for (let f = 0; f < flows; f++) c.at(startNs + r * gapNs + (ci * 7 + f * 3) * 100, f);
-    }
-  }
+  return scenario({ ...sut, ...extra, app }, mode, clients, flows);
 }
 
 /** Sum of counted drops anywhere (testbed, server NIC, stack), by reason name. */
