@@ -34,15 +34,18 @@ import {
 } from "../../nicmodels/_shared/nic.ts";
 import { defaultRssNicConfig, RssNic } from "../../nicmodels/rss/model.ts";
 import { buildRssNicPrg } from "../../nicmodels/rss/prg.ts";
+import { configureRssNicPrg } from "../../nicmodels/rss/prg_configure.ts";
 import { rssNicCapabilities } from "../../nicmodels/rss/capabilities.ts";
 import {
   buildSfc9020Prg,
+  configureSfc9020Prg,
   SFC9020_CAPABILITIES,
   Sfc9020Nic,
   sfcDefaultConfig,
 } from "../../nicmodels/solarflare_sfc9020/mod.ts";
 import {
   build82599Prg,
+  configure82599Prg,
   defaultIntel82599Config,
   Intel82599,
   INTEL_82599,
@@ -58,8 +61,10 @@ export interface NicEntry {
   readonly defaults: (queues?: number) => NicConfig;
   /** Builds the model in a configuration (throws NicConfigError when impossible). */
   readonly make: (config: NicConfig) => NicModel;
-  /** The PRG for a configuration, as graph data. */
+  /** The PRG for a configuration, as graph data (C-nodes not expanded). */
   readonly prg: (config: NicConfig) => Graph;
+  /** The configured PRG: every C-node expanded into the configuration's filter and RSS nodes. */
+  readonly configuredPrg: (config: NicConfig) => Graph;
 }
 
 /** The NIC models `lab nic` can use, by name. */
@@ -73,6 +78,7 @@ export const NIC_MODELS: Readonly<Record<string, NicEntry>> = {
         : { ...defaultIntel82599Config(Math.max(1, Math.min(queues, 16))), queues },
     make: (config) => new Intel82599(config),
     prg: (config) => build82599Prg(config),
+    configuredPrg: (config) => configure82599Prg(config),
   },
   "solarflare-sfc9020": {
     description:
@@ -81,6 +87,7 @@ export const NIC_MODELS: Readonly<Record<string, NicEntry>> = {
     defaults: (queues) => sfcDefaultConfig(queues ?? 16),
     make: (config) => new Sfc9020Nic(config),
     prg: (config) => buildSfc9020Prg(config),
+    configuredPrg: (config) => configureSfc9020Prg(config),
   },
   "rss": {
     description: "Plain RSS-only NIC: as many queues as the configuration asks (default 16)",
@@ -88,6 +95,8 @@ export const NIC_MODELS: Readonly<Record<string, NicEntry>> = {
     defaults: (queues) => defaultRssNicConfig(rssNicCapabilities({ queues: queues ?? 16 })),
     make: (config) => new RssNic({ queues: config.queues }, config),
     prg: (config) => buildRssNicPrg(rssNicCapabilities({ queues: config.queues }), config),
+    configuredPrg: (config) =>
+      configureRssNicPrg(rssNicCapabilities({ queues: config.queues }), config),
   },
 };
 
@@ -266,16 +275,22 @@ export function nicCommand(out: CliOutput = stdoutOutput()): Command {
     });
   group
     .command("show")
-    .description("Print the NIC's PRG for a configuration as Graphviz DOT, JSON, or an SVG")
+    .description(
+      "Print the NIC's PRG as Graphviz DOT, JSON, or an SVG; with --config the configured PRG " +
+        "(one node per filter, RSS node), without it the PRG with its C-nodes",
+    )
     .argument("<nic>", `NIC model (${Object.keys(NIC_MODELS).join(", ")})`)
     .option("--config <file>", "JSON NicConfig (absent fields take the NIC's defaults)")
+    .option("--unconfigured", "draw the C-nodes even when --config is given")
     .option("--json", "print the graph as JSON instead of DOT")
     .option("--svg <out>", "render to this SVG file with Graphviz dot")
     .action(async (name, o) => {
       const entry = entryOf(name);
       const config = await loadConfig(entry, o.config);
       makeNic(entry, config, o.config ?? "(default)"); // reject impossible configurations
-      const graph = entry.prg(config);
+      const graph = o.config !== undefined && o.unconfigured !== true
+        ? entry.configuredPrg(config)
+        : entry.prg(config);
       if (o.svg !== undefined) {
         await renderSvg(graphToDot(graph, { rankdir: "LR" }), o.svg);
         await out.write(`Wrote ${o.svg}\n`);

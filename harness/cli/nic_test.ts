@@ -123,7 +123,11 @@ Deno.test("lab nic", async (t) => {
   });
 
   await t.step("show prints the PRG derived from the configuration", async () => {
-    const dot = await run(["show", "intel-82599", "--config", cfg]);
+    const configured = await run(["show", "intel-82599", "--config", cfg]);
+    assert.match(configured, /^digraph "intel-82599-prg"/);
+    assert.match(configured, /rx\.c\.five-tuple\.f0/, "one filter node per rule");
+    assert.doesNotMatch(configured, /Five-tuple filters .*\(128\)/, "no C-node left");
+    const dot = await run(["show", "intel-82599", "--config", cfg, "--unconfigured"]);
     assert.match(dot, /^digraph "intel-82599-prg"/);
     assert.match(dot, /Five-tuple filters .*\(128\)/);
     assert.match(dot, /Flow Director perfect \(2046 at PBALLOC 1\)/);

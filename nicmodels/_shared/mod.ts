@@ -25,3 +25,7 @@ export { validateCommon } from "./validate_common.ts";
 export * from "./conformance.ts";
 export * from "./prg.ts";
 export { parseNicConfigJson } from "./config_json.ts";
+export * from "./prg_rule.ts";
+export * from "./prg_nodes.ts";
+export * from "./prg_expand.ts";
+export * from "./prg_walk.ts";

@@ -152,7 +152,7 @@ export function rssSpec(queues: number): NodeSpec {
 }
 
 /** Attribute value `name` of a node, or `undefined`. */
-export function attr(node: GraphNode, name: string): string | undefined {
+export function nodeAttr(node: GraphNode, name: string): string | undefined {
   const v = node.attributes?.values;
   return v !== undefined && Object.hasOwn(v, name) ? v[name] : undefined;
 }
@@ -162,8 +162,8 @@ export function attr(node: GraphNode, name: string): string | undefined {
  *
  * @throws {RangeError} naming the node and attribute when it is absent or not a number.
  */
-export function num(node: GraphNode, name: string): number {
-  const t = attr(node, name);
+export function numAttr(node: GraphNode, name: string): number {
+  const t = nodeAttr(node, name);
   const n = t === undefined ? NaN : Number(t);
   if (!Number.isFinite(n)) {
     throw new RangeError(
@@ -174,8 +174,8 @@ export function num(node: GraphNode, name: string): number {
 }
 
 /** Numeric attribute `name` of a node, or -1 when absent. */
-export function optNum(node: GraphNode, name: string): number {
-  return attr(node, name) === undefined ? -1 : num(node, name);
+export function optNumAttr(node: GraphNode, name: string): number {
+  return nodeAttr(node, name) === undefined ? -1 : numAttr(node, name);
 }
 
 function macWords(text: string): [number, number] {
@@ -187,14 +187,14 @@ const T = 0;
 const F = 1;
 
 function entry(node: GraphNode): PrgNodeFn {
-  const checksums = attr(node, "checksums") !== "false";
-  const unparsed = attr(node, "l2Drop") === "unparsed";
-  const maxFrame = optNum(node, "maxFrame");
-  const macs = (attr(node, "unicastMacs") ?? "").split(",").filter((m) => m.length > 0)
+  const checksums = nodeAttr(node, "checksums") !== "false";
+  const unparsed = nodeAttr(node, "l2Drop") === "unparsed";
+  const maxFrame = optNumAttr(node, "maxFrame");
+  const macs = (nodeAttr(node, "unicastMacs") ?? "").split(",").filter((m) => m.length > 0)
     .map(macWords);
   const macHi = Int32Array.from(macs, (m) => m[0]);
   const macLo = Uint32Array.from(macs, (m) => m[1]);
-  const vlanText = attr(node, "vlanFilter");
+  const vlanText = nodeAttr(node, "vlanFilter");
   const vlanOn = vlanText !== undefined;
   const vfta = new Uint8Array(4096);
   for (const v of (vlanText ?? "").split(",")) if (v.length > 0) vfta[Number(v) & 4095] = 1;
@@ -258,31 +258,31 @@ function csumL4(): PrgNodeFn {
 }
 
 /** Marks a filter match on the frame and returns the `true` port index (0). */
-export function claimed(f: PrgFrame): number {
+export function markFilterMatch(f: PrgFrame): number {
   f.out.flags |= RxFlag.FilterMatch;
   return T;
 }
 
 function etherTypeFilter(node: GraphNode): PrgNodeFn {
-  const et = num(node, "etherType");
-  return (f) => (f.key.etherType === et ? claimed(f) : F);
+  const et = numAttr(node, "etherType");
+  return (f) => (f.key.etherType === et ? markFilterMatch(f) : F);
 }
 
 function synFilter(): PrgNodeFn {
   return (f) => {
     const k = f.key;
     return k.proto === IpProto.Tcp && k.hasPorts && (k.tcpFlags & TcpFlag.Syn) !== 0
-      ? claimed(f)
+      ? markFilterMatch(f)
       : F;
   };
 }
 
 function fiveTupleFilter(node: GraphNode): PrgNodeFn {
-  const proto = optNum(node, "proto");
-  const src = optNum(node, "srcIp");
-  const dst = optNum(node, "dstIp");
-  const sport = optNum(node, "srcPort");
-  const dport = optNum(node, "dstPort");
+  const proto = optNumAttr(node, "proto");
+  const src = optNumAttr(node, "srcIp");
+  const dst = optNumAttr(node, "dstIp");
+  const sport = optNumAttr(node, "srcPort");
+  const dport = optNumAttr(node, "dstPort");
   const needPorts = sport >= 0 || dport >= 0;
   return (f) => {
     const k = f.key;
@@ -293,32 +293,32 @@ function fiveTupleFilter(node: GraphNode): PrgNodeFn {
     if (dst >= 0 && k.dstIp !== dst) return F;
     if (sport >= 0 && k.srcPort !== sport) return F;
     if (dport >= 0 && k.dstPort !== dport) return F;
-    return claimed(f);
+    return markFilterMatch(f);
   };
 }
 
 function sfcIpFilter(node: GraphNode): PrgNodeFn {
-  const proto = num(node, "proto");
-  const dst = num(node, "dstIp") >>> 0;
-  const dport = num(node, "dstPort");
-  const src = optNum(node, "srcIp");
-  const sport = optNum(node, "srcPort");
+  const proto = numAttr(node, "proto");
+  const dst = numAttr(node, "dstIp") >>> 0;
+  const dport = numAttr(node, "dstPort");
+  const src = optNumAttr(node, "srcIp");
+  const sport = optNumAttr(node, "srcPort");
   const full = src >= 0;
-  const fragSkip = attr(node, "fragSkip") !== "false";
+  const fragSkip = nodeAttr(node, "fragSkip") !== "false";
   return (f) => {
     const k = f.key;
     if (k.ipVersion !== 4 || !k.hasPorts || k.proto !== proto) return F;
     if (k.fragment && fragSkip) return F;
     if (k.dstIp !== dst || k.dstPort !== dport) return F;
     if (full && (k.srcIp !== src || k.srcPort !== sport)) return F;
-    return claimed(f);
+    return markFilterMatch(f);
   };
 }
 
 function sfcMacFilter(node: GraphNode): PrgNodeFn {
-  const [hi, lo] = macWords(attr(node, "dstMac") ?? "");
-  const vlan = optNum(node, "vlan");
-  const untaggedVlan0 = attr(node, "untaggedVlan0") === "true";
+  const [hi, lo] = macWords(nodeAttr(node, "dstMac") ?? "");
+  const vlan = optNumAttr(node, "vlan");
+  const untaggedVlan0 = nodeAttr(node, "untaggedVlan0") === "true";
   return (f) => {
     const k = f.key;
     if (k.etherType < 0 || k.dstMacHi !== hi || k.dstMacLo !== lo) return F;
@@ -327,7 +327,7 @@ function sfcMacFilter(node: GraphNode): PrgNodeFn {
       if (!tagged && !untaggedVlan0) return F;
       if ((tagged ? k.vlan : 0) !== vlan) return F;
     }
-    return claimed(f);
+    return markFilterMatch(f);
   };
 }
 
@@ -349,14 +349,14 @@ const HASH_TYPES: readonly RssHashType[] = [
 
 function rssNode(node: GraphNode, spec: NodeSpec): PrgNodeFn {
   const queues = spec.ports.length - 1;
-  const table = (attr(node, "table") ?? "").split(",").map(Number);
+  const table = (nodeAttr(node, "table") ?? "").split(",").map(Number);
   const fields = new Map(
-    (attr(node, "fields") ?? "").split(",").map((kv) => kv.split("=") as [string, string]),
+    (nodeAttr(node, "fields") ?? "").split(",").map((kv) => kv.split("=") as [string, string]),
   );
-  const base = num(node, "base");
+  const base = numAttr(node, "base");
   const cap: RssCapability = {
     hash: { value: "toeplitz", source: "PRG node attribute" },
-    keyBytes: { value: (attr(node, "key") ?? "").length / 2, source: "PRG node attribute" },
+    keyBytes: { value: (nodeAttr(node, "key") ?? "").length / 2, source: "PRG node attribute" },
     tableEntries: { value: table.length, source: "PRG node attribute" },
     queueBits: { value: 16, source: "PRG node attribute" },
     maxQueues: { value: queues, source: "PRG node attribute" },
@@ -372,7 +372,7 @@ function rssNode(node: GraphNode, spec: NodeSpec): PrgNodeFn {
     );
   }
   const engine = new RssEngine(cap);
-  engine.configure({ enabled: true, key: attr(node, "key") ?? "", table });
+  engine.configure({ enabled: true, key: nodeAttr(node, "key") ?? "", table });
   return (f) => {
     const e = engine.select(f.bytes, f.key, f.out);
     if (e < 0) return queues;

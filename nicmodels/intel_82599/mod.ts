@@ -23,3 +23,5 @@ export * from "./validate.ts";
 export * from "./model.ts";
 export * from "./oracle.ts";
 export * from "./prg.ts";
+export * from "./prg_configure.ts";
+export { fdirFilterFn } from "./prg_nodes.ts";

@@ -13,10 +13,10 @@
  * @module
  */
 import {
-  claimed,
   FilterKind,
   filterSpec,
-  num,
+  markFilterMatch,
+  numAttr,
   PRG_NODE_IMPLS,
   type PrgNodeFn,
 } from "../_shared/prg_nodes.ts";
@@ -27,16 +27,16 @@ const F = 1;
 
 /** Makes the work function of a Flow Director filter node. */
 export function fdirFilterFn(node: GraphNode, signature: boolean): PrgNodeFn {
-  const mProto = num(node, "maskProto") >>> 0;
-  const mSrc = num(node, "maskSrc") >>> 0;
-  const mDst = num(node, "maskDst") >>> 0;
-  const mPorts = num(node, "maskPorts") >>> 0;
-  const proto = num(node, "proto") >>> 0;
-  const src = num(node, "srcIp") >>> 0;
-  const dst = num(node, "dstIp") >>> 0;
-  const ports = num(node, "ports") >>> 0;
-  const bucket = signature ? num(node, "bucket") : 0;
-  const sig = signature ? num(node, "signature") : 0;
+  const mProto = numAttr(node, "maskProto") >>> 0;
+  const mSrc = numAttr(node, "maskSrc") >>> 0;
+  const mDst = numAttr(node, "maskDst") >>> 0;
+  const mPorts = numAttr(node, "maskPorts") >>> 0;
+  const proto = numAttr(node, "proto") >>> 0;
+  const src = numAttr(node, "srcIp") >>> 0;
+  const dst = numAttr(node, "dstIp") >>> 0;
+  const ports = numAttr(node, "ports") >>> 0;
+  const bucket = signature ? numAttr(node, "bucket") : 0;
+  const sig = signature ? numAttr(node, "signature") : 0;
   return (f) => {
     const k = f.key;
     if (k.ipVersion !== 4) return F;
@@ -44,9 +44,11 @@ export function fdirFilterFn(node: GraphNode, signature: boolean): PrgNodeFn {
     const s = (k.srcIp & mSrc) >>> 0;
     const d = (k.dstIp & mDst) >>> 0;
     const pp = ((k.hasPorts ? ((k.srcPort << 16) | k.dstPort) : 0) & mPorts) >>> 0;
-    if (!signature) return pp === ports && s === src && d === dst && p === proto ? claimed(f) : F;
+    if (!signature) {
+      return pp === ports && s === src && d === dst && p === proto ? markFilterMatch(f) : F;
+    }
     return fdirBucket(p, s, d, pp) === bucket && fdirSignature(p, s, d, pp) === sig
-      ? claimed(f)
+      ? markFilterMatch(f)
       : F;
   };
 }

@@ -13,3 +13,4 @@
 export * from "./capabilities.ts";
 export * from "./model.ts";
 export * from "./prg.ts";
+export * from "./prg_configure.ts";

@@ -58,3 +58,9 @@ export {
 export { Sfc9020Nic, SFC_IP_TABLE_INDEX, SFC_MAC_TABLE_INDEX } from "./model.ts";
 export { Sfc9020Oracle } from "./oracle.ts";
 export { buildSfc9020Prg } from "./prg.ts";
+export {
+  configureSfc9020Prg,
+  makeSfc9020PrgRegistries,
+  prgSfc9020Configuration,
+  SpaceSfc9020,
+} from "./prg_configure.ts";
