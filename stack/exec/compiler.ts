@@ -57,6 +57,13 @@ export interface InlineWork {
 
 const INLINE = new WeakMap<object, InlineWork>();
 
+/**
+ * Default of {@linkcode CompileOptions.joinInlineLimit}, in characters of generated source:
+ * chosen by measuring `stack/apps/echo/udp_echo_bench.ts` (a call per join cost more than the
+ * copies below this size).
+ */
+export const DEFAULT_JOIN_INLINE_LIMIT = 3000;
+
 /** Names a template's `uses` may not take: the generated code's own. */
 const RESERVED = new Set([
   "x",
@@ -117,6 +124,12 @@ export interface CompileOptions {
    * calling them. Default true.
    */
   readonly inline?: boolean;
+  /**
+   * Largest generated body (in characters) of a join or multi-input O-node that is copied to
+   * each of its sites instead of becoming a function called from them; 0 copies none. Default
+   * {@linkcode DEFAULT_JOIN_INLINE_LIMIT}.
+   */
+  readonly joinInlineLimit?: number;
 }
 
 /** A compiled program bound to one context. */
@@ -181,8 +194,27 @@ function generate<E>(program: Program<E>, options: CompileOptions): Generated {
     p.unproductive[i] === 0 &&
     (entries.has(i) || (preds[i] ?? []).some((q) => p.unproductive[q] === 1));
 
+  // Node bodies, generated once at indent "" and indented where they are placed.
+  const bodies = new Map<number, string>();
+  const bodyOf = (i: number): string => {
+    let code = bodies.get(i);
+    if (code === undefined) {
+      code = body(i, "");
+      bodies.set(i, code);
+    }
+    return code;
+  };
+  const at = (code: string, indent: string) => code.replace(/^(?=.)/gm, indent);
+  // Functions the code calls: entries, plus joins too large to copy to each of their sites.
+  const called = new Set<number>();
+  const joinLimit = options.joinInlineLimit ?? DEFAULT_JOIN_INLINE_LIMIT;
+
   const visit = (i: number, indent: string): string => {
-    if (!isFunction(i)) return body(i, indent);
+    if (!isFunction(i)) return at(bodyOf(i), indent);
+    // A small join is copied to each site: its body begins with its own "already fired" and
+    // readiness checks, so a copy behaves exactly like the call.
+    if (bodyOf(i).length <= joinLimit) return at(bodyOf(i), indent);
+    called.add(i);
     const k = p.kind[i] ?? 0;
     if (k === ExecKind.F) return `${indent}if (v${i}()) return true;\n`;
     // An O-node that would only wait is not called: its miss is counted here.
@@ -280,9 +312,16 @@ function generate<E>(program: Program<E>, options: CompileOptions): Generated {
   };
 
   let functions = "";
-  for (let i = 0; i < n; i++) {
-    if (emitted[i] === 0 || !isFunction(i)) continue;
-    functions += `function v${i}() {\n${body(i, "  ")}  return false;\n}\n`;
+  for (const e of entries) called.add(e);
+  const done = new Set<number>();
+  for (let more = true; more;) {
+    more = false;
+    for (const i of [...called].sort((a, b) => a - b)) {
+      if (done.has(i)) continue;
+      done.add(i);
+      more = true;
+      functions += `function v${i}() {\n${at(bodyOf(i), "  ")}  return false;\n}\n`;
+    }
   }
   let src = `"use strict";\n// Generated from graph "${p.graph.name}" (${n} nodes).\n`;
   src += `let ver = 0;\n`;

@@ -22,7 +22,7 @@ export const rxQueue: LpgImpl = {
       doc: "Takes a packet from the queue; `idle` when there is none; re-spawns itself (poll)",
     } as const,
   ),
-  work: (x, n) => {
+  work: inlineWork((x, n) => {
     if (x.buf < 0) {
       const b = x.input.shift();
       x.spawn(n, Spawn.poll, -1, Priority.Low);
@@ -30,7 +30,16 @@ export const rxQueue: LpgImpl = {
       x.buf = b;
     }
     return 0;
-  },
+  }, {
+    code: (s) => `
+      if (x.buf < 0) {
+        const b = x.input.shift();
+        x.spawn(${s.node}, ${Spawn.poll}, -1, ${Priority.Low});
+        if (b < 0) ${s.ret("1")}
+        x.buf = b;
+      }
+      ${s.ret("0")}`,
+  }),
   dropPorts: {},
 };
 

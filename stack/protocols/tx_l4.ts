@@ -117,7 +117,7 @@ export const icmpInitiateResponse: LpgImpl = {
       doc: "Strips the echo request to its payload and records the reply's fields",
     } as const,
   ),
-  work: (x) => {
+  work: inlineWork((x) => {
     const b = x.buf;
     const e = x.env;
     const o = e.l4[b] ?? 0;
@@ -129,7 +129,19 @@ export const icmpInitiateResponse: LpgImpl = {
     x.pool.start[b] = o + 8;
     x.pool.length[b] = (e.ipEnd[b] ?? 0) - o - 8;
     return 0;
-  },
+  }, {
+    code: (s) => `
+      const b = x.buf;
+      const o = E.l4[b] ?? 0;
+      E.txIcmpType[b] = 0;
+      E.txIcmpCode[b] = 0;
+      E.txIcmpRest[b] = V.getUint32(o + 4);
+      E.txDstIp[b] = E.rxSrcIp[b] ?? 0;
+      E.txProto[b] = 1;
+      S[b] = o + 8;
+      L[b] = (E.ipEnd[b] ?? 0) - o - 8;
+      ${s.ret("0")}`,
+  }),
 };
 
 /** `TxL3ICMPAllocateHeader`: prepends 8 bytes. */
@@ -144,7 +156,9 @@ export const icmpAllocateHeader: LpgImpl = {
     } as const,
   ),
   dropPorts: { drop: "no-headroom" },
-  work: (x) => (x.pool.prepend(x.buf, 8) < 0 ? 1 : 0),
+  work: inlineWork((x) => (x.pool.prepend(x.buf, 8) < 0 ? 1 : 0), {
+    code: (s) => s.ret("POOL.prepend(x.buf, 8) < 0 ? 1 : 0"),
+  }),
 };
 
 /** `TxL3ICMPFillHeader`: type, code, rest of header, checksum. */
@@ -157,7 +171,7 @@ export const icmpFillHeader: LpgImpl = {
       doc: "Fills type, code, bytes 4..8 and the checksum",
     } as const,
   ),
-  work: (x) => {
+  work: inlineWork((x) => {
     const b = x.buf;
     const e = x.env;
     const o = x.pool.start[b] ?? 0;
@@ -168,5 +182,16 @@ export const icmpFillHeader: LpgImpl = {
     v.setUint32(o + 4, e.txIcmpRest[b] ?? 0);
     v.setUint16(o + 2, internetChecksum(x.bytes, o, x.pool.length[b] ?? 0));
     return 1;
-  },
+  }, {
+    uses: { internetChecksum },
+    code: (s) => `
+      const b = x.buf;
+      const o = S[b] ?? 0;
+      V.setUint8(o, E.txIcmpType[b] ?? 0);
+      V.setUint8(o + 1, E.txIcmpCode[b] ?? 0);
+      V.setUint16(o + 2, 0);
+      V.setUint32(o + 4, E.txIcmpRest[b] ?? 0);
+      V.setUint16(o + 2, internetChecksum(B, o, L[b] ?? 0));
+      ${s.ret("1")}`,
+  }),
 };
