@@ -16,6 +16,7 @@ import { addLpgCommands } from "./cli/lpg.ts";
 import { simCommand } from "./cli/sim.ts";
 import { resultsCommand } from "./cli/results.ts";
 import { searchCommand } from "./cli/search.ts";
+import { tcpCommand } from "./cli/tcp.ts";
 
 /** Builds the root command with every working subcommand attached. */
 export function buildCli(): Command {
@@ -34,6 +35,7 @@ export function buildCli(): Command {
   program.addCommand(simCommand());
   program.addCommand(resultsCommand());
   program.addCommand(searchCommand());
+  program.addCommand(tcpCommand());
   return program;
 }
 

@@ -1015,8 +1015,9 @@ export class TcpEngine {
           const fin = c.finQueued && n === unsent;
           const flags = ACK | (n === unsent ? PSH : 0) | (fin ? FIN : 0);
           const seq = c.sndNxt;
+          const fresh = seqDiff(seqAdd(seq, n), c.sndMax); // bytes never sent before
           if (seqLt(seq, c.sndMax)) this.#count(TcpCounter.Retransmits);
-          else this.#add(TcpCounter.BytesSent, n);
+          if (fresh > 0) this.#add(TcpCounter.BytesSent, fresh < n ? fresh : n);
           if (c.rttStartNs < 0 && !seqLt(seq, c.sndMax)) {
             c.rttSeq = seq;
             c.rttStartNs = this.#now;

@@ -48,6 +48,9 @@ function transfer(p: Case): void {
   assert.ok(r.completed, r.problem);
   assert.deepEqual(r.serverReceived, up);
   assert.deepEqual(r.clientReceived, down);
+  assert.equal(r.client.counters[TcpCounter.BytesSent], p.up, "each byte first sent once");
+  assert.equal(r.server.counters[TcpCounter.BytesSent], p.down);
+  assert.equal(r.server.counters[TcpCounter.BytesDelivered], p.up);
   assert.equal(r.client.counters[TcpCounter.Timeouts], 0);
   assert.equal(r.server.counters[TcpCounter.BadChecksum], 0);
   seen.dropped += r.link.dropped;

@@ -12,6 +12,8 @@
  * - `tx_batch.ts`, `event_ring.ts`: the engine's outputs.
  * - `frame.ts`: `writeSegmentFrame` (IPv4 + Ethernet around a segment).
  * - `spec.ts`: graph specs of the RX node and TX source.
+ * - `link.ts`, `transfer.ts`: `TcpLink` (two engines, a lossy reordering in-memory link on a
+ *   `VirtualClock`) and `runTransfer` (one connection end to end).
  *
  * @example
  * ```ts
@@ -56,3 +58,5 @@ export * from "./tx_batch.ts";
 export * from "./event_ring.ts";
 export * from "./frame.ts";
 export * from "./spec.ts";
+export * from "./link.ts";
+export * from "./transfer.ts";
