@@ -146,13 +146,18 @@ export class MemcachedApp implements ServerApp {
     const pool = this.#pool;
     const b = pool.bytes;
     const spec = this.#spec;
-    (spec.dstMac as Uint8Array).set(b.subarray(info.start + 6, info.start + 12));
-    (spec.srcMac as Uint8Array).set(b.subarray(info.start, info.start + 6));
+    const dst = spec.dstMac as Uint8Array;
+    const src = spec.srcMac as Uint8Array;
+    for (let i = 0; i < 6; i++) {
+      dst[i] = b[info.start + 6 + i] ?? 0;
+      src[i] = b[info.start + i] ?? 0;
+    }
     spec.srcIp = info.ipDst;
     spec.dstIp = info.ipSrc;
     spec.srcPort = info.dstPort;
     spec.dstPort = info.srcPort;
     this.#n = 0;
+    // One view per request: `handleDatagram` takes the datagram as its own array.
     const payload = b.subarray(info.payload, info.payload + info.payloadLen);
     const r = handleDatagram(this.engine, payload, this.#emit);
     pool.free(buf, pool.owner[buf] ?? this.#owner);

@@ -1,0 +1,7 @@
+/**
+ * Experiments as data (system, model choices, run) and the issue's two presets.
+ *
+ * @module
+ */
+export * from "./spec.ts";
+export * from "./presets.ts";
