@@ -1,0 +1,91 @@
+/**
+ * The client side of UDP echo in netperf UDP_RR style (workloads.md §6): each transaction sends
+ * a `requestSize`-byte datagram and expects the same bytes back (the lab's echo server returns
+ * the request, so response size = request size). The first two payload bytes carry the request
+ * id (netperf matches replies by order; the lab tags them so a misrouted or corrupted reply is
+ * caught); the rest is a pattern of the id, checked byte for byte.
+ *
+ * @module
+ */
+import {
+  type ClientProtocol,
+  ReplyStatus,
+  type ReplyStatusCode,
+  RequestKind,
+  type RequestKindCode,
+} from "../clients/protocol.ts";
+import { MAX_UDP_PAYLOAD } from "../clients/udp_frame_writer.ts";
+
+/** Smallest request: the two id bytes. */
+export const MIN_ECHO_BYTES = 2;
+
+function patternByte(id: number, j: number): number {
+  return (Math.imul(id + 1, 0x9e37) + Math.imul(j, 131) + (j >>> 8)) & 0xff;
+}
+
+/** One connection's UDP_RR client protocol. */
+export class UdpEchoClient implements ClientProtocol {
+  /** Protocol name. */
+  readonly name = "udp-echo";
+  /** Request (= expected response) payload size in bytes. */
+  readonly requestSize: number;
+
+  /** Creates the protocol; `requestSize` must be 2..1472 bytes (one unfragmented datagram). */
+  constructor(requestSize: number) {
+    if (
+      !Number.isInteger(requestSize) || requestSize < MIN_ECHO_BYTES ||
+      requestSize > MAX_UDP_PAYLOAD
+    ) {
+      throw new RangeError(
+        `Echo request size ${requestSize} B is invalid: must be an integer ${MIN_ECHO_BYTES}..${MAX_UDP_PAYLOAD}`,
+      );
+    }
+    this.requestSize = requestSize;
+  }
+
+  /** Echo has no warm-up load. */
+  loading(): boolean {
+    return false;
+  }
+
+  /** Writes the id and the pattern. */
+  writeRequest(_slot: number, id: number, bytes: Uint8Array, off: number, cap: number): number {
+    const n = this.requestSize;
+    if (n > cap) {
+      throw new RangeError(`Echo request size ${n} B does not fit the ${cap}-byte frame buffer`);
+    }
+    bytes[off] = id >>> 8;
+    bytes[off + 1] = id & 0xff;
+    for (let j = 2; j < n; j++) bytes[off + j] = patternByte(id, j);
+    return n;
+  }
+
+  /** Every request is an echo. */
+  kindOf(_slot: number): RequestKindCode {
+    return RequestKind.Echo;
+  }
+
+  /** The id in the first two bytes, or -1 when shorter. */
+  replyId(bytes: Uint8Array, off: number, len: number): number {
+    if (len < MIN_ECHO_BYTES) return -1;
+    return ((bytes[off] as number) << 8) | (bytes[off + 1] as number);
+  }
+
+  /** Done when the reply is exactly the request; wrong otherwise. */
+  onReply(_slot: number, bytes: Uint8Array, off: number, len: number): ReplyStatusCode {
+    if (len !== this.requestSize) return ReplyStatus.Wrong;
+    const id = ((bytes[off] as number) << 8) | (bytes[off + 1] as number);
+    for (let j = 2; j < len; j++) {
+      if (bytes[off + j] !== patternByte(id, j)) return ReplyStatus.Wrong;
+    }
+    return ReplyStatus.Done;
+  }
+
+  /** Nothing to forget. */
+  abandon(_slot: number): void {}
+
+  /** No protocol-specific counters. */
+  counters(): Readonly<Record<string, number>> {
+    return {};
+  }
+}
