@@ -18,6 +18,13 @@
  *
  * Spawn edges are copied between copies of the same queue (§5.2 step 6).
  *
+ * Speed: when the boundary predicate mentions no atom key the LPG's predicates can mention (its
+ * explicit port predicates, its node labels, its spawn placeholders), the boundary is independent
+ * of every LPG predicate; with single-valued atoms `sat(B ∧ X) = sat(B) ∧ sat(X)` for such B, so
+ * the seed is replaced by one opaque atom shared by every such queue and the LPG predicates are
+ * computed once instead of once per queue (the NOR/NAND negations of a many-term boundary
+ * otherwise multiply DNF terms). `exact: true` turns this off.
+ *
  * Lab adaptations (documented, not in the reference):
  * - RX and TX copies of queue n are one copy (tag `Q<n>`): the lab LPG generates replies on the
  *   RX path, so RX-reachable TX nodes and TX-only nodes live in the same per-queue copy; a node
@@ -31,7 +38,7 @@
  * @module
  */
 import { indexGraph } from "../../graph/graph_index.ts";
-import { AtomTable } from "../../graph/predicate/atoms.ts";
+import { AtomTable, SPAWN_KEY_PREFIX } from "../../graph/predicate/atoms.ts";
 import { type Dnf, DnfAlgebra, dnfEquiv } from "../../graph/predicate/dnf.ts";
 import { GraphPredicates } from "../../graph/predicate/node_predicates.ts";
 import { topologicalOrder } from "../../graph/topological_order.ts";
@@ -43,6 +50,7 @@ import {
   type NodeId,
   type NodeSpec,
   type PortName,
+  type PredicateExpr,
 } from "../../graph/types.ts";
 import {
   constFalseSpec,
@@ -77,6 +85,50 @@ export interface EmbedOptions {
   readonly table?: AtomTable;
   /** Most DNF terms a predicate may hold (default of the DNF builder). */
   readonly maxDnfTerms?: number;
+  /** Always seed with the full boundary predicate (no independence shortcut; default false). */
+  readonly exact?: boolean;
+}
+
+/** Key of the opaque atom that stands for a boundary independent of the LPG. */
+export const OPAQUE_BOUNDARY_KEY = "embed.boundary";
+
+function exprKeys(e: PredicateExpr, out: Set<string>): void {
+  switch (e.op) {
+    case "atom":
+      out.add(e.key);
+      return;
+    case "not":
+      exprKeys(e.arg, out);
+      return;
+    case "and":
+    case "or":
+      for (const a of e.args) exprKeys(a, out);
+      return;
+    default:
+      return;
+  }
+}
+
+/** Every atom key the predicates of `lpg` can mention. */
+export function lpgAtomKeys(lpg: Graph): Set<string> {
+  const keys = new Set<string>();
+  const label = new Map<NodeId, string>();
+  for (const n of lpg.nodes) {
+    label.set(n.id, n.label ?? n.id);
+    keys.add(n.label ?? n.id);
+    for (const e of Object.values(n.predicates ?? {})) exprKeys(e, keys);
+    const spec = Object.hasOwn(lpg.specs, n.spec) ? lpg.specs[n.spec] : undefined;
+    for (const e of Object.values(spec?.predicates ?? {})) {
+      if (e !== undefined) exprKeys(e as PredicateExpr, keys);
+    }
+  }
+  for (const e of lpg.edges) {
+    if (e.kind !== "spawn") continue;
+    if (e.predicate !== undefined) exprKeys(e.predicate, keys);
+    else keys.add(`${SPAWN_KEY_PREFIX}${label.get(e.from) ?? e.from}`);
+  }
+  keys.add(OPAQUE_BOUNDARY_KEY);
+  return keys;
 }
 
 /** The embedded graph and what happened to each LPG node per queue. */
@@ -209,11 +261,29 @@ export function embedGraphs(prg: Graph, lpg: Graph, options: EmbedOptions = {}):
     return common;
   };
 
+  const keys = lpgAtomKeys(lpg);
+  const opaque = dnf.atom(table.atom(OPAQUE_BOUNDARY_KEY, "sat"));
+  const shared = new Map<string, GraphPredicates<Dnf>>();
   for (const q of queues) {
     const boundary: Dnf = prgPreds.nodePred(q.rx);
-    const preds = new GraphPredicates(lpg, table, dnf, {
-      seed: (node) => (node.id === rxQ ? boundary : undefined),
-    });
+    let seedKey = `q${q.index}`;
+    let seed = boundary;
+    if (dnf.isFalse(boundary)) {
+      seedKey = "false";
+    } else if (
+      options.exact !== true &&
+      boundary.every((term) => term.every((lit) => !keys.has(table.keyName(lit >> 1))))
+    ) {
+      seedKey = "opaque";
+      seed = opaque;
+    }
+    let preds = shared.get(seedKey);
+    if (preds === undefined) {
+      preds = new GraphPredicates(lpg, table, dnf, {
+        seed: (node) => (node.id === rxQ ? seed : undefined),
+      });
+      shared.set(seedKey, preds);
+    }
     const point = new Map<string, Point>();
     const key = (id: NodeId, port: PortName) => `${id}\u0000${port}`;
     const pointOf = (id: NodeId, port: PortName): Point => point.get(key(id, port)) ?? null;

@@ -10,6 +10,7 @@ import { validateGraph } from "../../graph/validate.ts";
 import { buildLpg, lpgImpls } from "../../protocols/lpg.ts";
 import type { UdpEndpoint } from "../../protocols/udp_sockets_expansion.ts";
 import { constImpls } from "./const_impls.ts";
+import { embedGraphs } from "./embed.ts";
 import { makeGraph } from "./make_graph.ts";
 
 const ENDPOINTS: UdpEndpoint[] = [
@@ -23,16 +24,16 @@ const ENDPOINTS: UdpEndpoint[] = [
   },
 ];
 
-const prgs: [string, () => Graph][] = [
-  ["Intel 82599, Dragonet bring-up, 4 queues", () => build82599Prg(dragonetIntel82599Config(4))],
-  ["SFC9020, Dragonet bring-up, 4 queues", () => buildSfc9020Prg(sfcDragonetConfig(4))],
+const prgs: [string, (queues: number) => Graph][] = [
+  ["Intel 82599, Dragonet bring-up", (q) => build82599Prg(dragonetIntel82599Config(q))],
+  ["SFC9020, Dragonet bring-up", (q) => buildSfc9020Prg(sfcDragonetConfig(q))],
 ];
 
 Deno.test("the real LPG embedded into the NIC PRGs", async (t) => {
   for (const [name, prg] of prgs) {
-    await t.step(`${name}: validates, draws, and every pipeline builds a program`, () => {
+    await t.step(`${name}, 4 queues: validates, draws, and every pipeline builds a program`, () => {
       const lpg = buildLpg(ENDPOINTS);
-      const built = makeGraph(prg(), lpg);
+      const built = makeGraph(prg(4), lpg);
       assert.deepEqual(validateGraph(built.embedded), []);
       assert.deepEqual(validateGraph(built.software), []);
       assert.equal(built.embedding.queues.length, 4);
@@ -62,6 +63,14 @@ Deno.test("the real LPG embedded into the NIC PRGs", async (t) => {
         };
         assert.ok(buildProgram(lpgOnly, impls).ids.length > 0, p.name);
       }
+      // The independence shortcut (opaque boundary) decides exactly as the full boundary.
+      const small = prg(2);
+      const fast = embedGraphs(small, lpg);
+      const exact = embedGraphs(small, lpg, { exact: true });
+      assert.deepEqual(
+        fast.queues.map((q) => [...q.outcomes]),
+        exact.queues.map((q) => [...q.outcomes]),
+      );
       const dot = graphToDot(built.embedded);
       assert.match(dot, /^digraph /);
       assert.match(dot, /RxQueue3/);
