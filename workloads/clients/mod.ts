@@ -41,3 +41,4 @@ export {
   type LoopSpec,
   type OpenLoop,
 } from "./load_client.ts";
+export { aggregateClients, type AggregateReport } from "./aggregate.ts";
