@@ -13,7 +13,7 @@ const MS = 1_000_000;
 
 Deno.test("aggregateClients", async (t) => {
   const tb = createTestbed({ seed: 3 });
-  const server = new Reflector(tb, { name: "s", mac: macOf(1), ip: SERVER_IP, serviceNs: 800 });
+  new Reflector(tb, { name: "s", mac: macOf(1), ip: SERVER_IP, serviceNs: 800 });
   const clients = [0, 1, 2].map((m) =>
     new LoadClient(tb, {
       name: `c${m}`,
