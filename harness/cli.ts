@@ -17,6 +17,8 @@ import { simCommand } from "./cli/sim.ts";
 import { resultsCommand } from "./cli/results.ts";
 import { searchCommand } from "./cli/search.ts";
 import { tcpCommand } from "./cli/tcp.ts";
+import { embedCommand } from "./cli/embed.ts";
+import { dragonetCommand } from "./cli/dragonet.ts";
 
 /** Builds the root command with every working subcommand attached. */
 export function buildCli(): Command {
@@ -36,6 +38,8 @@ export function buildCli(): Command {
   program.addCommand(resultsCommand());
   program.addCommand(searchCommand());
   program.addCommand(tcpCommand());
+  program.addCommand(embedCommand());
+  program.addCommand(dragonetCommand());
   return program;
 }
 

@@ -1,0 +1,129 @@
+/**
+ * The `lab embed` command group: `build` embeds the LPG of a stack-state file into a NIC's PRG
+ * (Dragonet's embedding, `stack/dragonet/embed/`), prints per-queue outcomes and TX offloads, and
+ * writes the chosen stage (embedded graph, software part, or one pipeline) as JSON, DOT or SVG.
+ *
+ * @example
+ * ```sh
+ * deno task lab embed build --nic intel-82599 --queues 4 \
+ *   --endpoints stack/protocols/testdata/stack_state.json --json embedded.json
+ * deno task lab graph show embedded.json --svg embedded.svg
+ * ```
+ *
+ * @module
+ */
+import { Command } from "@commander-js/extra-typings";
+import { makeGraph } from "../../stack/dragonet/embed/make_graph.ts";
+import { graphToDot } from "../../stack/graph/dot.ts";
+import { graphToJson } from "../../stack/graph/json.ts";
+import type { Graph } from "../../stack/graph/types.ts";
+import { formatProblem, validateGraph } from "../../stack/graph/validate.ts";
+import { type GraphCliIo, processIo, renderSvg } from "./graph.ts";
+import { lpgFromFile } from "./lpg.ts";
+import { buildLpg } from "../../stack/protocols/lpg.ts";
+import { NIC_MODELS } from "./nic.ts";
+
+/** Stages `lab embed build --stage` can write. */
+export const EMBED_STAGES = ["embedded", "software", "pipeline"] as const;
+
+/** Parses a queue count option. */
+function parseQueues(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 128) {
+    throw new Error(`Option --queues must be an integer 1..128, got "${text}"`);
+  }
+  return n;
+}
+
+/** Builds the `embed` command group. */
+export function embedCommand(io: GraphCliIo = processIo, dotCommand = "dot"): Command {
+  const group = new Command("embed").description(
+    "Dragonet embedding: the LPG merged into a NIC's PRG, one copy per queue, pruned by predicates",
+  );
+  group
+    .command("build")
+    .description(
+      "Embed the LPG of a stack-state file into a NIC's PRG; print per-queue outcomes; write the " +
+        "embedded graph, its software part or one pipeline as JSON, DOT or SVG",
+    )
+    .requiredOption("--nic <name>", `NIC model (${Object.keys(NIC_MODELS).join(", ")})`)
+    .option("--queues <n>", "queue count (default: the NIC's default configuration)")
+    .option(
+      "--endpoints <file>",
+      "stack-state JSON: localIp, localMac, endpoints (default: no endpoints)",
+    )
+    .option("--stage <stage>", `what to write: ${EMBED_STAGES.join(", ")}`, "embedded")
+    .option("--pipeline <name>", "pipeline to write with --stage pipeline (Q0, App1, ...)")
+    .option("--json <out>", "write the graph as JSON")
+    .option("--dot <out>", "write the graph as Graphviz DOT")
+    .option("--svg <out>", "render the graph to SVG with Graphviz dot")
+    .action(async (options) => {
+      const entry = NIC_MODELS[options.nic];
+      if (entry === undefined) {
+        throw new Error(
+          `Unknown NIC "${options.nic}": allowed are ${Object.keys(NIC_MODELS).join(", ")}`,
+        );
+      }
+      if (!(EMBED_STAGES as readonly string[]).includes(options.stage)) {
+        throw new Error(
+          `Option --stage must be one of ${EMBED_STAGES.join(", ")}, got "${options.stage}"`,
+        );
+      }
+      const config = entry.defaults(parseQueues(options.queues));
+      const lpg = options.endpoints === undefined
+        ? buildLpg([])
+        : await lpgFromFile(options.endpoints);
+      const built = makeGraph(entry.prg(config), lpg);
+      const lines: string[] = [];
+      for (const q of built.embedding.queues) {
+        const count = new Map<string, number>();
+        for (const o of q.outcomes.values()) count.set(o, (count.get(o) ?? 0) + 1);
+        const parts = [...count].sort().map(([o, n]) => `${o} ${n}`);
+        lines.push(`${q.queue.tag}: ${parts.join(", ")}`);
+      }
+      for (const o of built.offload.offloaded) {
+        lines.push(`Q${o.queue}: ${o.lpgNode} offloaded to ${o.prgNode}`);
+      }
+      lines.push(`pipelines: ${built.pipelines.map((p) => p.name).join(", ")}`);
+      let graph: Graph = options.stage === "software" ? built.software : built.embedded;
+      if (options.stage === "pipeline") {
+        const name = options.pipeline ?? "Q0";
+        const p = built.pipelines.find((x) => x.name === name);
+        if (p === undefined) {
+          throw new Error(
+            `Unknown pipeline "${name}": pipelines are ${
+              built.pipelines.map((x) => x.name).join(", ")
+            }`,
+          );
+        }
+        graph = p.graph;
+      }
+      const problems = validateGraph(graph);
+      for (const p of problems) lines.push(`problem: ${formatProblem(p)}`);
+      if (problems.length > 0) io.setExitCode(1);
+      const wrote: string[] = [];
+      if (options.json !== undefined) {
+        await Deno.writeTextFile(options.json, graphToJson(graph));
+        wrote.push(options.json);
+      }
+      if (options.dot !== undefined || options.svg !== undefined) {
+        const dot = graphToDot(graph, { rankdir: "LR" });
+        if (options.dot !== undefined) {
+          await Deno.writeTextFile(options.dot, dot);
+          wrote.push(options.dot);
+        }
+        if (options.svg !== undefined) {
+          await renderSvg(dot, options.svg, dotCommand);
+          wrote.push(options.svg);
+        }
+      }
+      lines.push(
+        `${options.stage} graph "${graph.name}": ${graph.nodes.length} nodes, ` +
+          `${graph.edges.length} edges, ${problems.length} problem(s)` +
+          (wrote.length === 0 ? "" : `; wrote ${wrote.join(", ")}`),
+      );
+      io.write(lines.join("\n") + "\n");
+    });
+  return group;
+}
