@@ -18,6 +18,7 @@ import { resultsCommand } from "./cli/results.ts";
 import { searchCommand } from "./cli/search.ts";
 import { tcpCommand } from "./cli/tcp.ts";
 import { embedCommand } from "./cli/embed.ts";
+import { dragonetCommand } from "./cli/dragonet.ts";
 
 /** Builds the root command with every working subcommand attached. */
 export function buildCli(): Command {
@@ -38,6 +39,7 @@ export function buildCli(): Command {
   program.addCommand(searchCommand());
   program.addCommand(tcpCommand());
   program.addCommand(embedCommand());
+  program.addCommand(dragonetCommand());
   return program;
 }
 

@@ -8,18 +8,23 @@ import { ruleKey } from "../../../nicmodels/_shared/config_diff.ts";
 import { type NicConfig, type NicModel, RxResult } from "../../../nicmodels/_shared/nic.ts";
 import { buildUdpFrame } from "../../packet/build.ts";
 import type { Flow } from "../search/flow.ts";
-import { type AppEvent, EventFlag } from "./events.ts";
+import {
+  type AppRegisterEvent,
+  EventFlag,
+  type SocketBindEvent,
+  type SocketFlowEvent,
+} from "./events.ts";
 
 /** Local address of the test host (10.0.0.1). */
 export const LOCAL_IP = 0x0a000001;
 
 /** `register` event. */
-export function reg(label: string, more = false): AppEvent {
+export function reg(label: string, more = false): AppRegisterEvent {
   return { kind: "register", label, flags: more ? EventFlag.More : 0 };
 }
 
 /** `bind` of a listening socket on local port `port`. */
-export function bind(app: number, port: number, more = false): AppEvent {
+export function bind(app: number, port: number, more = false): SocketBindEvent {
   return {
     kind: "bind",
     app,
@@ -30,7 +35,7 @@ export function bind(app: number, port: number, more = false): AppEvent {
 }
 
 /** `flow` from client 10.1.0.k:(4000 + k) to LOCAL_IP:`port` on socket `sid`. */
-export function flowEv(sid: number, k: number, port: number, more = false): AppEvent {
+export function flowEv(sid: number, k: number, port: number, more = false): SocketFlowEvent {
   return {
     kind: "flow",
     socket: sid,

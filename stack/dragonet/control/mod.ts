@@ -36,3 +36,4 @@ export * from "./dragonet_nics.ts";
 export * from "./cost_choice.ts";
 export * from "./reconfig_log.ts";
 export * from "./control_loop.ts";
+export * from "./explain.ts";

@@ -1,0 +1,141 @@
+/**
+ * The `lab dragonet` command group: what Dragonet's stack does with a set of flows
+ * (`stack/dragonet/control`).
+ *
+ * `explain` runs the queue-allocation search from the NIC's bring-up configuration, prints the
+ * chosen configuration, the flow -> queue map and its cost, and with `--out DIR` writes SVGs
+ * (Graphviz `dot`) of the configured PRG, the embedded graph and each pipeline. Flows come
+ * from a JSON array like `lab search run --flows-file` reads (dotted-quad `srcIp`/`dstIp`,
+ * `srcPort`/`dstPort`; absent = wildcard); the LPG gets one listening endpoint per distinct
+ * local address and port. An example ships in `stack/dragonet/control/examples/flows.json`
+ * (three gold flows from 10.0.0.222, six best-effort flows from 10.0.0.100).
+ *
+ * @example
+ * ```sh
+ * deno task lab dragonet explain --flows stack/dragonet/control/examples/flows.json
+ * deno task lab dragonet explain --nic solarflare-sfc9020 --queues 5 --cost priority \
+ *   --gold-src 10.0.0.222 --flows stack/dragonet/control/examples/flows.json --out /tmp/dn
+ * ```
+ *
+ * @module
+ */
+import { Command, Option } from "@commander-js/extra-typings";
+import { parseIpv4Address } from "../../nicmodels/_shared/addr.ts";
+import { graphToDot } from "../../stack/graph/dot.ts";
+import {
+  COST_NAMES,
+  costByName,
+  DRAGONET_NICS,
+  dragonetNic,
+  explain,
+  type Explanation,
+  formatExplanation,
+} from "../../stack/dragonet/control/mod.ts";
+import { renderSvg } from "./graph.ts";
+import { type CliOutput, stdoutOutput } from "./pcap.ts";
+import { parseFlowsJson } from "./search.ts";
+
+const int = (name: string, lo: number, hi: number) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < lo || n > hi) {
+    throw new Error(`Option ${name} must be an integer ${lo}..${hi}, got "${v}"`);
+  }
+  return n;
+};
+
+/** Writes SVGs of the configured PRG, the embedded graph and each pipeline into `dir`. */
+export async function writeExplainSvgs(
+  x: Explanation,
+  dir: string,
+  dotCommand = "dot",
+): Promise<string[]> {
+  await Deno.mkdir(dir, { recursive: true });
+  const graphs = [{ file: "prg.svg", graph: x.prg }];
+  if (x.built !== null) {
+    graphs.push({ file: "embedded.svg", graph: x.built.embedded });
+    for (const p of x.built.pipelines) {
+      graphs.push({ file: `pipeline-${p.name}.svg`, graph: p.graph });
+    }
+  }
+  const written: string[] = [];
+  for (const g of graphs) {
+    const path = `${dir.replace(/\/+$/, "")}/${g.file}`;
+    await renderSvg(graphToDot(g.graph), path, dotCommand);
+    written.push(path);
+  }
+  return written;
+}
+
+/** Builds the `lab dragonet` command group writing to `out`. */
+export function dragonetCommand(out: CliOutput = stdoutOutput(), dotCommand = "dot"): Command {
+  const cmd = new Command("dragonet").description(
+    "Dragonet's stack: search, configured PRG, embedding and pipelines for a set of flows",
+  );
+  cmd.command("explain")
+    .description(
+      "Show the chosen NIC configuration, the flow -> queue map and its cost; draw the graphs",
+    )
+    .requiredOption("--flows <file>", "JSON array of flows (see lab search run --flows-file)")
+    .addOption(
+      new Option("--nic <name>", "NIC model").choices(Object.keys(DRAGONET_NICS)).default(
+        "intel-82599",
+      ),
+    )
+    .option("--queues <n>", "queues (queue 0 is the default)", int("--queues", 2, 128), 10)
+    .addOption(
+      new Option("--cost <name>", "cost function").choices(COST_NAMES).default(
+        "balance" as const,
+      ),
+    )
+    .addOption(
+      new Option("--search <kind>", "search algorithm").choices(
+        ["greedy", "incremental"] as const,
+      ).default("greedy" as const),
+    )
+    .option("--gold-src <ip>", "source address of gold flows (priority, static)")
+    .option("--gold-per-queue <n>", "gold flows per gold queue", int("--gold-per-queue", 1, 1000))
+    .option("--gold-queues <k>", "gold queues for the static cost", int("--gold-queues", 1, 126))
+    .option("--out <dir>", "write prg.svg, embedded.svg and pipeline-<name>.svg here")
+    .option("--json", "print configuration, flow -> queue map and cost as JSON", false)
+    .action(async (o) => {
+      const nic = dragonetNic(o.nic);
+      const flows = parseFlowsJson(await Deno.readTextFile(o.flows), o.flows);
+      const cost = costByName({
+        name: o.cost,
+        ...(o.goldSrc === undefined ? {} : { goldSrc: parseIpv4Address(o.goldSrc) }),
+        ...(o.goldPerQueue === undefined ? {} : { goldFlowsPerQ: o.goldPerQueue }),
+        ...(o.goldQueues === undefined ? {} : { goldQueues: o.goldQueues }),
+      });
+      const x = explain({
+        nic,
+        queues: o.queues,
+        cost,
+        flows,
+        search: o.search,
+        graphs: o.out !== undefined,
+      });
+      if (o.json) {
+        await out.write(
+          JSON.stringify(
+            {
+              nic: x.nic,
+              queues: x.queues,
+              cost: x.cost,
+              searchMs: x.searchMs,
+              config: x.config,
+              ops: x.ops,
+              placement: x.placement,
+              perQueue: x.perQueue,
+            },
+            null,
+            2,
+          ) + "\n",
+        );
+      } else await out.write(formatExplanation(x));
+      if (o.out !== undefined) {
+        const files = await writeExplainSvgs(x, o.out, dotCommand);
+        if (!o.json) await out.write(`wrote ${files.length} SVGs to ${o.out}\n`);
+      }
+    });
+  return cmd;
+}

@@ -1,0 +1,81 @@
+import assert from "node:assert/strict";
+import { dragonetCommand } from "./dragonet.ts";
+import type { CliOutput } from "./pcap.ts";
+
+const EXAMPLE = new URL("../../stack/dragonet/control/examples/flows.json", import.meta.url)
+  .pathname;
+
+async function run(args: string[]): Promise<string> {
+  let text = "";
+  const out: CliOutput = {
+    write(s: string) {
+      text += s;
+      return Promise.resolve();
+    },
+  };
+  const cmd = dragonetCommand(out).exitOverride().configureOutput({
+    writeErr: () => {},
+    writeOut: () => {},
+  });
+  for (const sub of cmd.commands) {
+    sub.exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
+  }
+  await cmd.parseAsync(args, { from: "user" });
+  return text;
+}
+
+Deno.test("lab dragonet explain", async (t) => {
+  await t.step("prints configuration, flow -> queue map and cost for the example", async () => {
+    const text = await run(["explain", "--flows", EXAMPLE, "--queues", "4"]);
+    assert.match(text, /^NIC intel-82599, 4 queues \(queue 0 = default\), 9 flows\n/);
+    assert.match(text, /cost val\(0\), search [\d.]+ ms\n/);
+    assert.match(text, /configuration \(9 filters; 9 ops from bring-up\):\n {2}add five-tuple/);
+    assert.match(text, /UDP 10\.0\.0\.222:8000 -> 10\.0\.0\.1:7 +-> 1\n/);
+    assert.match(text, /queue {2}flows\n {4}0 {2}0\n {4}1 {2}3\n {4}2 {2}3\n {4}3 {2}3\n/);
+  });
+  await t.step("JSON output with the priority cost", async () => {
+    const text = await run([
+      "explain",
+      "--flows",
+      EXAMPLE,
+      "--queues",
+      "5",
+      "--cost",
+      "priority",
+      "--gold-src",
+      "10.0.0.222",
+      "--json",
+    ]);
+    const j = JSON.parse(text);
+    const queues = j.placement.map((p: { queue: number }) => p.queue);
+    assert.deepEqual(queues, [1, 2, 3, 4, 4, 4, 4, 4, 4]);
+    assert.equal(j.config.filters.length, 9);
+  });
+  await t.step("--out writes SVGs of the PRG, the embedded graph and each pipeline", async () => {
+    const dir = await Deno.makeTempDir();
+    try {
+      const text = await run(["explain", "--flows", EXAMPLE, "--queues", "2", "--out", dir]);
+      assert.match(text, /wrote 5 SVGs to /);
+      const files = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+      assert.deepEqual(files, [
+        "embedded.svg",
+        "pipeline-App0.svg",
+        "pipeline-Q0.svg",
+        "pipeline-Q1.svg",
+        "prg.svg",
+      ]);
+      assert.match(await Deno.readTextFile(`${dir}/prg.svg`), /<svg/);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+  await t.step("bad input gives a clear error", async () => {
+    await assert.rejects(
+      run(["explain", "--flows", EXAMPLE, "--cost", "static"]),
+      /Cost "static" needs the source address of gold flows/,
+    );
+    await assert.rejects(run(["explain", "--flows", EXAMPLE, "--queues", "1"]), /--queues/);
+    await assert.rejects(run(["explain", "--flows", "/nonexistent.json"]), /nonexistent/);
+    await assert.rejects(run(["explain", "--nic", "e1000", "--flows", EXAMPLE]), /e1000/);
+  });
+});
