@@ -29,6 +29,7 @@
  */
 import {
   applyConfig,
+  ConfigError,
   type ConfigRegistries,
   orderByPriority,
 } from "../../stack/graph/config/mod.ts";
@@ -57,7 +58,7 @@ import { INTEL_82599, TableId82599 } from "./capabilities.ts";
 import { fdirBucket, fdirSignature } from "./fdir_hash.ts";
 import { build82599Prg } from "./prg.ts";
 import "./prg_nodes.ts";
-import { readSettings82599 } from "./settings.ts";
+import { readSettings82599, type Settings82599 } from "./settings.ts";
 
 /** Configuration-space names of the 82599 PRG's C-nodes. */
 export const Space82599 = {
@@ -126,6 +127,29 @@ function fiveTupleChain(ctx: Parameters<PrgStageImpl["chain"]>[0], rules: readon
   } satisfies ChainPlan;
 }
 
+/**
+ * Refuses a Flow Director rule that does not give exactly the fields the global mask compares
+ * (nic-models.md §2.5: masks are global; the model's validator says the same).
+ */
+function checkFdirShape(node: string, r: PrgRule, m: Settings82599["fdirMask"]): void {
+  const fields: [string, boolean, boolean][] = [
+    ["proto", m.proto, r.proto !== null],
+    ["srcIp", m.srcIp > 0, r.srcIp !== null],
+    ["dstIp", m.dstIp > 0, r.dstIp !== null],
+    ["srcPort", m.srcPort !== 0, r.srcPort !== null],
+    ["dstPort", m.dstPort !== 0, r.dstPort !== null],
+  ];
+  for (const [name, compared, given] of fields) {
+    if (compared !== given) {
+      throw new ConfigError(
+        `Cannot configure "${node}": filters[${r.slot}] ${given ? "gives" : "leaves out"} ` +
+          `${name}, but the Flow Director global mask ${compared ? "compares" : "ignores"} it ` +
+          "(every rule gives exactly the fields settings.fdirMask compares)",
+      );
+    }
+  }
+}
+
 function fdirStage(config: NicConfig, signature: boolean, capacity: number): PrgStageImpl {
   const s = readSettings82599(config);
   const mask = fdirMaskBits(s.fdirMask);
@@ -133,6 +157,7 @@ function fdirStage(config: NicConfig, signature: boolean, capacity: number): Prg
   return {
     space: ruleListSpace(capacity),
     chain: (ctx, rules) => {
+      for (const r of rules) checkFdirShape(ctx.node.id, r, s.fdirMask);
       const spec = filterSpec(kind);
       let dropId: NodeId | null = null;
       const drop = () => (dropId ??= ctx.fresh("drop"));

@@ -203,6 +203,19 @@ Deno.test("82599 configured PRG", async (t) => {
     );
   });
 
+  await t.step("a Flow Director rule that does not give the masked fields is refused", () => {
+    const cfg: NicConfig = {
+      ...dragonetIntel82599Config(4),
+      filters: [{ table: "fdir-perfect", match: { proto: 17, dstPort: 7 }, queue: 1 }],
+      settings: { fdirMode: "perfect" },
+    };
+    assert.ok(validate(cfg).length > 0);
+    assert.throws(
+      () => configure82599Prg(cfg),
+      (e) => e instanceof ConfigError && /filters\[0\] leaves out srcIp/.test(e.message),
+    );
+  });
+
   for (const mode of ["perfect", "signature"] as const) {
     await t.step(`model and PRG walk agree (${mode} mode)`, () => {
       let checked = 0;

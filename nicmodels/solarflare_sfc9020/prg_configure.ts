@@ -141,12 +141,42 @@ function hitOf(
   return [part.head];
 }
 
+/**
+ * Refuses an IP rule the SFC9020 cannot hold (nic-models.md §3.2: proto TCP/UDP, local address
+ * and port, both remote fields or none, exact addresses, non-zero ports).
+ */
+function checkIpShape(node: string, r: PrgRule): void {
+  const why = r.proto !== 6 && r.proto !== 17
+    ? `protocol ${r.proto ?? "(any)"} (allowed: 6 TCP, 17 UDP)`
+    : r.dstIp === null || r.dstPort === null
+    ? "no local address and port (dstIp and dstPort are required)"
+    : (r.srcIp === null) !== (r.srcPort === null)
+    ? "only one remote field (give srcIp and srcPort, or neither)"
+    : r.srcPrefix !== 32 || r.dstPrefix !== 32
+    ? "an address prefix (IP filters match exact addresses)"
+    : r.dstPort === 0 || r.srcPort === 0
+    ? "port 0 (the driver refuses it)"
+    : r.etherType !== null && r.etherType !== 0x0800
+    ? `EtherType 0x${r.etherType.toString(16)} (IP filters are IPv4 only)`
+    : r.vlan !== null || r.dstMac !== null || r.tcpSyn
+    ? "a VLAN, MAC or SYN match (the IP table matches addresses and ports only)"
+    : null;
+  if (why !== null) {
+    throw new ConfigError(
+      `Cannot configure "${node}": filters[${r.slot}] has ${why}; the SFC9020 IP table holds ` +
+        "full (proto, local and remote address and port) and wildcard (proto, local address " +
+        "and port) filters only",
+    );
+  }
+}
+
 function ipStage(rss: PrgRssValue | null): PrgStageImpl {
   const caps = SFC9020_CAPABILITIES;
   const fragSkip = String(caps.sfc.fragmentsSkipIpFilters.value);
   return {
     space: ruleListSpace(caps.sfc.ipTable.capacity.value),
     chain: (ctx, rules) => {
+      for (const r of rules) checkIpShape(ctx.node.id, r);
       const kept = placeRules(
         ctx.node.id,
         SFC_IP_TABLE,
@@ -193,6 +223,14 @@ function macStage(rss: PrgRssValue | null): PrgStageImpl {
   return {
     space: ruleListSpace(caps.sfc.macTable.capacity.value),
     chain: (ctx, rules) => {
+      for (const r of rules) {
+        if (r.dstMac === null) {
+          throw new ConfigError(
+            `Cannot configure "${ctx.node.id}": filters[${r.slot}] has no dstMac; SFC9020 MAC ` +
+              "filters match a destination MAC (and optionally a VLAN)",
+          );
+        }
+      }
       const kept = placeRules(
         ctx.node.id,
         SFC_MAC_TABLE,

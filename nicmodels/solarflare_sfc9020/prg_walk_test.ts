@@ -165,6 +165,16 @@ Deno.test("SFC9020 configured PRG", async (t) => {
         /EEXIST/.test(e.message),
     );
     assert.throws(() => new Sfc9020Nic({ ...sfcDragonetConfig(4), filters: [rule, rule] }));
+    const remoteOnly: FilterRule = {
+      table: "ip",
+      match: { proto: 17, dstIp: "10.0.0.2", dstPort: 7, srcPort: 9 },
+      queue: 1,
+    };
+    assert.throws(
+      () => configureSfc9020Prg({ ...sfcDragonetConfig(4), filters: [remoteOnly] }),
+      (e) => e instanceof ConfigError && /filters\[0\] has only one remote field/.test(e.message),
+    );
+    assert.ok(validator.validate({ ...sfcDragonetConfig(4), filters: [remoteOnly] }).length > 0);
   });
 
   await t.step("EBUSY: both refuse the 201st filter on one probe sequence, accept 200", () => {
