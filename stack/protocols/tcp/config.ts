@@ -58,6 +58,13 @@ export interface TcpConfig {
   readonly maxListeners?: number;
   /** Out-of-order ranges buffered per connection (default 8; 0 drops every out-of-order segment). */
   readonly oooRanges?: number;
+  /**
+   * Delayed ACK: in-order data is acknowledged after this many ns, or at once on every second
+   * segment, on a segment that fills a gap, on a FIN, or with our next segment (default 40 ms,
+   * Linux `TCP_DELACK_MIN`; RFC 5681 §4.2 allows up to 500 ms; unverified). 0 acknowledges
+   * every segment at once.
+   */
+  readonly delayedAckNs?: number;
   /** Duplicate ACKs that trigger a fast retransmit (default 3, RFC 5681 §3.2; 0 disables it). */
   readonly dupAckThreshold?: number;
   /** Segments the TX ring holds between drains (default 1024). */
@@ -120,6 +127,7 @@ const DEFAULTS: ResolvedTcpConfig = {
   maxConnections: 4096,
   maxListeners: 64,
   oooRanges: 8,
+  delayedAckNs: 40_000_000,
   dupAckThreshold: 3,
   txRingSegments: 1024,
   eventRingSize: 4096,
@@ -160,6 +168,7 @@ export function resolveTcpConfig(config: TcpConfig = {}): ResolvedTcpConfig {
   checkInt("maxConnections", c.maxConnections, 1, 1 << 22);
   checkInt("maxListeners", c.maxListeners, 1, 65536);
   checkInt("oooRanges", c.oooRanges, 0, 64);
+  checkInt("delayedAckNs", c.delayedAckNs, 0, 500_000_000);
   checkInt("dupAckThreshold", c.dupAckThreshold, 0, 255);
   checkInt("txRingSegments", c.txRingSegments, 1, 1 << 20);
   checkInt("eventRingSize", c.eventRingSize, 1, 1 << 22);

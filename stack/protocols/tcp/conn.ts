@@ -73,6 +73,10 @@ export class TcpConn {
   rcvAdvEdge = 0;
   /** An ACK is owed; sent with the next segment or alone at the end of the call. */
   ackNow = false;
+  /** In-order data segments received since our last ACK (delayed ACK). */
+  ackPending = 0;
+  /** Delayed-ACK deadline in ns, or -1. */
+  ackDeadlineNs = -1;
 
   /** Send ring: bytes from sndUna (unacked, then unsent). */
   sndBuf: Uint8Array = new Uint8Array(0);
@@ -97,6 +101,10 @@ export class TcpConn {
   oooCount = 0;
   /** The peer's FIN arrived (end of stream). */
   finReceived = false;
+  /** A FIN arrived out of order; it takes effect when `rcvNxt` reaches `oooFinSeq`. */
+  oooFin = false;
+  /** Sequence number of an out-of-order FIN (valid when `oooFin`). */
+  oooFinSeq = 0;
 
   /** Current RTO in ns. */
   rtoNs = 0;

@@ -150,12 +150,16 @@ function resetConn(c: TcpConn): void {
   c.cwnd = c.ssthresh = c.dupAcks = 0;
   c.irs = c.rcvNxt = c.rcvAdvEdge = 0;
   c.ackNow = false;
+  c.ackPending = 0;
+  c.ackDeadlineNs = -1;
   c.sndHead = c.sndLen = 0;
   c.finQueued = false;
   c.sndBlocked = false;
   c.rcvHead = c.rcvLen = 0;
   c.oooCount = 0;
   c.finReceived = false;
+  c.oooFin = false;
+  c.oooFinSeq = 0;
   c.rtoNs = 0;
   c.srttNs = -1;
   c.rttvarNs = 0;

@@ -8,20 +8,23 @@
  *   parsed by `parseFrame`.
  * - out: every segment the engine sends (SYN-ACKs, data, ACKs, FINs, RSTs) lands in `tx`, a
  *   `TcpTxBatch` the caller drains and clears; `events` carries application events.
- * - app: `listen`/`accept`, `connect`, `send`, `recv`, `close`, `abort`.
+ * - app: `listen`/`accept`/`closeListener`, `connect`, `send`, `recv`, `shutdown`, `close`,
+ *   `abort`.
  * - time: `tick()` runs the timers that are due by `clock()` (integer ns); `nextDeadline()` says
  *   when to call it next, so a simulator can run on virtual time.
  *
  * Behaviour: listeners with a bounded accept queue (overflow drops the SYN or the handshake ACK,
  * counted; host-stacks.md §2.4) and a bounded SYN backlog; connection table keyed by a numeric
- * hash of the 4-tuple; in-order data with cumulative ACKs (every segment is acknowledged at once,
- * no delayed ACK) and a receive window; out-of-order data kept in the receive ring in up to
- * `oooRanges` ranges, otherwise dropped with a reason; FIN and RST both ways (RFC 5961 challenge
- * ACKs for in-window RST/SYN); RST for segments to no socket; retransmission with an RFC 6298
- * RTO (Karn's rule, exponential backoff) and go-back-N from the oldest unacknowledged byte; fast
- * retransmit after three duplicate ACKs; slow start and congestion avoidance (RFC 5681, initial
- * window RFC 6928); zero-window probes; MSS and window-scale options (RFC 7323); sequence numbers
- * modulo 2^32. Not implemented: SACK, timestamps, delayed ACKs, Nagle, urgent data, PMTU.
+ * hash of the 4-tuple; in-order data with cumulative ACKs, delayed (every second segment at
+ * once, otherwise after `delayedAckNs`, or piggybacked on our next segment) and a receive
+ * window; out-of-order data kept in the receive ring in up to `oooRanges` ranges, otherwise
+ * dropped with a reason (an early FIN waits for the gap); FIN and RST both ways (RFC 5961
+ * challenge ACKs for in-window RST/SYN); RST for segments to no socket; retransmission with an
+ * RFC 6298 RTO (Karn's rule, exponential backoff) and go-back-N from the oldest unacknowledged
+ * byte; fast retransmit after three duplicate ACKs; slow start and congestion avoidance (RFC
+ * 5681, initial window RFC 6928); zero-window probes; MSS and window-scale options (RFC 7323);
+ * TIME-WAIT ended early by a higher SYN (RFC 6191); sequence numbers modulo 2^32. Not
+ * implemented: SACK, timestamps, fast recovery window inflation, Nagle, urgent data, PMTU.
  *
  * Sources: `/work/shared/reference/dragonet-model.md` §6.7 (the LPG's TCP sketch: validate ->
  * socket classification -> state switch -> TX), `/work/shared/reference/host-stacks.md` §2.4
@@ -99,7 +102,6 @@ export class TcpEngine {
   readonly #txView: DataView;
   #now = 0;
   #nextEphemeral: number = EPHEMERAL_PORTS.first;
-  #armed = 0;
   /** Timer heap of (connection id, deadline); may hold stale entries (see `#settle`). */
   readonly #timers: FlatQueue<number> = new FlatQueue<number>();
   /** Deadline of each connection's live heap entry, or -1. */
@@ -125,7 +127,7 @@ export class TcpEngine {
     this.#txView = new DataView(this.tx.bytes.buffer);
     this.events = new TcpEventRing(c.eventRingSize);
     this.table = new ConnTable(c.maxConnections);
-    this.#heapAt = new Float64Array(c.maxConnections).fill(NO_DEADLINE);
+    this.#heapAt = new Float64Array(2 * c.maxConnections).fill(NO_DEADLINE);
     const n = c.maxListeners;
     this.#lIp = new Uint32Array(n);
     this.#lPort = new Int32Array(n).fill(-1);
@@ -469,16 +471,24 @@ export class TcpEngine {
 
   /** Runs every timer due by `clock()`; returns how many fired. */
   tick(): number {
-    if (this.#armed === 0) return 0;
-    const now = this.#now = this.#clock();
-    let fired = 0;
     const timers = this.#timers;
+    if (timers.length === 0) return 0;
+    const now = this.#now = this.#clock();
+    const cap = this.table.capacity;
+    let fired = 0;
     while (this.#settle() && (timers.peekValue() ?? Infinity) <= now) {
-      const id = timers.pop() ?? -1;
-      this.#heapAt[id] = NO_DEADLINE;
+      const key = timers.pop() ?? -1;
+      this.#heapAt[key] = NO_DEADLINE;
+      const id = key < cap ? key : key - cap;
       const c = this.table.conns[id];
-      if (c === undefined) continue;
+      if (c === undefined || !this.table.isUsed(id)) continue;
       fired++;
+      if (key >= cap) {
+        c.ackDeadlineNs = NO_DEADLINE;
+        c.ackNow = true;
+        this.#output(c);
+        continue;
+      }
       const kind = c.timerKind;
       this.#disarm(c);
       this.#onTimer(c, kind);
@@ -488,36 +498,48 @@ export class TcpEngine {
 
   /**
    * Pops stale heap entries until the top is a live timer at its true deadline; false when no
-   * timer is armed. Re-arming only pushes when the deadline moves earlier, so an ACK that pushes
-   * the retransmission deadline later costs no heap operation (the entry is re-queued when it
-   * surfaces).
+   * timer is armed. Keys below the table capacity are connection timers (retransmission,
+   * persist, TIME-WAIT), keys above are delayed ACKs. Re-arming only pushes when the deadline
+   * moves earlier, so an ACK that pushes the retransmission deadline later costs no heap
+   * operation (the entry is re-queued when it surfaces).
    */
   #settle(): boolean {
     const timers = this.#timers;
     const heapAt = this.#heapAt;
     const conns = this.table.conns;
+    const cap = this.table.capacity;
     while (timers.length > 0) {
-      const id = timers.peek() ?? -1;
+      const key = timers.peek() ?? -1;
       const at = timers.peekValue() ?? NO_DEADLINE;
-      if (heapAt[id] !== at) {
+      if (heapAt[key] !== at) {
         timers.pop();
         continue;
       }
-      const d = conns[id]?.deadlineNs ?? NO_DEADLINE;
+      const c = conns[key < cap ? key : key - cap];
+      const d = c === undefined ? NO_DEADLINE : key < cap ? c.deadlineNs : c.ackDeadlineNs;
       if (d < 0) {
         timers.pop();
-        heapAt[id] = NO_DEADLINE;
+        heapAt[key] = NO_DEADLINE;
         continue;
       }
       if (d > at) {
         timers.pop();
-        timers.push(id, d);
-        heapAt[id] = d;
+        timers.push(key, d);
+        heapAt[key] = d;
         continue;
       }
       return true;
     }
     return false;
+  }
+
+  /** Makes sure heap key `key` surfaces no later than `d`. */
+  #queueTimer(key: number, d: number): void {
+    const at = this.#heapAt[key] ?? NO_DEADLINE;
+    if (at < 0 || d < at) {
+      this.#timers.push(key, d);
+      this.#heapAt[key] = d;
+    }
   }
 
   // ---------------------------------------------------------------- segment input
@@ -835,12 +857,20 @@ export class TcpEngine {
           if (!this.#insertOoo(c, bytes, o, n, s)) return TcpCounter.OutOfOrderFull;
           this.#count(TcpCounter.OutOfOrderQueued);
           this.#count(TcpCounter.DataSegmentsIn);
-          return TCP_OK;
         }
       }
-      // 6. FIN, accepted only in order.
-      if (canReceive && fin && seqAdd(s, n) === c.rcvNxt) this.#peerFin(c);
+      // 6. FIN, once every byte before it arrived; an early FIN waits for the gap to fill.
+      if (canReceive && fin) {
+        const finSeq = seqAdd(s, n);
+        if (finSeq === c.rcvNxt) this.#peerFin(c);
+        else if (seqGt(finSeq, c.rcvNxt)) {
+          c.oooFin = true;
+          c.oooFinSeq = finSeq;
+          c.ackNow = true;
+        }
+      }
     }
+    if (c.oooFin && !c.finReceived && canReceive && c.oooFinSeq === c.rcvNxt) this.#peerFin(c);
     return TCP_OK;
   }
 
@@ -857,6 +887,7 @@ export class TcpEngine {
     c.rcvNxt = seqAdd(c.rcvNxt, n);
     let delivered = n;
     const r = c.ooo;
+    const holes = c.oooCount;
     while (c.oooCount > 0 && seqLeq(r[0] ?? 0, c.rcvNxt)) {
       const end = r[1] ?? 0;
       if (seqGt(end, c.rcvNxt)) {
@@ -869,7 +900,13 @@ export class TcpEngine {
       c.oooCount--;
     }
     this.#add(TcpCounter.BytesDelivered, delivered);
-    c.ackNow = true;
+    // Delayed ACK (RFC 5681 §4.2): at once on every second segment or when a gap was filled.
+    if (c.oooCount < holes || this.config.delayedAckNs === 0 || ++c.ackPending >= 2) {
+      c.ackNow = true;
+    } else if (c.ackDeadlineNs < 0) {
+      c.ackDeadlineNs = this.#now + this.config.delayedAckNs;
+      this.#queueTimer(c.id + this.table.capacity, c.ackDeadlineNs);
+    }
     if (wasEmpty && c.appOwned) this.#post(TcpEvent.Readable, c.id);
   }
 
@@ -906,6 +943,7 @@ export class TcpEngine {
   }
 
   #peerFin(c: TcpConn): void {
+    c.oooFin = false;
     c.rcvNxt = seqAdd(c.rcvNxt, 1);
     c.finReceived = true;
     c.ackNow = true;
@@ -1121,6 +1159,8 @@ export class TcpEngine {
       ) && (flags & ACK) !== 0
     ) {
       c.ackNow = false;
+      c.ackPending = 0;
+      c.ackDeadlineNs = NO_DEADLINE; // its heap entry goes stale
       if (!syn) c.rcvAdvEdge = seqAdd(c.rcvNxt, field << c.rcvScale);
       else c.rcvAdvEdge = seqAdd(c.rcvNxt, win);
     }
@@ -1266,6 +1306,7 @@ export class TcpEngine {
 
   /** Frees the slot of `c` (keeps the listener's SYN count right). */
   #release(c: TcpConn): void {
+    c.ackDeadlineNs = NO_DEADLINE;
     if (c.state === TcpState.SynReceived && c.listener >= 0) {
       this.#lSyn[c.listener] = (this.#lSyn[c.listener] ?? 1) - 1;
     }
@@ -1338,19 +1379,12 @@ export class TcpEngine {
   }
 
   #arm(c: TcpConn, kind: number, afterNs: number): void {
-    if (c.deadlineNs < 0) this.#armed++;
     c.timerKind = kind;
-    const d = this.#now + afterNs;
-    c.deadlineNs = d;
-    const at = this.#heapAt[c.id] ?? NO_DEADLINE;
-    if (at < 0 || d < at) {
-      this.#timers.push(c.id, d);
-      this.#heapAt[c.id] = d;
-    }
+    c.deadlineNs = this.#now + afterNs;
+    this.#queueTimer(c.id, c.deadlineNs);
   }
 
   #disarm(c: TcpConn): void {
-    if (c.deadlineNs >= 0) this.#armed--;
     c.deadlineNs = NO_DEADLINE;
     c.timerKind = TimerKind.None;
   }

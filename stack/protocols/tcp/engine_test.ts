@@ -476,6 +476,64 @@ Deno.test("TCP engine", async (t) => {
     assert.equal(e.nextDeadline(), 1000 + 2000, "the first retry (at 1000) doubled the RTO");
   });
 
+  await t.step("delayed ACK: every second segment at once, a lone one after 40 ms", () => {
+    const { c, s, net, clock, cid, sid } = established();
+    const t0 = clock.now;
+    c.send(cid, enc.encode("one"));
+    net.run();
+    const acks = net.trace.filter((x) => x.from === 1 && x.time > t0);
+    assert.equal(acks.length, 1);
+    assert.equal(acks[0]?.time, t0 + 50_000 + 40_000_000, "ACK after the 40 ms delay");
+    const t1 = clock.now;
+    c.send(cid, new Uint8Array(2920));
+    net.run();
+    const acks2 = net.trace.filter((x) => x.from === 1 && x.time > t1);
+    assert.deepEqual(
+      acks2.map((x) => x.time - t1),
+      [50_000],
+      "the second segment is ACKed at once",
+    );
+    // A reply sent before the timer carries the ACK: no pure ACK at all.
+    readAll(s, sid);
+    const t2 = clock.now;
+    c.send(cid, enc.encode("GET"));
+    net.run(100, clock.now + 60_000);
+    s.send(sid, enc.encode("200 OK"));
+    net.run();
+    const fromServer = net.trace.filter((x) => x.from === 1 && x.time > t2);
+    assert.deepEqual(fromServer.map((x) => x.payload.length), [6]);
+  });
+
+  await t.step("delayedAckNs 0 acknowledges every segment at once", () => {
+    const p = pair({}, { delayedAckNs: 0 });
+    const l = p.s.listen(PORT);
+    const cid = p.c.connect(CLIENT, SERVER, PORT);
+    p.net.run();
+    p.s.accept(l);
+    const t0 = p.clock.now;
+    p.c.send(cid, enc.encode("x".repeat(3000)));
+    p.net.run();
+    const acks = p.net.trace.filter((x) => x.from === 1 && x.time > t0);
+    assert.equal(acks.length, 3);
+  });
+
+  await t.step(
+    "a FIN that arrives before the data it follows takes effect when the gap fills",
+    () => {
+      const { c, s, cid, sid } = established();
+      c.send(cid, enc.encode("tail"));
+      c.shutdown(cid);
+      const [data, fin] = drain(c);
+      assert.ok(data && fin && (fin.flags & TcpFlag.FIN) !== 0);
+      assert.equal(feed(s, fin), TCP_OK);
+      assert.equal(s.state(sid), TcpState.Established);
+      assert.equal(feed(s, data), TCP_OK);
+      assert.equal(s.state(sid), TcpState.CloseWait);
+      assert.equal(readAll(s, sid), "tail");
+      assert.ok(s.isEof(sid));
+    },
+  );
+
   await t.step("bad segments are dropped with specific reasons and never throw", () => {
     const clock = new FakeClock();
     const e = new TcpEngine({ clock: clock.read });
