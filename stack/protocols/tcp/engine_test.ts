@@ -534,6 +534,27 @@ Deno.test("TCP engine", async (t) => {
     },
   );
 
+  await t.step("an HTTP/1.0-style exchange uses the packets host-stacks.md §5.3 lists", () => {
+    const { c, s, net, cid, sid } = established();
+    c.send(cid, enc.encode("GET /index.html HTTP/1.0\r\n\r\n"));
+    net.run(100, net.clock.now + 100_000);
+    readAll(s, sid);
+    s.send(sid, enc.encode("HTTP/1.0 200 OK\r\n\r\n<html></html>"));
+    s.close(sid);
+    net.run(100, net.clock.now + 100_000);
+    readAll(c, cid);
+    c.close(cid);
+    net.run();
+    const text = (from: number) =>
+      net.trace.filter((x) => x.from === from).map((x) =>
+        flagText(x.flags) + (x.payload.length > 0 ? "+data" : "")
+      );
+    // Server in: SYN, ACK, request, ACK (of response and FIN), FIN = 5.
+    assert.deepEqual(text(0), ["S", "A", "PA+data", "A", "FA"]);
+    // Server out: SYN-ACK, response (carrying the request's ACK), FIN, ACK = 4.
+    assert.deepEqual(text(1), ["SA", "PA+data", "FA", "A"]);
+  });
+
   await t.step("bad segments are dropped with specific reasons and never throw", () => {
     const clock = new FakeClock();
     const e = new TcpEngine({ clock: clock.read });
