@@ -19,6 +19,7 @@ import { searchCommand } from "./cli/search.ts";
 import { tcpCommand } from "./cli/tcp.ts";
 import { embedCommand } from "./cli/embed.ts";
 import { dragonetCommand } from "./cli/dragonet.ts";
+import { workloadCommand } from "./cli/workload.ts";
 
 /** Builds the root command with every working subcommand attached. */
 export function buildCli(): Command {
@@ -40,6 +41,7 @@ export function buildCli(): Command {
   program.addCommand(tcpCommand());
   program.addCommand(embedCommand());
   program.addCommand(dragonetCommand());
+  program.addCommand(workloadCommand());
   return program;
 }
 
