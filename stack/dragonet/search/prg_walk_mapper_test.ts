@@ -3,9 +3,9 @@ import fc from "fast-check";
 import { formatIpv4Address } from "../../../nicmodels/_shared/addr.ts";
 import type { FilterRule, NicConfig } from "../../../nicmodels/_shared/nic.ts";
 import { dragonetIntel82599Config } from "../../../nicmodels/intel_82599/default_config.ts";
-import { build82599Prg } from "../../../nicmodels/intel_82599/prg.ts";
+import { configure82599Prg } from "../../../nicmodels/intel_82599/prg_configure.ts";
 import { sfcDragonetConfig } from "../../../nicmodels/solarflare_sfc9020/config.ts";
-import { buildSfc9020Prg } from "../../../nicmodels/solarflare_sfc9020/prg.ts";
+import { configureSfc9020Prg } from "../../../nicmodels/solarflare_sfc9020/prg_configure.ts";
 import { balanceCost } from "./cost_balance.ts";
 import type { Flow } from "./flow.ts";
 import { greedySearch } from "./greedy_search.ts";
@@ -30,6 +30,8 @@ const matchOf = (f: Flow, proto: number) => ({
   ...(f.srcPort === undefined ? {} : { srcPort: f.srcPort }),
   ...(f.dstPort === undefined ? {} : { dstPort: f.dstPort }),
 });
+// Flow Director rules give every field the (default, full) global mask compares.
+const fullFlow = (f: Flow): Flow => ({ srcIp: 1, dstIp: 9, srcPort: 1, dstPort: 7, ...f });
 const rule82599: fc.Arbitrary<FilterRule> = fc.tuple(
   flowArb,
   fc.integer({ min: 0, max: NQ - 1 }),
@@ -38,17 +40,26 @@ const rule82599: fc.Arbitrary<FilterRule> = fc.tuple(
   fc.boolean(),
 ).map(([f, queue, priority, proto, fdir]) =>
   fdir
-    ? { table: "fdir-perfect", match: matchOf(f, proto), queue }
+    ? { table: "fdir-perfect", match: matchOf(fullFlow(f), proto), queue }
     : { table: "five-tuple", match: matchOf(f, proto), queue, priority }
 );
-const ruleSfc: fc.Arbitrary<FilterRule> = fc.tuple(flowArb, fc.integer({ min: 0, max: NQ - 1 }))
-  .map(([f, queue]) => ({ table: "ip", match: matchOf(f, 17), queue }));
+// SFC IP filters: the local address and port always, both remote fields or neither.
+const ruleSfc: fc.Arbitrary<FilterRule> = fc.tuple(
+  flowArb,
+  fc.integer({ min: 0, max: NQ - 1 }),
+  fc.boolean(),
+).map(([f, queue, full]) => {
+  const local = { dstIp: f.dstIp ?? 9, dstPort: f.dstPort ?? 7 };
+  const flow = full ? { srcIp: f.srcIp ?? 1, srcPort: f.srcPort ?? 1, ...local } : local;
+  return { table: "ip", match: matchOf(flow, 17), queue };
+});
 
 function agree(
   plan: typeof PLAN_82599,
-  build: (c: NicConfig) => ReturnType<typeof build82599Prg>,
+  build: (c: NicConfig) => ReturnType<typeof configure82599Prg>,
   base: NicConfig,
   rules: fc.Arbitrary<FilterRule>,
+  unique = false,
 ) {
   const direct = new NicConfigMapper(plan);
   const walk = new PrgWalkMapper(plan, build);
@@ -56,7 +67,16 @@ function agree(
     fc.property(
       fc.array(rules, { maxLength: 8 }),
       fc.array(flowArb, { maxLength: 8 }),
-      (fs, flows) => {
+      (rules, flows) => {
+        // The SFC table holds one filter per match (a second equal insert is refused).
+        const fs: FilterRule[] = [];
+        const seen = new Set<string>();
+        for (const r of rules) {
+          const key = JSON.stringify(r.match);
+          if (unique && seen.has(key)) continue;
+          seen.add(key);
+          fs.push(r);
+        }
         const config = { ...base, filters: fs };
         for (const f of flows) {
           assert.equal(
@@ -73,16 +93,16 @@ function agree(
 
 Deno.test("queue mapping by walking the configured PRG", async (t) => {
   await t.step("82599: the PRG walk and the configuration mapper agree", () => {
-    agree(PLAN_82599, build82599Prg, dragonetIntel82599Config(NQ), rule82599);
+    agree(PLAN_82599, configure82599Prg, dragonetIntel82599Config(NQ), rule82599);
   });
   await t.step("SFC9020: the PRG walk and the configuration mapper agree", () => {
-    agree(PLAN_SFC9020, buildSfc9020Prg, sfcDragonetConfig(NQ), ruleSfc);
+    agree(PLAN_SFC9020, configureSfc9020Prg, sfcDragonetConfig(NQ), ruleSfc, true);
   });
   await t.step(
     "they agree on a searched configuration (S1, 140 flows, Flow Director in use)",
     () => {
       const r = greedySearch({ ...setup82599(10), cost: balanceCost(), flows: connectFlows(140) });
-      const walk = new PrgWalkMapper(PLAN_82599, build82599Prg);
+      const walk = new PrgWalkMapper(PLAN_82599, configure82599Prg);
       assert.deepEqual(qmapOf(walk, r.config, r.qmap.flows), r.qmap);
     },
   );
@@ -100,10 +120,10 @@ Deno.test("queue mapping by walking the configured PRG", async (t) => {
       };
       const flow = { dstPort: 53 };
       assert.equal(
-        new PrgWalkMapper(PLAN_82599, build82599Prg, "satisfiable").queueOf(config, flow),
+        new PrgWalkMapper(PLAN_82599, configure82599Prg, "satisfiable").queueOf(config, flow),
         2,
       );
-      assert.equal(new PrgWalkMapper(PLAN_82599, build82599Prg).queueOf(config, flow), 0);
+      assert.equal(new PrgWalkMapper(PLAN_82599, configure82599Prg).queueOf(config, flow), 0);
     },
   );
   await t.step("the configured PRG has one filter node per rule, in precedence order", () => {
@@ -114,8 +134,12 @@ Deno.test("queue mapping by walking the configured PRG", async (t) => {
         { table: "five-tuple", match: { proto: 17, dstPort: 8 }, queue: 2, priority: 3 },
       ],
     };
-    const g = new PrgWalkMapper(PLAN_82599, build82599Prg).configuredPrg(config);
-    const filters = g.nodes.filter((n) => n.spec === "search.prg-walk.filter").map((n) => n.label);
-    assert.deepEqual(filters, ["five-tuple[1] -> Q2", "five-tuple[0] -> Q1"]);
+    const g = new PrgWalkMapper(PLAN_82599, configure82599Prg).configuredPrg(config);
+    const filters = g.nodes.filter((n) => n.spec === "nic.rx.filter.five-tuple");
+    assert.deepEqual(filters.map((n) => n.id), ["rx.c.five-tuple.f1", "rx.c.five-tuple.f0"]);
+    assert.deepEqual(filters.map((n) => n.label), [
+      "5T(17,*,*,*,8) p3 -> Q2",
+      "5T(17,*,*,*,7) p1 -> Q1",
+    ]);
   });
 });
