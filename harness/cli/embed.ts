@@ -85,6 +85,10 @@ export function embedCommand(io: GraphCliIo = processIo, dotCommand = "dot"): Co
       for (const o of built.offload.offloaded) {
         lines.push(`Q${o.queue}: ${o.lpgNode} offloaded to ${o.prgNode}`);
       }
+      for (const a of built.balance.assigned) {
+        lines.push(`${a.tag}: balance ${a.node} gives every packet to port ${a.port}`);
+      }
+      for (const w of built.balance.warnings) lines.push(`warning: ${w}`);
       lines.push(`pipelines: ${built.pipelines.map((p) => p.name).join(", ")}`);
       let graph: Graph = options.stage === "software" ? built.software : built.embedded;
       if (options.stage === "pipeline") {

@@ -1,12 +1,11 @@
 /**
  * The full graph construction (reference `dragonet-model.md` §5.5, Dragonet
  * `Optimization.makeGraph`) from a configured PRG and a configured LPG: embed (Algorithm B,
- * §5.2), TX offload (§5.4), constant folding (§5.3), cleanup (§5.6), drop the hardware, and
- * partition the software into pipelines (one per queue, one per application, §12.2) with the
- * executor's Mux/ToPipeline and FromPipeline/Demux plumbing (`stack/exec/pipelines.ts`).
- *
- * The implementation transforms of §5.5 step 4 (`balanceAcrossRxQs`, `coupleTxSockets`) are not
- * applied.
+ * §5.2), TX offload (§5.4), constant folding (§5.3), cleanup (§5.6), the implementation
+ * transforms the stack used (`balanceAcrossRxQs`, `coupleTxSockets`, §5.5 step 4; each followed
+ * by cleanup), drop the hardware, and partition the software into pipelines (one per queue, one
+ * per application, §12.2) with the executor's Mux/ToPipeline and FromPipeline/Demux plumbing
+ * (`stack/exec/pipelines.ts`).
  *
  * @module
  */
@@ -18,6 +17,7 @@ import { dropHardware } from "./drop_hardware.ts";
 import { type Embedding, embedGraphs } from "./embed.ts";
 import { foldConstants } from "./fold_constants.ts";
 import { offloadTx, type TxOffload } from "./tx_offload.ts";
+import { balanceAcrossRxQs, type BalanceResult, coupleTxSockets } from "./transforms.ts";
 
 /** Options of {@linkcode makeGraph}. */
 export interface MakeGraphOptions {
@@ -25,6 +25,8 @@ export interface MakeGraphOptions {
   readonly lpgRxQueue?: NodeId;
   /** Id of the LPG's TX queue node (default `tx.queue`). */
   readonly lpgTxQueue?: NodeId;
+  /** Apply `balanceAcrossRxQs` and `coupleTxSockets` (default true). */
+  readonly transforms?: boolean;
 }
 
 /** Every stage of the construction, for inspection and drawing. */
@@ -33,6 +35,8 @@ export interface BuiltGraph {
   readonly embedding: Embedding;
   /** TX offload result. */
   readonly offload: TxOffload;
+  /** Balance nodes given one socket per queue, and warnings (empty without transforms). */
+  readonly balance: Omit<BalanceResult, "graph">;
   /** PRG plus software after offload, folding and cleanup. */
   readonly embedded: Graph;
   /** The software part (hardware dropped). */
@@ -54,7 +58,20 @@ export function makeGraph(prg: Graph, lpg: Graph, options: MakeGraphOptions = {}
     table,
     ...(options.lpgTxQueue === undefined ? {} : { lpgTxQueue: options.lpgTxQueue }),
   });
-  const embedded = cleanupEmbedded(foldConstants(offload.graph));
+  let embedded = cleanupEmbedded(foldConstants(offload.graph));
+  let balance: Omit<BalanceResult, "graph"> = { assigned: [], warnings: [] };
+  if (options.transforms !== false) {
+    const b = balanceAcrossRxQs(embedded);
+    balance = { assigned: b.assigned, warnings: b.warnings };
+    embedded = cleanupEmbedded(coupleTxSockets(cleanupEmbedded(b.graph)));
+  }
   const software = dropHardware(embedded, queues);
-  return { embedding, offload, embedded, software, pipelines: splitPipelines(software) };
+  return {
+    embedding,
+    offload,
+    balance,
+    embedded,
+    software,
+    pipelines: splitPipelines(software),
+  };
 }

@@ -15,3 +15,4 @@ export * from "./cleanup_embedded.ts";
 export * from "./drop_hardware.ts";
 export * from "./const_impls.ts";
 export * from "./make_graph.ts";
+export * from "./transforms.ts";
