@@ -10,8 +10,14 @@
  * local address and port. An example ships in `stack/dragonet/control/examples/flows.json`
  * (three gold flows from 10.0.0.222, six best-effort flows from 10.0.0.100).
  *
+ * `replay` runs the control loop over a script of timed application events (register, bind,
+ * flow, span, close, nop, with the MORE flag; `stack/dragonet/control/event_script.ts`) and
+ * prints the replies and the reconfiguration log: when each run happened, the flows it placed,
+ * the NIC operations, the search time and whether the software graph was rebuilt.
+ *
  * @example
  * ```sh
+ * deno task lab dragonet replay --events stack/dragonet/control/examples/events.json
  * deno task lab dragonet explain --flows stack/dragonet/control/examples/flows.json
  * deno task lab dragonet explain --nic solarflare-sfc9020 --queues 5 --cost priority \
  *   --gold-src 10.0.0.222 --flows stack/dragonet/control/examples/flows.json --out /tmp/dn
@@ -26,10 +32,16 @@ import {
   COST_NAMES,
   costByName,
   DRAGONET_NICS,
+  DragonetControl,
   dragonetNic,
   explain,
   type Explanation,
   formatExplanation,
+  formatReconfigLog,
+  parseEventScript,
+  replayScript,
+  REPLY_STATUS_NAMES,
+  ScriptClock,
 } from "../../stack/dragonet/control/mod.ts";
 import { renderSvg } from "./graph.ts";
 import { type CliOutput, stdoutOutput } from "./pcap.ts";
@@ -136,6 +148,60 @@ export function dragonetCommand(out: CliOutput = stdoutOutput(), dotCommand = "d
         const files = await writeExplainSvgs(x, o.out, dotCommand);
         if (!o.json) await out.write(`wrote ${files.length} SVGs to ${o.out}\n`);
       }
+    });
+  cmd.command("replay")
+    .description("Run the control loop over a script of application events; print the log")
+    .requiredOption("--events <file>", "JSON array of timed application events")
+    .addOption(
+      new Option("--nic <name>", "NIC model").choices(Object.keys(DRAGONET_NICS)).default(
+        "intel-82599",
+      ),
+    )
+    .option("--queues <n>", "queues (queue 0 is the default)", int("--queues", 2, 128), 10)
+    .addOption(
+      new Option("--cost <name>", "cost function").choices(COST_NAMES).default(
+        "balance" as const,
+      ),
+    )
+    .addOption(
+      new Option("--search <kind>", "search algorithm").choices(
+        ["greedy", "incremental"] as const,
+      ).default("greedy" as const),
+    )
+    .option("--gold-src <ip>", "source address of gold flows (priority, static)")
+    .option("--no-graphs", "skip building the embedded graph (rebuild decisions still logged)")
+    .option("--json", "print the reconfiguration records as JSON", false)
+    .action(async (o) => {
+      const script = parseEventScript(await Deno.readTextFile(o.events), o.events);
+      const clock = new ScriptClock();
+      const common = {
+        nic: dragonetNic(o.nic),
+        queues: o.queues,
+        cost: costByName({
+          name: o.cost,
+          ...(o.goldSrc === undefined ? {} : { goldSrc: parseIpv4Address(o.goldSrc) }),
+        }),
+        search: o.search,
+        clock: clock.read,
+      };
+      const control = o.graphs
+        ? new DragonetControl(common)
+        : new DragonetControl<null>({ ...common, builder: () => null });
+      await control.start();
+      const replies = await replayScript(control as DragonetControl<unknown>, clock, script);
+      if (o.json) {
+        await out.write(JSON.stringify(control.log(), null, 2) + "\n");
+        return;
+      }
+      const lines = script.map((s, i) => {
+        const r = replies[i];
+        const what = r === undefined ? "?" : REPLY_STATUS_NAMES[r.status] ?? String(r.status);
+        return `${String(s.at).padStart(12)} ns  ${s.event.kind.padEnd(8)} -> ${what}` +
+          (r !== undefined && r.id >= 0 ? ` id ${r.id}` : "");
+      });
+      await out.write(
+        `events:\n${lines.join("\n")}\n\nreconfigurations:\n${formatReconfigLog(control.log())}`,
+      );
     });
   return cmd;
 }

@@ -4,6 +4,8 @@ import type { CliOutput } from "./pcap.ts";
 
 const EXAMPLE = new URL("../../stack/dragonet/control/examples/flows.json", import.meta.url)
   .pathname;
+const EVENTS = new URL("../../stack/dragonet/control/examples/events.json", import.meta.url)
+  .pathname;
 
 async function run(args: string[]): Promise<string> {
   let text = "";
@@ -77,5 +79,44 @@ Deno.test("lab dragonet explain", async (t) => {
     await assert.rejects(run(["explain", "--flows", EXAMPLE, "--queues", "1"]), /--queues/);
     await assert.rejects(run(["explain", "--flows", "/nonexistent.json"]), /nonexistent/);
     await assert.rejects(run(["explain", "--nic", "e1000", "--flows", EXAMPLE]), /e1000/);
+  });
+});
+
+Deno.test("lab dragonet replay", async (t) => {
+  await t.step("prints replies and the reconfiguration log of the example script", async () => {
+    const text = await run(["replay", "--events", EVENTS, "--queues", "3", "--no-graphs"]);
+    assert.match(text, /^events:\n {11}0 ns {2}register -> ok id 0\n/);
+    assert.match(text, /\n {5}6000000 ns {2}close {4}-> ok\n/);
+    assert.match(text, /\nv3 at 1000000 ns: 4 events, \+4 -0 flows \(4 placed\), 4 ops, /);
+    assert.match(text, /\nv5 at 3000000 ns: .*rebuild none/);
+    assert.match(
+      text,
+      /\nv8 at 6000000 ns: 1 events, \+0 -1 flows \(7 placed\).*rebuild endpoints/,
+    );
+  });
+  await t.step("JSON records with the incremental search and built graphs", async () => {
+    const text = await run([
+      "replay",
+      "--events",
+      EVENTS,
+      "--queues",
+      "2",
+      "--search",
+      "incremental",
+      "--json",
+    ]);
+    const log = JSON.parse(text) as { version: number; error: string | null; rebuild: string }[];
+    assert.equal(log.length, 8);
+    assert.ok(log.every((r, i) => r.version === i + 1 && r.error === null));
+    assert.deepEqual(log.map((r) => r.rebuild).slice(0, 5), [
+      "initial",
+      "warm-up",
+      "warm-up",
+      "warm-up",
+      "none",
+    ]);
+  });
+  await t.step("a bad script is a clear error", async () => {
+    await assert.rejects(run(["replay", "--events", EXAMPLE]), /element 0: kind must be one of/);
   });
 });

@@ -98,6 +98,7 @@ export class DragonetControl<G = BuiltGraph> {
   readonly #registry = new AppRegistry();
   #incremental: IncrementalSearch | null = null;
   #graph: G | null = null;
+  #built = false;
   #version = 0;
   #log: ReconfigRecord[] = [];
   #events = 0;
@@ -267,7 +268,7 @@ export class DragonetControl<G = BuiltGraph> {
     const ops = this.#o.search === "incremental" && !fresh
       ? result.ops
       : diffConfig(this.#nic.config(), result.config);
-    const reason: RebuildReason = this.#graph === null
+    const reason: RebuildReason = !this.#built
       ? "initial"
       : version < this.#warmup
       ? "warm-up"
@@ -328,16 +329,17 @@ export class DragonetControl<G = BuiltGraph> {
       return null;
     }
     this.#last = result;
-    if (graph === null) {
+    if (reason === "none") {
       this.#record(done, result, reason, rebuildMs, ops, null);
       return null;
     }
-    this.#graph = graph;
+    this.#graph = graph as G;
+    this.#built = true;
     this.#builtGen = done.endpointGen ?? this.#builtGen;
     // The NIC is reconfigured either way; a failed hand-over is recorded with its error.
     let handed: void | Promise<void>;
     try {
-      handed = this.#o.onPipelines?.(graph, done.version);
+      handed = this.#o.onPipelines?.(graph as G, done.version);
     } catch (e) {
       this.#record(done, result, reason, rebuildMs, ops, e);
       return null;

@@ -130,6 +130,20 @@ Deno.test("control loop: warm-up rebuild rule", async (t) => {
       assert.deepEqual(builds, rebuildOnEndpointChange ? [1, 2, 4] : [1]);
     }
   });
+  await t.step("a graph that is null still counts as built", async () => {
+    const ctl = new DragonetControl<null>({
+      nic: DRAGONET_NICS["intel-82599"],
+      queues: 3,
+      cost: costByName({ name: "balance" }),
+      search: "greedy",
+      builder: () => null,
+      warmupVersions: 0,
+    });
+    await ctl.start();
+    ctl.handle({ kind: "nop", flags: 0 });
+    await ctl.settled();
+    assert.deepEqual(ctl.log().map((r) => r.rebuild), ["initial", "none"]);
+  });
   await t.step("the default builder embeds the LPG into the configured PRG", async () => {
     const ctl = new DragonetControl({
       nic: DRAGONET_NICS["intel-82599"],

@@ -37,3 +37,4 @@ export * from "./cost_choice.ts";
 export * from "./reconfig_log.ts";
 export * from "./control_loop.ts";
 export * from "./explain.ts";
+export * from "./event_script.ts";
