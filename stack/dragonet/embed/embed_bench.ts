@@ -1,0 +1,55 @@
+/**
+ * Speed of the embedding (reported, never asserted): the real LPG into the 82599 PRG with 10
+ * queues (Dragonet's nq), and the predicate-rich test LPG into a small filtered PRG with both
+ * algorithms.
+ *
+ * ```sh
+ * deno bench --allow-read --allow-env --allow-sys stack/dragonet/embed/embed_bench.ts
+ * ```
+ *
+ * @module
+ */
+import { dragonetIntel82599Config } from "../../../nicmodels/intel_82599/default_config.ts";
+import { build82599Prg } from "../../../nicmodels/intel_82599/prg.ts";
+import { applyConfig } from "../../graph/config/apply.ts";
+import { buildLpg } from "../../protocols/lpg.ts";
+import { nid, testLpg, testPrg, testRegistries } from "./_fixtures.ts";
+import { embedGraphs } from "./embed.ts";
+import { embedSimple } from "./embed_simple.ts";
+import { makeGraph } from "./make_graph.ts";
+
+const realLpg = buildLpg([
+  { sockets: [{ sid: 0, appId: 0 }], srcIp: 0, srcPort: 0, dstIp: 0, dstPort: 7 },
+  {
+    sockets: [{ sid: 1, appId: 1 }, { sid: 2, appId: 1 }],
+    srcIp: 0,
+    srcPort: 0,
+    dstIp: 0,
+    dstPort: 11211,
+  },
+]);
+const e10k = build82599Prg(dragonetIntel82599Config(10));
+const filters = [
+  { dport: 7, queue: 1 },
+  { dport: 8, queue: 2 },
+  { dport: 9, queue: 3 },
+  { dport: null, queue: 2 },
+];
+const small = applyConfig(testPrg(4, "l3l4"), [[nid("rx.filters"), filters]], testRegistries());
+const lpg = testLpg();
+
+Deno.bench("embed (Algorithm B): real LPG into 82599 PRG, 10 queues", { group: "real" }, () => {
+  embedGraphs(e10k, realLpg);
+});
+Deno.bench("makeGraph: real LPG, 82599, 10 queues, to pipelines", { group: "real" }, () => {
+  makeGraph(e10k, realLpg);
+});
+Deno.bench("embed (Algorithm B): test LPG, 4 queues, 4 filters", { group: "small" }, () => {
+  embedGraphs(small, lpg);
+});
+Deno.bench("embed (Algorithm A, simple): test LPG, 4 queues, 4 filters", { group: "small" }, () => {
+  embedSimple(small, lpg);
+});
+Deno.bench("makeGraph: test LPG, 4 queues, 4 filters, offload l3l4", { group: "small" }, () => {
+  makeGraph(small, lpg);
+});
