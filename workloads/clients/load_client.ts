@@ -98,6 +98,12 @@ export interface LoadClientOptions {
   readonly reissueOnTimeout?: boolean;
   /** Warm-up load requests in flight per connection (default 4). */
   readonly loadDepth?: number;
+  /**
+   * Closed loop only: expected interval between a connection's requests (ns) for HdrHistogram's
+   * coordinated-omission correction, which back-fills the samples a stalled client did not send
+   * (workloads.md §9, fix 2). Histogram counts then exceed completions. Default: off.
+   */
+  readonly correctionIntervalNs?: number;
   /** Buffer owner id used for frames this client allocates (default 0). */
   readonly owner?: number;
   /** Histogram implementation (default "wasm"). */
@@ -237,6 +243,7 @@ export class LoadClient implements ClientNetHost {
   readonly #timeoutNs: number;
   readonly #checkNs: number;
   readonly #reissue: boolean;
+  readonly #correctNs: number;
   readonly #owner: number;
   readonly #startNs: number;
   readonly #mStart: number;
@@ -317,6 +324,15 @@ export class LoadClient implements ClientNetHost {
       );
     }
     this.#reissue = opts.reissueOnTimeout ?? true;
+    this.#correctNs = opts.correctionIntervalNs ?? 0;
+    if (
+      !(this.#correctNs >= 0 && Number.isFinite(this.#correctNs)) ||
+      (this.#correctNs > 0 && loop.mode !== "closed")
+    ) {
+      throw new RangeError(
+        `Client "${opts.name}" correctionIntervalNs ${this.#correctNs} is invalid: must be a finite number >= 0, and only for a closed loop`,
+      );
+    }
     this.#owner = opts.owner ?? 0;
     this.#startNs = opts.startNs ?? 0;
     this.#mStart = opts.measureStartNs;
@@ -447,8 +463,13 @@ export class LoadClient implements ClientNetHost {
       inc(this.#completedBy, cls);
       if (status === ReplyStatus.DoneMiss) inc(this.#missesBy, cls);
       const lat = now - intended;
-      (this.#recorders[cls] as LatencyRecorder).record(lat);
-      this.#overall.record(lat);
+      if (this.#correctNs > 0) {
+        (this.#recorders[cls] as LatencyRecorder).recordCorrected(lat, this.#correctNs);
+        this.#overall.recordCorrected(lat, this.#correctNs);
+      } else {
+        (this.#recorders[cls] as LatencyRecorder).record(lat);
+        this.#overall.record(lat);
+      }
     }
     if (status !== ReplyStatus.Wrong && conn.trafficOn && now >= this.#mStart && now < this.#mEnd) {
       conn.completedInWindow++;

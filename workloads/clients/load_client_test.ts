@@ -121,6 +121,42 @@ Deno.test("LoadClient open loop", async (t) => {
     assert.equal(stalled.overall.completed, stalled.overall.sent);
   });
 
+  await t.step("closed loop hides a stall unless corrected for coordinated omission", () => {
+    const run = (correctionIntervalNs: number) => {
+      const { tb, client, server } = rig({
+        serviceNs: 10_000,
+        flows: 1,
+        loop: { mode: "closed", outstanding: 1 },
+        measureEndNs: 20 * MS,
+        extra: { correctionIntervalNs },
+      });
+      const ev = tb.sim.on("test.stall", () => server.stall(12 * MS));
+      tb.sim.at(10 * MS, ev);
+      tb.sim.run(25 * MS);
+      const r = client.report();
+      client.destroy();
+      return r;
+    };
+    const plain = run(0);
+    const corrected = run(20_000);
+    // Plain: the 2 ms stall is one sample among ~900; corrected: ~100 back-filled samples.
+    assert.equal(plain.overall.latency.count, plain.overall.completed);
+    assert.ok(plain.overall.latency.p99Ns < 100_000, `plain p99 ${plain.overall.latency.p99Ns}`);
+    assert.ok(corrected.overall.latency.count > corrected.overall.completed + 50);
+    assert.ok(corrected.overall.latency.p99Ns > 500_000, `p99 ${corrected.overall.latency.p99Ns}`);
+    assert.throws(
+      () =>
+        rig({
+          serviceNs: 1,
+          flows: 1,
+          loop: { mode: "open", ratePerSecond: 1 },
+          measureEndNs: 10,
+          extra: { correctionIntervalNs: 5 },
+        }),
+      /correctionIntervalNs 5 is invalid: .* only for a closed loop/,
+    );
+  });
+
   await t.step("a full backlog skips arrivals and counts them", () => {
     const { tb, client } = rig({
       serviceNs: 100_000,

@@ -153,6 +153,95 @@ Deno.test("memcached client over UDP against the real engine", async (t) => {
     assert.equal(report.overall.errors, 0);
   });
 
+  await t.step(
+    "memaslap loss model: a lost datagram idles its connection until the whole-second check after 10 s",
+    () => {
+      const tb = createTestbed({ seed: 5 });
+      const server = new Reflector(tb, {
+        name: "server",
+        mac: macOf(1),
+        ip: SERVER_IP,
+        serviceNs: 1 * MS,
+        memcachedPort: 7777,
+      });
+      const w = { ...DRAGONET_MEMCACHED_64, records: 3 };
+      const client = createMemcachedClient(tb, {
+        workload: w,
+        name: "client0",
+        mac: macOf(2),
+        ip: CLIENT_IP,
+        serverIp: SERVER_IP,
+        serverMac: macOf(1),
+        connections: 1,
+        measureStartNs: 0,
+        measureEndNs: 20_000 * MS,
+        extra: { histogramMode: "packed" },
+      });
+      server.drop = (n) => n === 5; // sent at about 5 ms
+      client.start();
+      tb.sim.run(10_999 * MS);
+      assert.equal(server.received, 6);
+      tb.sim.run(11_000 * MS + 50_000);
+      assert.equal(server.received, 7);
+      const r = client.report();
+      client.destroy();
+      assert.equal(r.overall.timeouts, 1);
+    },
+  );
+
+  await t.step(
+    "a low-rate open-loop measuring client sees the queueing a closed-loop load causes",
+    () => {
+      const tb = createTestbed({ seed: 9 });
+      new Reflector(tb, {
+        name: "server",
+        mac: macOf(1),
+        ip: SERVER_IP,
+        serviceNs: 2000,
+        memcachedPort: 7777,
+      });
+      const common = {
+        workload: DRAGONET_MEMCACHED_64,
+        serverIp: SERVER_IP,
+        serverMac: macOf(1),
+        measureStartNs: 5 * MS,
+        measureEndNs: 25 * MS,
+        extra: { histogramMode: "packed" as const },
+      };
+      const load = createMemcachedClient(tb, {
+        ...common,
+        name: "load",
+        mac: macOf(2),
+        ip: CLIENT_IP,
+        connections: 8,
+      });
+      const probe = createMemcachedClient(tb, {
+        ...common,
+        name: "probe",
+        mac: macOf(3),
+        ip: CLIENT_IP + 1,
+        connections: 1,
+        firstSrcPort: 9000,
+        clientClass: ClientClass.HighPriority,
+        load: false,
+        loop: { mode: "open", ratePerSecond: 2000 },
+      });
+      load.start();
+      probe.start();
+      tb.sim.run(30 * MS);
+      const l = load.report();
+      const p = probe.report();
+      load.destroy();
+      probe.destroy();
+      assert.equal(p.loadErrors + l.loadErrors, 0);
+      assert.equal(p.overall.errors + l.overall.errors, 0);
+      assert.ok(p.overall.completed > 20);
+      // 8 closed-loop connections keep about 8 requests queued at a 2 µs server.
+      assert.ok(p.overall.latency.meanNs > 8_000, `probe mean ${p.overall.latency.meanNs}`);
+      assert.equal(p.classes[0]?.completed, p.overall.completed);
+    },
+  );
+
   await t.step("same seed, same report", () => {
     const once = () =>
       run({
