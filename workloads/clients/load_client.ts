@@ -188,6 +188,8 @@ export interface LoadClientReport {
   readonly rxWrongSource: number;
   /** Requests still outstanding when the report was made. */
   readonly outstanding: number;
+  /** Open-loop sends still waiting in the client when the report was made. */
+  readonly backlog: number;
   /** Protocol counters summed over connections. */
   readonly protocolCounters: Readonly<Record<string, number>>;
 }
@@ -703,6 +705,7 @@ export class LoadClient implements ClientNetHost {
       rxUnknownPort: this.#rxUnknownPort,
       rxWrongSource: this.#rxWrongSource,
       outstanding: this.outstanding(),
+      backlog: this.#conns.reduce((n, c) => n + c.backlogCount, 0),
       protocolCounters,
     };
   }

@@ -51,6 +51,33 @@ Deno.test("LoadClient closed loop", async (t) => {
     }
   });
 
+  await t.step("property: any flows x outstanding keeps exactly that many in flight", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 200, max: 3000 }),
+        fc.integer({ min: 1, max: 99 }),
+        (flows, n, serviceNs, probe) => {
+          const { tb, client } = rig({
+            serviceNs,
+            flows,
+            loop: { mode: "closed", outstanding: n },
+            measureEndNs: 1 * MS,
+          });
+          tb.sim.run(probe * 10_000);
+          assert.equal(client.outstanding(), flows * n);
+          tb.sim.run(2 * MS);
+          const r = client.report();
+          client.destroy();
+          assert.equal(r.outstanding, 0);
+          assert.equal(r.overall.sent, r.overall.completed);
+        },
+      ),
+      { seed: 42, numRuns: 8 },
+    );
+  });
+
   await t.step("classes are reported apart and sum to the overall counts", () => {
     const { tb, client } = rig({
       serviceNs: 1000,
