@@ -20,6 +20,7 @@ import { tcpCommand } from "./cli/tcp.ts";
 import { embedCommand } from "./cli/embed.ts";
 import { dragonetCommand } from "./cli/dragonet.ts";
 import { workloadCommand } from "./cli/workload.ts";
+import { experimentCommand } from "./cli/experiment.ts";
 
 /** Builds the root command with every working subcommand attached. */
 export function buildCli(): Command {
@@ -42,6 +43,7 @@ export function buildCli(): Command {
   program.addCommand(embedCommand());
   program.addCommand(dragonetCommand());
   program.addCommand(workloadCommand());
+  program.addCommand(experimentCommand());
   return program;
 }
 

@@ -128,6 +128,20 @@ export abstract class StackBase implements StackModel {
     return n;
   }
 
+  #queueReport(): StackReport["queues"] {
+    const nic = this.host.nic;
+    const ringDrops = new Map<string, number>();
+    for (const c of nic.model.counters()) {
+      if (c.name.endsWith("_no_dma_resources")) ringDrops.set(c.name, c.value);
+    }
+    return Array.from({ length: nic.queues }, (_, q) => ({
+      rxPackets: nic.rxPackets[q] ?? 0,
+      ringDrops: ringDrops.get(`rx_queue_${q}_no_dma_resources`) ?? 0,
+      interrupts: nic.interrupts[q] ?? 0,
+      txFrames: nic.txFrames[q] ?? 0,
+    }));
+  }
+
   /** The counters as plain data. */
   report(): StackReport {
     const nic = this.host.nic;
@@ -158,10 +172,7 @@ export abstract class StackBase implements StackModel {
         lockWaitNs: s.lock.waitNsSum,
         lockLineTransfers: s.lock.lineTransfers,
       })),
-      queues: Array.from({ length: nic.queues }, (_, q) => ({
-        rxPackets: nic.rxPackets[q] ?? 0,
-        interrupts: nic.interrupts[q] ?? 0,
-      })),
+      queues: this.#queueReport(),
       cores: this.host.cores.map((c) => {
         const busy: Record<string, number> = {};
         CORE_CAT_NAMES.forEach((name, i) => {

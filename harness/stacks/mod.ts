@@ -27,6 +27,7 @@ export {
 export { OnloadLike, type OnloadLikeOptions, onloadNicConfig } from "./onload_like.ts";
 export {
   type AppKind,
+  createNicModel,
   createServer,
   type NicKind,
   type Server,

@@ -6,14 +6,22 @@
  */
 import type { NicModel } from "../../nicmodels/_shared/nic.ts";
 import { RssNic } from "../../nicmodels/rss/model.ts";
-import { defaultIntel82599Config, Intel82599 } from "../../nicmodels/intel_82599/mod.ts";
-import { Sfc9020Nic, sfcDefaultConfig } from "../../nicmodels/solarflare_sfc9020/mod.ts";
+import { Intel82599 } from "../../nicmodels/intel_82599/model.ts";
+import { defaultIntel82599Config } from "../../nicmodels/intel_82599/default_config.ts";
+import { Sfc9020Nic } from "../../nicmodels/solarflare_sfc9020/model.ts";
+import { sfcDefaultConfig } from "../../nicmodels/solarflare_sfc9020/config.ts";
 import { parseIpv4, parseMac } from "../../stack/packet/addr.ts";
 import { Host } from "../sim/host.ts";
 import type { Testbed } from "../sim/testbed.ts";
 import { LINUX_VARIANTS, LinuxLike, type LinuxVariant } from "./linux_like.ts";
 import { OnloadLike, onloadNicConfig } from "./onload_like.ts";
-import { EchoApp, MemcachedApp, type ServerApp } from "./server_app.ts";
+import {
+  ECHO_PORT,
+  EchoApp,
+  MEMCACHED_PORT,
+  MemcachedApp,
+  type ServerApp,
+} from "./server_app.ts";
 import type { StackModel } from "./stack_model.ts";
 
 /** NIC models a server can have. */
@@ -74,7 +82,7 @@ export function createServer(testbed: Testbed, spec: ServerSpec): Server {
     : spec.app === "echo"
     ? new EchoApp(pool, spec.port)
     : unknown("app", spec.app, ["memcached", "echo"]);
-  const nic = makeNic(spec, ip, app.port);
+  const nic = createNicModel(spec, ip, app.port);
   const host = new Host(testbed, {
     name,
     mac,
@@ -106,7 +114,16 @@ export function createServer(testbed: Testbed, spec: ServerSpec): Server {
   return { host, stack, app };
 }
 
-function makeNic(spec: ServerSpec, ip: number, port: number): NicModel {
+/**
+ * The configured NIC model of `spec`: the plain RSS NIC and the 82599 with the Linux driver's
+ * bring-up, the SFC9020 with the sfc driver's, or with the Onload-like stack's filter for the
+ * listening socket `ip:port`.
+ */
+export function createNicModel(
+  spec: ServerSpec,
+  ip = parseIpv4(spec.ip ?? "10.0.0.1"),
+  port = spec.port ?? (spec.app === "memcached" ? MEMCACHED_PORT : ECHO_PORT),
+): NicModel {
   const queues = spec.queues ?? Math.min(spec.cores, 16);
   if (spec.stack === "onload-like" && spec.nic !== "sfc9020") {
     throw new Error(

@@ -36,8 +36,13 @@ export interface StackReport {
     readonly lockWaitNs: number;
     readonly lockLineTransfers: number;
   }[];
-  /** Per NIC queue: packets received, interrupts. */
-  readonly queues: readonly { readonly rxPackets: number; readonly interrupts: number }[];
+  /** Per NIC queue: packets put in its RX ring, ring-full drops, interrupts, frames sent. */
+  readonly queues: readonly {
+    readonly rxPackets: number;
+    readonly ringDrops: number;
+    readonly interrupts: number;
+    readonly txFrames: number;
+  }[];
   /** Per core: busy ns per category name and idle ns. */
   readonly cores: readonly {
     readonly busy: Readonly<Record<string, number>>;

@@ -121,6 +121,12 @@ export async function runStackConformance(
       assert.ok(serverDrops.length > 0, "an overload this large must overflow a server queue");
       for (const k of drops.keys()) assert.ok(QUEUE_DROPS.has(k), `unexpected drop reason ${k}`);
       for (const c of s.clients) assert.equal(c.wrong, 0, c.firstWrong);
+      const report = s.server.stack.report();
+      assert.equal(
+        report.queues.reduce((a, q) => a + q.ringDrops, 0),
+        report.drops["nic.rx_no_dma_resources"] ?? 0,
+        "per-queue ring drops add up to the NIC's count",
+      );
       const st = s.server.stack;
       assert.equal(st.inFlight() + st.repliesPending + s.tb.inFlight(), 0);
       assert.equal(s.tb.pool.inUse, 0, "every buffer is back in the pool");

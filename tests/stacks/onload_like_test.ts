@@ -4,7 +4,8 @@ import { Host } from "../../harness/sim/host.ts";
 import { OnloadLike } from "../../harness/stacks/onload_like.ts";
 import { createServer, type ServerSpec } from "../../harness/stacks/server.ts";
 import { EchoApp } from "../../harness/stacks/server_app.ts";
-import { Sfc9020Nic, sfcDefaultConfig } from "../../nicmodels/solarflare_sfc9020/mod.ts";
+import { Sfc9020Nic } from "../../nicmodels/solarflare_sfc9020/model.ts";
+import { sfcDefaultConfig } from "../../nicmodels/solarflare_sfc9020/config.ts";
 import { answered, scenario, schedule, sent } from "./_scenario.ts";
 
 const BASE: ServerSpec = { cores: 4, nic: "sfc9020", stack: "onload-like", app: "memcached" };
