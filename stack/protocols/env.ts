@@ -78,7 +78,9 @@ export class BufRing {
       this.overflows++;
       return false;
     }
-    const i = (this.#head + this.#size) % this.capacity;
+    // A wrap by subtraction, not `%` (an integer division on the per-packet path).
+    let i = this.#head + this.#size;
+    if (i >= this.capacity) i -= this.capacity;
     this.#ids[i] = id;
     this.#tag[i] = tag;
     this.#size++;
@@ -94,7 +96,8 @@ export class BufRing {
   shift(): number {
     if (this.#size === 0) return -1;
     const id = this.#ids[this.#head] ?? -1;
-    this.#head = (this.#head + 1) % this.capacity;
+    const next = this.#head + 1;
+    this.#head = next === this.capacity ? 0 : next;
     this.#size--;
     return id;
   }

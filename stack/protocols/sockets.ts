@@ -152,12 +152,17 @@ export function balanceImpl(sockets: number): LpgImpl {
   return {
     spec: balanceSpec(sockets),
     params: () => [0],
-    work: (x, n) => {
+    work: inlineWork((x, n) => {
       const i = x.paramBase[n] ?? 0;
       const port = x.params[i] ?? 0;
       x.params[i] = port + 1 === sockets ? 0 : port + 1;
       return port;
-    },
+    }, {
+      code: (s) => `
+        const port = PR[${s.paramBase}] ?? 0;
+        PR[${s.paramBase}] = port + 1 === ${sockets} ? 0 : port + 1;
+        ${s.ret("port")}`,
+    }),
   };
 }
 
