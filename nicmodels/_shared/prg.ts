@@ -33,6 +33,11 @@ export const PRG_QUEUE_VALID_SPEC = "nic.rx.queue-valid";
 /** Spec name of the RX queue nodes (attribute `queue` holds the queue number). */
 export const PRG_RX_QUEUE_SPEC = "nic.rx.queue";
 
+/** Spec name of the unicast/multicast split (present only where the two defaults differ). */
+export const PRG_CAST_SPEC = "nic.rx.l2.cast";
+/** Atom key of the destination MAC's group (multicast) bit: value `true` or `false`. */
+export const MAC_GROUP_KEY = "DstMacGroup";
+
 /** Atom key of the IPv4 header checksum status (reference dragonet-model.md §4.1). */
 export const IPV4_CSUM_KEY = "RxL3IPv4ValidChecksum";
 /** Atom key of the TCP/UDP checksum status (reference dragonet-model.md §4.1). */
@@ -56,6 +61,17 @@ export interface PrgRxOptions {
   readonly unicastMacs?: readonly string[];
   /** Accepted VLAN ids (82599 VFTA); absent = no VLAN filtering. */
   readonly vlanFilter?: readonly number[] | null;
+  /**
+   * A separate path for multicast/broadcast frames (SFC9020 MC_DEF): after the first `at`
+   * stages a `rx.l2-cast` node sends unicast frames on through the remaining stages to
+   * `rx.to-default`, multicast frames through `stages` to `rx.to-default-mc` (queue
+   * `defaultQueue`). Absent = one default path.
+   */
+  readonly multicast?: {
+    readonly at: number;
+    readonly stages: readonly PrgStage[];
+    readonly defaultQueue: number;
+  };
 }
 
 const CSUM_PORTS = ["good", "bad", "unchecked"] as const;
@@ -116,6 +132,20 @@ function csumSpec(name: string, key: string, what: string): NodeSpec<"good" | "b
     } as const,
   );
 }
+
+const CAST = defineSpec(
+  {
+    name: PRG_CAST_SPEC,
+    kind: "fnode",
+    ports: ["unicast", "multicast"],
+    predicates: {
+      unicast: atomExpr(MAC_GROUP_KEY, "false"),
+      multicast: atomExpr(MAC_GROUP_KEY, "true"),
+    },
+    doc: "Destination MAC group bit: unicast and multicast frames take their own default path " +
+      "(nic-models.md §3.2 UC_DEF / MC_DEF)",
+  } as const,
+);
 
 const IPV4_CSUM = csumSpec(PRG_IPV4_CSUM_SPEC, IPV4_CSUM_KEY, "IPv4 header");
 const L4_CSUM = csumSpec(PRG_L4_CSUM_SPEC, L4_CSUM_KEY, "TCP/UDP");
@@ -199,7 +229,6 @@ export function buildPrg(
   }
   const b = new GraphBuilder(`${nic}-prg`, { origin: "PRG" });
   const rx = b.cluster("rx");
-  const first = stages[0] === undefined ? "to-default" : `c.${stages[0].id}`;
   const values: Record<string, string> = {
     checksums: String(rxOptions.checksums),
     l2Drop: rxOptions.l2Drop,
@@ -215,16 +244,33 @@ export function buildPrg(
   rx.node("csum-ipv4", IPV4_CSUM, {
     out: { good: "csum-l4", bad: "csum-l4", unchecked: "csum-l4" },
   });
-  rx.node("csum-l4", L4_CSUM, { out: { good: first, bad: first, unchecked: first } });
-  stages.forEach((s, i) => {
-    const next = stages[i + 1] === undefined ? "to-default" : `c.${stages[i + 1]?.id}`;
-    const node = rx.node(`c.${s.id}`, stageSpec(nic, s), {
-      label: s.label,
-      slotsLeft: s.capacity,
-      out: { default: next },
+  const chain = (list: readonly PrgStage[], end: string): string => {
+    list.forEach((s, i) => {
+      const next = list[i + 1] === undefined ? end : `c.${list[i + 1]?.id}`;
+      const node = rx.node(`c.${s.id}`, stageSpec(nic, s), {
+        label: s.label,
+        slotsLeft: s.capacity,
+        out: { default: next },
+      });
+      for (let q = 0; q < queues; q++) node.to("queues", `q${q}.valid`);
     });
-    for (let q = 0; q < queues; q++) node.to("queues", `q${q}.valid`);
-  });
+    return list[0] === undefined ? end : `c.${list[0].id}`;
+  };
+  const mc = rxOptions.multicast;
+  let first: string;
+  if (mc === undefined) first = chain(stages, "to-default");
+  else {
+    const mq = mc.defaultQueue;
+    if (!Number.isInteger(mq) || mq < 0 || mq >= queues) {
+      throw new RangeError(`Multicast default queue ${mq} is not among queues 0..${queues - 1}`);
+    }
+    first = chain(stages.slice(0, mc.at), "l2-cast");
+    const unicast = chain(stages.slice(mc.at), "to-default");
+    const multicast = chain(mc.stages, "to-default-mc");
+    rx.node("l2-cast", CAST, { out: { unicast, multicast } });
+    rx.node("to-default-mc", TO_DEFAULT, { out: { true: `q${mq}.valid` } });
+  }
+  rx.node("csum-l4", L4_CSUM, { out: { good: first, bad: first, unchecked: first } });
   rx.node("to-default", TO_DEFAULT, { out: { true: `q${defaultQueue}.valid` } });
   for (let q = 0; q < queues; q++) {
     const c = rx.cluster(`q${q}`, { tag: `Q${q}` });

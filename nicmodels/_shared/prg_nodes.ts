@@ -17,7 +17,8 @@
  * - `nic.rx.filter-drop` (no ports): a drop rule matched;
  * - `nic.rx.rss.q<n>` (`q0`..`q<n-1>`, `nohash`): Toeplitz hash, indirection table, base queue;
  * - `nic.rx.to-queue` (`true`): hands a frame an RSS port chose to its queue's OR node;
- * - `nic.rx.to-default-queue` (`true`): nothing claimed the frame.
+ * - `nic.rx.to-default-queue` (`true`): nothing claimed the frame;
+ * - `nic.rx.l2.cast` (`unicast`, `multicast`): the destination MAC's group bit.
  *
  * @module
  */
@@ -25,6 +26,7 @@ import { Registry } from "../../stack/graph/registry.ts";
 import { defineSpec, type GraphNode, type NodeSpec } from "../../stack/graph/types.ts";
 import { NicDrop, type RssCapability, type RssHashType, RxFlag, RxResult } from "./nic.ts";
 import {
+  PRG_CAST_SPEC,
   PRG_ENTRY_SPEC,
   PRG_IPV4_CSUM_SPEC,
   PRG_L4_CSUM_SPEC,
@@ -404,7 +406,8 @@ export const PRG_NODE_IMPLS: Registry<PrgNodeFactory> = new Registry<PrgNodeFact
   .register(filterSpec(FilterKind.SfcMac).name, (n) => sfcMacFilter(n))
   .register(FILTER_DROP_SPEC.name, () => filterDrop())
   .register(TO_QUEUE_SPEC.name, () => () => 0)
-  .register(PRG_TO_DEFAULT_SPEC, () => () => 0);
+  .register(PRG_TO_DEFAULT_SPEC, () => () => 0)
+  .register(PRG_CAST_SPEC, () => (f) => ((f.key.dstMacHi & 0x0100) !== 0 ? 1 : 0));
 
 /**
  * The implementation factory of spec `name`: a registered one, or the RSS node for

@@ -4,8 +4,9 @@
  * RSS when the unicast default destination spreads by RSS, then the default queue
  * (nic-models.md §3.6; Dragonet's SF PRG had one 4048-entry stage, quirk Q10).
  *
- * Not expressed: a filter with the RSS flag spreads over base + indirection entry; the PRG's
- * filter-chain stage sends each rule to one queue.
+ * When the multicast default destination (queue or RSS) differs from the unicast one, a
+ * `rx.l2-cast` node after the MAC stage splits the default path: unicast through `rx.c.rss`
+ * to the unicast default queue, multicast through `rx.c.rss-mc` to the multicast one.
  *
  * @module
  */
@@ -31,23 +32,36 @@ export function buildSfc9020Prg(config: NicConfig): Graph {
       });
     }
   }
-  const rssOn = config.rss !== null && config.rss.enabled &&
-    config.settings[SfcSetting.UnicastRss] !== false;
-  if (rssOn && caps.rss !== null) {
-    stages.push({
-      id: "rss",
-      label: `RSS Toeplitz on the default destination, ${caps.rss.tableEntries.value}-entry ` +
-        `table, ≤${caps.rss.maxQueues.value} queues`,
+  const rssEnabled = config.rss !== null && config.rss.enabled && caps.rss !== null;
+  const rssStage = (id: string, what: string): PrgStage[] =>
+    caps.rss === null ? [] : [{
+      id,
+      label: `RSS Toeplitz on the ${what} default destination, ${caps.rss.tableEntries.value}-` +
+        `entry table, ≤${caps.rss.maxQueues.value} queues`,
       capacity: caps.rss.tableEntries.value,
       space: `${caps.id}.rss`,
       expansion: RSS_EXPANSION,
       source: caps.rss.tableEntries.source,
-    });
-  }
-  const uq = config.settings[SfcSetting.UnicastQueue];
-  const defaultQueue = typeof uq === "number" ? uq : caps.defaultQueue.value;
-  return buildPrg(caps.id, config.queues, stages, defaultQueue, {
+    }];
+  const queueOf = (key: string) => {
+    const v = config.settings[key];
+    return typeof v === "number" ? v : caps.defaultQueue.value;
+  };
+  const ucQueue = queueOf(SfcSetting.UnicastQueue);
+  const mcQueue = queueOf(SfcSetting.MulticastQueue);
+  const ucRss = rssEnabled && config.settings[SfcSetting.UnicastRss] !== false;
+  const mcRss = rssEnabled && config.settings[SfcSetting.MulticastRss] !== false;
+  const at = stages.length;
+  if (ucRss) stages.push(...rssStage("rss", "unicast"));
+  return buildPrg(caps.id, config.queues, stages, ucQueue, {
     checksums: true,
     l2Drop: "unparsed",
+    ...(ucQueue === mcQueue && ucRss === mcRss ? {} : {
+      multicast: {
+        at,
+        stages: mcRss ? rssStage("rss-mc", "multicast") : [],
+        defaultQueue: mcQueue,
+      },
+    }),
   });
 }

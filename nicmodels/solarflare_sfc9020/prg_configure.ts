@@ -15,10 +15,8 @@
  * - RSS on the unicast default: queue = unicast default queue + table entry; `nohash` → the
  *   unicast default queue.
  *
- * Not expressed: the multicast default destination (`multicastDefaultQueue`,
- * `multicastDefaultRss`): the PRG's default path is the unicast one, so the configured PRG
- * agrees with the model for multicast frames only when the multicast defaults equal the
- * unicast ones (the shipped default configurations).
+ * - RSS on the multicast default (when the PRG splits the default path, see `prg.ts`): queue =
+ *   multicast default queue + table entry.
  *
  * @module
  */
@@ -279,6 +277,11 @@ function unicastQueue(config: NicConfig): number {
   return typeof uq === "number" ? uq : SFC9020_CAPABILITIES.defaultQueue.value;
 }
 
+function multicastQueue(config: NicConfig): number {
+  const mq = config.settings[SfcSetting.MulticastQueue];
+  return typeof mq === "number" ? mq : SFC9020_CAPABILITIES.defaultQueue.value;
+}
+
 /** Registries that configure the SFC9020 PRG of `config` (spaces and expansion functions). */
 export function makeSfc9020PrgRegistries(config: NicConfig): ConfigRegistries {
   const rss = rssValueOf(config, 0);
@@ -301,7 +304,8 @@ export function prgSfc9020Configuration(prg: Graph, config: NicConfig): Map<Node
     const space = prg.specs[n.spec]?.config?.space;
     if (space === undefined) continue;
     if (space === SpaceSfc9020.Rss) {
-      const v = rssValueOf(config, unicastQueue(config));
+      const base = n.id.endsWith("rss-mc") ? multicastQueue(config) : unicastQueue(config);
+      const v = rssValueOf(config, base);
       if (v !== null) out.set(n.id, v as unknown as ConfValue);
       continue;
     }

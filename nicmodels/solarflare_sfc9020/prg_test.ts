@@ -30,7 +30,20 @@ Deno.test("SFC9020 PRG as graph data", async (t) => {
       settings: { [SfcSetting.UnicastRss]: false, [SfcSetting.UnicastQueue]: 3 },
     });
     assert.deepEqual(validateGraph(g), []);
-    assert.deepEqual(stagesOf(g), ["rx.c.ip:8192", "rx.c.mac:512"]);
+    // Multicast keeps its defaults (queue 0, RSS on): the default path splits after the MAC stage.
+    assert.deepEqual(stagesOf(g), ["rx.c.ip:8192", "rx.c.mac:512", "rx.c.rss-mc:128"]);
     assert.equal(g.edges.find((e) => e.from === "rx.to-default")?.to, "rx.q3.valid");
+    assert.equal(g.edges.find((e) => e.from === "rx.to-default-mc")?.to, "rx.q0.valid");
+    const same = buildSfc9020Prg({
+      ...cfg,
+      settings: {
+        [SfcSetting.UnicastRss]: false,
+        [SfcSetting.UnicastQueue]: 3,
+        [SfcSetting.MulticastRss]: false,
+        [SfcSetting.MulticastQueue]: 3,
+      },
+    });
+    assert.deepEqual(stagesOf(same), ["rx.c.ip:8192", "rx.c.mac:512"]);
+    assert.ok(!same.nodes.some((n) => n.id === "rx.l2-cast"));
   });
 });

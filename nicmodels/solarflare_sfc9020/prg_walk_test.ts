@@ -30,6 +30,9 @@ const configSfc = fc.record({
   ),
   ucQueue: fc.nat(15),
   ucRss: fc.boolean(),
+  mcQueue: fc.nat(15),
+  mcRss: fc.boolean(),
+  mcSame: fc.boolean(),
   // Few local endpoints, so full and wildcard filters of one endpoint meet.
   ip: fc.array(
     fc.record({
@@ -91,6 +94,8 @@ function toConfig(g: Gen): NicConfig {
     });
   }
   const uq = base(g.ucQueue, g.ucRss);
+  const mq = g.mcSame ? uq : base(g.mcQueue, g.mcRss);
+  const mcRss = g.mcSame ? g.ucRss : g.mcRss;
   return {
     queues: g.queues,
     ringSize: 1024,
@@ -101,11 +106,10 @@ function toConfig(g: Gen): NicConfig {
     },
     filters,
     settings: {
-      // The PRG's default path is the unicast one: multicast defaults kept equal (prg_configure.ts).
       [SfcSetting.UnicastQueue]: uq,
-      [SfcSetting.MulticastQueue]: uq,
+      [SfcSetting.MulticastQueue]: mq,
       [SfcSetting.UnicastRss]: g.ucRss,
-      [SfcSetting.MulticastRss]: g.ucRss,
+      [SfcSetting.MulticastRss]: mcRss,
     },
   };
 }
