@@ -835,6 +835,7 @@ export class TcpEngine {
     if (n > room) {
       n = room > 0 ? room : 0;
       fin = false;
+      c.ackNow = true; // tell the sender where our window ends
     }
     const st = c.state;
     const canReceive = st === TcpState.Established || st === TcpState.FinWait1 ||
