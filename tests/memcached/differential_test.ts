@@ -3,7 +3,7 @@
  * binary; sent one request at a time and as pipelined streams cut at random points) run on a
  * fresh memcached and a fresh engine, and every reply is compared byte for byte.
  *
- * Sequences come from `fc.sample` with a fixed seed (no shrinking: both sides keep their state
+ * Sequences come from `fc.sample` with a fixed seed, 42 (no shrinking: both sides keep their state
  * across sequences, so a shrunk replay would not start from the same state).
  *
  * Skipped with a printed reason only when memcached is not installed.
@@ -14,6 +14,9 @@ import { MemcachedEngine } from "../../stack/apps/memcached/mod.ts";
 import { be32, be64, bin, latin1, type Step } from "./_script.ts";
 import { memcachedMissing, type RealServer, startMemcached } from "./_real_server.ts";
 import { TcpComparer } from "./_compare.ts";
+
+/** Fixed seed; `MC_DIFF_SEED` explores other sequences by hand (never in CI). */
+const SEED = Number(Deno.env.get("MC_DIFF_SEED") ?? 42);
 
 const missing = await memcachedMissing();
 if (missing !== null) console.log(`differential_test skipped: ${missing}`);
@@ -82,7 +85,9 @@ function asciiRequest(now: number): fc.Arbitrary<string> {
     ),
     fc.tuple(key, exptime, nr).map(([k, e, n]) => `touch ${k} ${e}${n}\r\n`),
     fc.constantFrom("foo\r\n", "\r\n", "GET a\r\n", "verbosity 1\r\n", "version\r\n", "set a\r\n"),
-    fc.constantFrom("flush_all\r\n", "flush_all 100000\r\n", "flush_all noreply\r\n"),
+    // No delayed flush: one issued after an immediate flush revives the items that flush hid
+    // unless memcached's LRU maintainer thread already reclaimed them (timing-dependent).
+    fc.constantFrom("flush_all\r\n", "flush_all 0\r\n", "flush_all noreply\r\n"),
   );
   return fc.oneof({ weight: 5, arbitrary: store }, { weight: 4, arbitrary: get }, {
     weight: 3,
@@ -171,7 +176,7 @@ Deno.test({
       };
 
       const asciiSeqs = fc.sample(fc.array(asciiRequest(now), { minLength: 5, maxLength: 25 }), {
-        seed: 42,
+        seed: SEED,
         numRuns: 40,
       });
       await t.step(`${asciiSeqs.length} ASCII sequences, one request per step`, async () => {
@@ -180,9 +185,12 @@ Deno.test({
         );
         assert.deepEqual(await run(steps), []);
       });
-      await t.step("the same sequences pipelined and cut at random points", async () => {
-        const cuts = fc.sample(fc.array(fc.nat(), { maxLength: 6 }), { seed: 7, numRuns: 40 });
-        const steps = asciiSeqs.flatMap((seq, i) =>
+      await t.step("25 of them pipelined and cut at random points", async () => {
+        const cuts = fc.sample(fc.array(fc.nat(), { maxLength: 6 }), {
+          seed: SEED + 1,
+          numRuns: 40,
+        });
+        const steps = asciiSeqs.slice(0, 25).flatMap((seq, i) =>
           cut("ascii-pipelined", `pipelined seq ${i}`, latin1(seq.join("")), cuts[i] ?? [])
         );
         // Templates cannot be filled inside a pipeline: use a fixed stale CAS there.
@@ -196,7 +204,7 @@ Deno.test({
       });
 
       const binSeqs = fc.sample(fc.array(binaryRequest(now), { minLength: 5, maxLength: 25 }), {
-        seed: 42,
+        seed: SEED,
         numRuns: 30,
       });
       await t.step(`${binSeqs.length} binary sequences, one request per step`, async () => {
@@ -210,9 +218,12 @@ Deno.test({
         );
         assert.deepEqual(await run(steps), []);
       });
-      await t.step("binary sequences pipelined and cut at random points", async () => {
-        const cuts = fc.sample(fc.array(fc.nat(), { maxLength: 6 }), { seed: 9, numRuns: 30 });
-        const steps = binSeqs.flatMap((seq, i) => {
+      await t.step("20 binary sequences pipelined and cut at random points", async () => {
+        const cuts = fc.sample(fc.array(fc.nat(), { maxLength: 6 }), {
+          seed: SEED + 2,
+          numRuns: 30,
+        });
+        const steps = binSeqs.slice(0, 20).flatMap((seq, i) => {
           const all = new Uint8Array(seq.reduce((n, r) => n + r.length, 0));
           let o = 0;
           for (const r of seq) {

@@ -339,6 +339,6 @@ export class MemcachedEngine {
     const newOldest = delay > 0 ? this.realtime(delay, now) : now;
     const oldestLive = newOldest - 1;
     const oldestCas = oldestLive <= now ? this.nextCas() : 0;
-    this.store.flush(oldestLive, oldestCas, now);
+    this.store.flush(oldestLive, oldestCas);
   }
 }

@@ -240,20 +240,16 @@ export class ItemStore {
 
   /**
    * Records a flush: items last accessed at or before `oldestLive` die once the clock reaches
-   * it, and items whose CAS is below `oldestCas` (0 = none) die with them.
+   * it, and items whose CAS is below `oldestCas` (0 = none) die with them. Like memcached
+   * (`item_is_flushed`), nothing is freed here: dead items are dropped when next found or when
+   * they reach the LRU tail, and a later delayed flush (whose time is still ahead) hides the
+   * earlier one, so items it had killed but nobody had touched come back, as they do in
+   * memcached 1.6.18.
    */
-  flush(oldestLive: number, oldestCas: number, now: number): void {
+  flush(oldestLive: number, oldestCas: number): void {
     this.flushPending = true;
     this.oldestLive = oldestLive;
     this.oldestCas = oldestCas;
-    if (oldestLive <= now) {
-      // Everything present now is dead: free it eagerly.
-      for (let it = this.head; it !== null;) {
-        const next = it.next;
-        if (this.isDead(it, now)) this.unlink(it);
-        it = next;
-      }
-    }
   }
 
   /** Iterates keys from the LRU head (most recent) to the tail. */

@@ -57,9 +57,19 @@ Deno.test("item store", async (t) => {
   await t.step("a delayed flush kills older items only once its time comes", () => {
     const store = new ItemStore();
     put(store, "old", 1, 100);
-    store.flush(150, 0, 100);
+    store.flush(150, 0);
     assert.equal(has(store, "old", 149), true);
     assert.equal(has(store, "old", 150), false);
+  });
+  await t.step("a delayed flush hides an earlier immediate one, as in memcached", () => {
+    const store = new ItemStore();
+    put(store, "x", 1, 100).cas = 5;
+    store.flush(99, 6); // immediate: time 100 > 99, but CAS 5 < 6
+    assert.equal(store.currItems, 1); // nothing freed eagerly
+    store.flush(1000, 0); // delayed: its time is ahead, so nothing counts as flushed yet
+    assert.equal(has(store, "x", 100), true);
+    store.flush(99, 6);
+    assert.equal(has(store, "x", 100), false);
   });
   await t.step("sizes follow memcached's item accounting", () => {
     const store = new ItemStore({ itemSizeMax: 1024 * 1024 });
