@@ -15,13 +15,7 @@ import { Host } from "../sim/host.ts";
 import type { Testbed } from "../sim/testbed.ts";
 import { LINUX_VARIANTS, LinuxLike, type LinuxVariant } from "./linux_like.ts";
 import { OnloadLike, onloadNicConfig } from "./onload_like.ts";
-import {
-  ECHO_PORT,
-  EchoApp,
-  MEMCACHED_PORT,
-  MemcachedApp,
-  type ServerApp,
-} from "./server_app.ts";
+import { ECHO_PORT, EchoApp, MEMCACHED_PORT, MemcachedApp, type ServerApp } from "./server_app.ts";
 import type { StackModel } from "./stack_model.ts";
 
 /** NIC models a server can have. */
