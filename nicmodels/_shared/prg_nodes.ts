@@ -38,7 +38,7 @@ import { CsumStatus, IpProto, parseRxFrame, RxKey, TcpFlag } from "./rx_parse.ts
 import { atomExpr, numberValue } from "../../stack/graph/predicate/vocabulary.ts";
 
 /** Returned by a node implementation that drops the frame (after setting `out.drop`). */
-export const PRG_DROP = -1;
+export const PRG_DROP: -1 = -1;
 
 /** Per-frame state shared by the node implementations of one walk (reuse one instance). */
 export class PrgFrame {
