@@ -13,5 +13,5 @@ export { hashKey, Item, ItemStore, type ItemStoreOptions } from "./item_store.ts
 export { type EngineCounters, MemcachedEngine, type MemcachedEngineOptions } from "./engine.ts";
 export { asciiStep } from "./ascii_protocol.ts";
 export { binaryStep } from "./binary_protocol.ts";
-export { TcpSession } from "./tcp_session.ts";
+export { REQS_PER_EVENT, TcpSession } from "./tcp_session.ts";
 export { handleDatagram, UdpDrop, type UdpDropCode } from "./udp.ts";
