@@ -10,7 +10,12 @@
  * `CLIENT_ERROR bad command line format`, and a data block that does not end in `\r\n` answers
  * `CLIENT_ERROR bad data chunk` after consuming exactly `<bytes> + 2` bytes. Numbers follow
  * `c_number.ts`. A line of more than 2048 bytes without a newline closes the connection unless
- * it starts with `get ` or `gets `.
+ * it starts with `get ` or `gets `. A completed get sends every reply so far (`conn_mwrite`); a
+ * too-long key in a get drops every reply not yet sent on the connection, earlier commands'
+ * included, and answers only the error (all observed on memcached 1.6.18).
+ *
+ * Keys: memcached's "no control characters" is a client-side rule; the 1.6.18 server accepts
+ * any byte but space, NUL and newline in an ASCII key, and so does this engine.
  *
  * Commands: get, gets, gat, gats, set, add, replace, append, prepend, cas, delete, incr, decr,
  * touch, flush_all, version, verbosity, quit, stats (the engine's counters only). Meta commands
