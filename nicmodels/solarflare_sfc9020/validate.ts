@@ -150,14 +150,6 @@ export function validateSfcConfig(
     const path = `filters[${i}]`;
     const c = compileSfcRule(caps, rule, q, path, issues);
     if (c === null) return;
-    if (rule.rss === true && rssOn && c.queue + maxEntry >= q) {
-      issues.push({
-        path: `${path}.queue`,
-        message: `Queue ${c.queue} plus indirection entry ${maxEntry} reaches queue ` +
-          `${c.queue + maxEntry}: an RSS filter spreads over queue + entry, configured queues ` +
-          `are 0..${q - 1}`,
-      });
-    }
     perTable[c.table] = (perTable[c.table] ?? 0) + 1;
     const id = matchIdentity(c);
     const other = seen.get(id);
