@@ -11,6 +11,11 @@ import assert from "node:assert/strict";
 import type { ServerSpec } from "../../harness/stacks/server.ts";
 import type { ClientMode, TestClient } from "./_client.ts";
 import { type Scenario, scenario, schedule } from "./_scenario.ts";
+import { createTestbed } from "../../harness/sim/testbed.ts";
+import { createServer } from "../../harness/stacks/server.ts";
+import { aggregateClients } from "../../workloads/clients/aggregate.ts";
+import { createMemcachedClient } from "../../workloads/memcached/memcached_client.ts";
+import { DRAGONET_MEMCACHED_64 } from "../../workloads/memcached/presets.ts";
 
 /** A stack configuration under test: the server spec without its application. */
 export type StackUnderTest = Omit<ServerSpec, "app">;
@@ -130,6 +135,43 @@ export async function runStackConformance(
       const st = s.server.stack;
       assert.equal(st.inFlight() + st.repliesPending + s.tb.inFlight(), 0);
       assert.equal(s.tb.pool.inUse, 0, "every buffer is back in the pool");
+    },
+  );
+
+  await t.step(
+    "the workload's memaslap clients: every reply correct, none lost, closed loop",
+    () => {
+      const tb = createTestbed({ seed: 42, poolBuffers: 16_384 });
+      const server = createServer(tb, { ...sut, app: "memcached" });
+      const clients = [0, 1, 2, 3].map((m) =>
+        createMemcachedClient(tb, {
+          workload: { ...DRAGONET_MEMCACHED_64, records: 100 },
+          name: `memaslap${m}`,
+          mac: new Uint8Array([2, 0, 0, 0, 3, m + 1]),
+          ip: ((10 << 24) | (3 << 8) | (m + 1)) >>> 0,
+          serverIp: server.host.ip,
+          serverMac: server.host.mac,
+          connections: 2,
+          firstSrcPort: 8000 + 2 * m,
+          loadOffset: 2 * m,
+          loadConnections: 8,
+          measureStartNs: 2_000_000,
+          measureEndNs: 4_000_000,
+        })
+      );
+      for (const c of clients) c.start();
+      tb.sim.run(5_000_000);
+      const agg = aggregateClients(clients);
+      const reports = clients.map((c) => c.report());
+      for (const c of clients) c.destroy();
+      assert.ok(agg.overall.completed > 0);
+      assert.equal(agg.overall.completed, agg.overall.sent);
+      assert.equal(agg.overall.errors + agg.overall.timeouts, 0);
+      for (const r of reports) {
+        assert.equal(r.loadErrors + r.late + r.garbled + r.rxUnknownPort + r.rxWrongSource, 0);
+        assert.ok(r.loadFinishedNs > 0 && r.loadFinishedNs < 2_000_000, "keys loaded in time");
+      }
+      assert.deepEqual(server.stack.report().drops, {});
     },
   );
 
