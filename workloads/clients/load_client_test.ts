@@ -248,6 +248,30 @@ Deno.test("LoadClient checks and losses", async (t) => {
     assert.equal(r.overall.timeouts, 0);
   });
 
+  await t.step("fuzz: garbage frames are counted, never crash, never complete a request", () => {
+    const { tb, client } = rig({
+      serviceNs: 1000,
+      flows: 1,
+      loop: { mode: "closed", outstanding: 1 },
+      measureEndNs: 1 * MS,
+    });
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 14, maxLength: 300 }), (bytes) => {
+        const buf = tb.pool.alloc(0);
+        tb.pool.bytes.set(bytes, tb.pool.start[buf] ?? 0);
+        client.receive(buf, bytes.length);
+      }),
+      { seed: 42, numRuns: 200 },
+    );
+    const r = client.report();
+    assert.equal(r.overall.completed, 0);
+    const rxBad = Object.values(r.rxBad).reduce((a, b) => a + b, 0);
+    assert.equal(rxBad + r.rxUnknownPort + r.rxWrongSource, 200);
+    tb.sim.run(2 * MS);
+    assert.equal(client.report().overall.errors, 0);
+    client.destroy();
+  });
+
   await t.step("a late reply to a timed-out request is discarded and counted", () => {
     const { tb, client, server } = rig({
       serviceNs: 1000,

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { keyLengths } from "../dist/keys.ts";
 import { parseDistribution } from "../dist/parse.ts";
@@ -135,6 +136,18 @@ Deno.test("MemcachedUdpClient", async (t) => {
     const n = c.writeRequest(0, 1, buf, 0, 1472);
     assert.ok(n <= 1472);
     assert.equal(c.counters().valuesClamped, 1);
+  });
+
+  await t.step("fuzz: arbitrary reply bytes never throw and give a known status", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 8, maxLength: 1500 }), fc.boolean(), (d, get) => {
+        const c = client(get ? 1 : 0);
+        c.writeRequest(2, 5, new Uint8Array(2000), 0, 1472);
+        const st = c.onReply(2, d, 0, d.length);
+        assert.ok(([0, 1, 2, 3] as number[]).includes(st));
+      }),
+      { seed: 42, numRuns: 200 },
+    );
   });
 
   await t.step("bad options are rejected with the value named", () => {
