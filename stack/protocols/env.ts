@@ -181,12 +181,14 @@ export class LpgEnv {
   /** Scratch list for restarting parked packets in order. */
   readonly restartScratch: Int32Array;
 
-  /** Receive ring of each socket id. */
+  /** Receive ring of each socket id (made by {@linkcode LpgEnv.socketRing}; never removed). */
   readonly sockets: Map<number, BufRing> = new Map();
   /** Socket receive ring capacity. */
   readonly socketRingCapacity: number;
   /** Transmitted frames (buffer ids, owned by the ring until taken). */
   readonly tx: BufRing;
+  #lastSid = -1;
+  #lastRing: BufRing | null = null;
 
   /** ICMP error tokens. */
   icmpTokens: number;
@@ -254,11 +256,15 @@ export class LpgEnv {
 
   /** The receive ring of socket `sid`, made on first use. */
   socketRing(sid: number): BufRing {
+    // Per packet: the last ring asked for is answered without a map lookup.
+    if (sid === this.#lastSid && this.#lastRing !== null) return this.#lastRing;
     let ring = this.sockets.get(sid);
     if (ring === undefined) {
       ring = new BufRing(this.socketRingCapacity);
       this.sockets.set(sid, ring);
     }
+    this.#lastSid = sid;
+    this.#lastRing = ring;
     return ring;
   }
 
