@@ -65,6 +65,12 @@ export interface TcpConfig {
    * every segment at once.
    */
   readonly delayedAckNs?: number;
+  /**
+   * In-order data segments acknowledged at once at the start of a connection before delayed
+   * ACKs begin (Linux quick-ACK mode, `TCP_MAX_QUICKACKS` = 16; unverified). 0 delays from the
+   * first segment.
+   */
+  readonly quickAcks?: number;
   /** Duplicate ACKs that trigger a fast retransmit (default 3, RFC 5681 §3.2; 0 disables it). */
   readonly dupAckThreshold?: number;
   /** Segments the TX ring holds between drains (default 1024). */
@@ -128,6 +134,7 @@ const DEFAULTS: ResolvedTcpConfig = {
   maxListeners: 64,
   oooRanges: 8,
   delayedAckNs: 40_000_000,
+  quickAcks: 16,
   dupAckThreshold: 3,
   txRingSegments: 1024,
   eventRingSize: 4096,
@@ -169,6 +176,7 @@ export function resolveTcpConfig(config: TcpConfig = {}): ResolvedTcpConfig {
   checkInt("maxListeners", c.maxListeners, 1, 65536);
   checkInt("oooRanges", c.oooRanges, 0, 64);
   checkInt("delayedAckNs", c.delayedAckNs, 0, 500_000_000);
+  checkInt("quickAcks", c.quickAcks, 0, 1 << 20);
   checkInt("dupAckThreshold", c.dupAckThreshold, 0, 255);
   checkInt("txRingSegments", c.txRingSegments, 1, 1 << 20);
   checkInt("eventRingSize", c.eventRingSize, 1, 1 << 22);

@@ -77,6 +77,8 @@ export class TcpConn {
   ackPending = 0;
   /** Delayed-ACK deadline in ns, or -1. */
   ackDeadlineNs = -1;
+  /** Data segments still acknowledged at once (quick-ACK mode). */
+  quickAcksLeft = 0;
 
   /** Send ring: bytes from sndUna (unacked, then unsent). */
   sndBuf: Uint8Array = new Uint8Array(0);

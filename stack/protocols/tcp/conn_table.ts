@@ -152,6 +152,7 @@ function resetConn(c: TcpConn): void {
   c.ackNow = false;
   c.ackPending = 0;
   c.ackDeadlineNs = -1;
+  c.quickAcksLeft = 0;
   c.sndHead = c.sndLen = 0;
   c.finQueued = false;
   c.sndBlocked = false;

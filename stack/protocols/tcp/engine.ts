@@ -15,9 +15,10 @@
  *
  * Behaviour: listeners with a bounded accept queue (overflow drops the SYN or the handshake ACK,
  * counted; host-stacks.md §2.4) and a bounded SYN backlog; connection table keyed by a numeric
- * hash of the 4-tuple; in-order data with cumulative ACKs, delayed (every second segment at
- * once, otherwise after `delayedAckNs`, or piggybacked on our next segment) and a receive
- * window; out-of-order data kept in the receive ring in up to `oooRanges` ranges, otherwise
+ * hash of the 4-tuple; in-order data with cumulative ACKs and a receive window; delayed ACKs
+ * as Linux does them (the first `quickAcks` segments at once, then every second segment or
+ * after `delayedAckNs`, piggybacked when we send first; a FIN in ESTABLISHED is ACKed late so
+ * the application's FIN can carry it); out-of-order data kept in the receive ring in up to `oooRanges` ranges, otherwise
  * dropped with a reason (an early FIN waits for the gap); FIN and RST both ways (RFC 5961
  * challenge ACKs for in-window RST/SYN); RST for segments to no socket; retransmission with an
  * RFC 6298 RTO (Karn's rule, exponential backoff) and go-back-N from the oldest unacknowledged
@@ -901,13 +902,13 @@ export class TcpEngine {
       c.oooCount--;
     }
     this.#add(TcpCounter.BytesDelivered, delivered);
-    // Delayed ACK (RFC 5681 §4.2): at once on every second segment or when a gap was filled.
-    if (c.oooCount < holes || this.config.delayedAckNs === 0 || ++c.ackPending >= 2) {
+    // Delayed ACK (RFC 5681 §4.2): at once in quick-ACK mode, on every second segment, or when
+    // a gap was filled; otherwise after the delayed-ACK time.
+    if (c.quickAcksLeft > 0) {
+      c.quickAcksLeft--;
       c.ackNow = true;
-    } else if (c.ackDeadlineNs < 0) {
-      c.ackDeadlineNs = this.#now + this.config.delayedAckNs;
-      this.#queueTimer(c.id + this.table.capacity, c.ackDeadlineNs);
-    }
+    } else if (c.oooCount < holes || ++c.ackPending >= 2) c.ackNow = true;
+    else this.#delayAck(c);
     if (wasEmpty && c.appOwned) this.#post(TcpEvent.Readable, c.id);
   }
 
@@ -943,20 +944,33 @@ export class TcpEngine {
     return true;
   }
 
+  /** Acknowledges after the delayed-ACK time (at once when it is 0). */
+  #delayAck(c: TcpConn): void {
+    if (this.config.delayedAckNs === 0) c.ackNow = true;
+    else if (c.ackDeadlineNs < 0) {
+      c.ackDeadlineNs = this.#now + this.config.delayedAckNs;
+      this.#queueTimer(c.id + this.table.capacity, c.ackDeadlineNs);
+    }
+  }
+
   #peerFin(c: TcpConn): void {
     c.oooFin = false;
     c.rcvNxt = seqAdd(c.rcvNxt, 1);
     c.finReceived = true;
-    c.ackNow = true;
     if (c.appOwned) this.#post(TcpEvent.PeerClosed, c.id);
     switch (c.state) {
       case TcpState.Established:
+        // The application will likely answer with its own FIN: delay the ACK so the FIN carries
+        // it (Linux enters ping-pong mode on a FIN in ESTABLISHED, tcp_fin).
         c.state = TcpState.CloseWait;
-        break;
+        this.#delayAck(c);
+        return;
       case TcpState.FinWait1:
+        c.ackNow = true;
         c.state = TcpState.Closing; // our FIN is unacknowledged (else we would be in FIN-WAIT-2)
         break;
       case TcpState.FinWait2:
+        c.ackNow = true;
         this.#enterTimeWait(c);
         break;
     }
@@ -1278,6 +1292,7 @@ export class TcpEngine {
     this.#disarm(c);
     if (c.sndNxt !== c.sndUna) this.#arm(c, TimerKind.Retransmit, c.rtoNs);
     this.#count(TcpCounter.Established);
+    c.quickAcksLeft = this.config.quickAcks;
     if (c.finQueued) c.state = TcpState.FinWait1; // shut down before the handshake ended
   }
 
