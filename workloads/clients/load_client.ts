@@ -283,6 +283,7 @@ export class LoadClient implements ClientNetHost {
   readonly #evArrival: number;
   readonly #evCheck: number;
   #destroyed = false;
+  #started = false;
 
   /** Creates the client and attaches it to the testbed; call {@link LoadClient.start} next. */
   constructor(testbed: ClientTestbed, opts: LoadClientOptions) {
@@ -399,8 +400,12 @@ export class LoadClient implements ClientNetHost {
     this.#tx = testbed.attach(this);
   }
 
-  /** Schedules the client's start at `startNs`. */
+  /** Schedules the client's start at `startNs` (once; a second call throws). */
   start(): void {
+    if (this.#started) {
+      throw new Error(`Client "${this.name}" was already started: call start() once`);
+    }
+    this.#started = true;
     this.#sim.at(Math.max(this.#startNs, this.#sim.now), this.#evStart);
   }
 

@@ -337,6 +337,14 @@ Deno.test("LoadClient determinism and bad options", async (t) => {
         }),
       /measure 10\.\.10 ns are invalid/,
     );
+    const twice = rig({
+      serviceNs: 1,
+      flows: 1,
+      loop: { mode: "closed", outstanding: 1 },
+      measureEndNs: 10,
+    });
+    assert.throws(() => twice.client.start(), /Client "client0" was already started/);
+    twice.client.destroy();
     assert.throws(
       () =>
         rig({ serviceNs: 1, flows: 1, loop: { mode: "open", ratePerSecond: 0 }, measureEndNs: 10 }),

@@ -7,7 +7,8 @@
  * (flags and exptime 0, workloads.md §3.1); keys chosen by popularity; value sizes sampled per
  * set (mutilate) and clamped so the request fits one datagram (requests cannot span datagrams,
  * §3; counted as `valuesClamped`). Warm-up: each connection first sets its share of the records
- * (`load`).
+ * (`load`); a warm-up set that fails or times out is not retried, so its key later reads as a
+ * (counted) miss.
  *
  * Checks: a set must get exactly `STORED\r\n`; a get exactly `END\r\n` (a miss, counted) or
  * `VALUE <key> 0 <n>\r\n<data>\r\nEND\r\n` with the requested key and data of that key
