@@ -1,7 +1,9 @@
 /**
- * The `lab embed` command group: `build` embeds the LPG of a stack-state file into a NIC's PRG
- * (Dragonet's embedding, `stack/dragonet/embed/`), prints per-queue outcomes and TX offloads, and
- * writes the chosen stage (embedded graph, software part, or one pipeline) as JSON, DOT or SVG.
+ * The `lab embed` command group: `build` embeds the LPG of a stack-state file (with the classifier
+ * port predicates of `lpg_predicates.ts` unless `--plain-lpg`) into a NIC's PRG configured from
+ * `--config` (filters expanded, for the 82599 and the SFC9020), prints per-queue outcomes, TX
+ * offloads and Balance assignments, and writes the chosen stage (embedded graph, software part,
+ * or one pipeline) as JSON, DOT or SVG.
  *
  * @example
  * ```sh
@@ -22,6 +24,42 @@ import { type GraphCliIo, processIo, renderSvg } from "./graph.ts";
 import { lpgFromFile } from "./lpg.ts";
 import { buildLpg } from "../../stack/protocols/lpg.ts";
 import { NIC_MODELS } from "./nic.ts";
+import { parseNicConfigJson } from "../../nicmodels/_shared/config_json.ts";
+import type { NicConfig } from "../../nicmodels/_shared/nic.ts";
+import { configure82599Prg } from "../../nicmodels/intel_82599/prg_configure.ts";
+import { configureSfc9020Prg } from "../../nicmodels/solarflare_sfc9020/prg_configure.ts";
+import {
+  annotateLpgPredicates,
+  lpgCollapsible,
+} from "../../stack/dragonet/embed/lpg_predicates.ts";
+
+/** NICs whose PRG can be configured (filters expanded); others embed into the unconfigured PRG. */
+const CONFIGURED_PRG: Readonly<Record<string, (config: NicConfig) => Graph>> = {
+  "intel-82599": configure82599Prg,
+  "solarflare-sfc9020": configureSfc9020Prg,
+};
+
+/** Reads a NicConfig file over the NIC's defaults (queues without RSS take that many's RSS). */
+async function readConfig(
+  path: string,
+  base: NicConfig,
+  defaults: (queues?: number) => NicConfig,
+): Promise<NicConfig> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) {
+      throw new Error(`Cannot open NIC config "${path}": no such file`);
+    }
+    throw err;
+  }
+  const first = parseNicConfigJson(text, path, base);
+  if (first.queues !== base.queues && first.rss === base.rss && Number.isInteger(first.queues)) {
+    return parseNicConfigJson(text, path, defaults(first.queues));
+  }
+  return first;
+}
 
 /** Stages `lab embed build --stage` can write. */
 export const EMBED_STAGES = ["embedded", "software", "pipeline"] as const;
@@ -49,6 +87,8 @@ export function embedCommand(io: GraphCliIo = processIo, dotCommand = "dot"): Co
     )
     .requiredOption("--nic <name>", `NIC model (${Object.keys(NIC_MODELS).join(", ")})`)
     .option("--queues <n>", "queue count (default: the NIC's default configuration)")
+    .option("--config <file>", "JSON NicConfig (filters, queues; absent fields take the defaults)")
+    .option("--plain-lpg", "do not add the classifier port predicates (no pruning by the NIC)")
     .option(
       "--endpoints <file>",
       "stack-state JSON: localIp, localMac, endpoints (default: no endpoints)",
@@ -70,11 +110,16 @@ export function embedCommand(io: GraphCliIo = processIo, dotCommand = "dot"): Co
           `Option --stage must be one of ${EMBED_STAGES.join(", ")}, got "${options.stage}"`,
         );
       }
-      const config = entry.defaults(parseQueues(options.queues));
-      const lpg = options.endpoints === undefined
+      const base = entry.defaults(parseQueues(options.queues));
+      const config = options.config === undefined
+        ? base
+        : await readConfig(options.config, base, entry.defaults);
+      const plain = options.endpoints === undefined
         ? buildLpg([])
         : await lpgFromFile(options.endpoints);
-      const built = makeGraph(entry.prg(config), lpg);
+      const lpg = options.plainLpg === true ? plain : annotateLpgPredicates(plain);
+      const prg = (CONFIGURED_PRG[options.nic] ?? entry.prg)(config);
+      const built = makeGraph(prg, lpg, { collapsible: lpgCollapsible });
       const lines: string[] = [];
       for (const q of built.embedding.queues) {
         const count = new Map<string, number>();

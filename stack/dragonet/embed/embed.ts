@@ -87,6 +87,13 @@ export interface EmbedOptions {
   readonly maxDnfTerms?: number;
   /** Always seed with the full boundary predicate (no independence shortcut; default false). */
   readonly exact?: boolean;
+  /**
+   * Whether an LPG node may be made redundant (no copy) or replaced by a constant; default: every
+   * node, as in the reference. A node whose implementation has side effects later nodes rely on
+   * (an L3 classifier setting the L4 offset) must answer false: it is then only pruned to its
+   * live ports.
+   */
+  readonly collapsible?: (node: GraphNode) => boolean;
 }
 
 /** Key of the opaque atom that stands for a boundary independent of the LPG. */
@@ -261,6 +268,7 @@ export function embedGraphs(prg: Graph, lpg: Graph, options: EmbedOptions = {}):
     return common;
   };
 
+  const collapsible = options.collapsible ?? (() => true);
   const keys = lpgAtomKeys(lpg);
   const opaque = dnf.atom(table.atom(OPAQUE_BOUNDARY_KEY, "sat"));
   const shared = new Map<string, GraphPredicates<Dnf>>();
@@ -343,7 +351,9 @@ export function embedGraphs(prg: Graph, lpg: Graph, options: EmbedOptions = {}):
           continue;
         }
         if (dnf.isFalse(f)) {
-          const same = liveIns.find((e) => dnfEquiv(t, preds.portReach(e.edge.from, e.port)));
+          const same = collapsible(node)
+            ? liveIns.find((e) => dnfEquiv(t, preds.portReach(e.edge.from, e.port)))
+            : undefined;
           if (same !== undefined) {
             point.set(key(lpgId, "true"), pointOf(same.edge.from, same.port));
             outcomes.set(lpgId, "redundant");
@@ -372,7 +382,7 @@ export function embedGraphs(prg: Graph, lpg: Graph, options: EmbedOptions = {}):
       const live = ports.filter((p) => !dnf.isFalse(preds.portReach(lpgId, p)));
       const only = live[0];
       if (
-        live.length === 1 && only !== undefined && liveIns.length === 1 &&
+        live.length === 1 && only !== undefined && liveIns.length === 1 && collapsible(node) &&
         dnfEquiv(preds.portReach(lpgId, only), nodePred)
       ) {
         const input = liveIns[0] as (typeof liveIns)[number];

@@ -1,7 +1,9 @@
 /**
  * The central invariant (reference `dragonet-model.md` §1, §5): the NIC model steering frames to
  * queues plus the embedded software graph deliver exactly what the software-only LPG delivers,
- * socket by socket, and send exactly the same frames.
+ * socket by socket, and send exactly the same frames. The software graph is the real LPG (with
+ * the classifier predicates of `lpg_predicates.ts`) embedded into the configured 82599 PRG, so
+ * each queue runs a pruned copy.
  *
  * Frames are drawn from a seeded generator; `DRAGONET_INVARIANT_FRAMES` sets how many (default
  * 2000; the issue's full run is 100000).
@@ -14,7 +16,7 @@ import type { NicConfig } from "../../../nicmodels/_shared/nic.ts";
 import { RxResult } from "../../../nicmodels/_shared/nic.ts";
 import { dragonetIntel82599Config } from "../../../nicmodels/intel_82599/default_config.ts";
 import { Intel82599 } from "../../../nicmodels/intel_82599/model.ts";
-import { build82599Prg } from "../../../nicmodels/intel_82599/prg.ts";
+import { configure82599Prg } from "../../../nicmodels/intel_82599/prg_configure.ts";
 import { TableId82599 } from "../../../nicmodels/intel_82599/capabilities.ts";
 import { PipelineSet } from "../../exec/pipelines.ts";
 import type { Graph } from "../../graph/types.ts";
@@ -33,6 +35,7 @@ import {
   udpFrame,
 } from "../../protocols/_testing.ts";
 import { constImpls } from "./const_impls.ts";
+import { annotateLpgPredicates, lpgCollapsible } from "./lpg_predicates.ts";
 import { makeGraph } from "./make_graph.ts";
 
 function frameCount(): number {
@@ -172,7 +175,15 @@ Deno.test("central invariant: NIC model + embedded graph deliver what the LPG de
   const lpg = buildLpg(ENDPOINTS);
   const config = nicConfig();
   const nic = new Intel82599(config);
-  const built = makeGraph(build82599Prg(config), lpg);
+  // The configured PRG (filters expanded) and the LPG with classifier predicates: the NIC's
+  // steering prunes each queue's copy (ARP/ICMP gone from the filtered queues, sockets of other
+  // ports gone, demux filters folded away).
+  const built = makeGraph(configure82599Prg(config), annotateLpgPredicates(lpg), {
+    collapsible: lpgCollapsible,
+  });
+  const outcomes = built.embedding.queues.map((q) => [...q.outcomes.values()]);
+  assert.ok(outcomes.some((o) => o.includes("removed")), "some queue copy is pruned");
+  assert.ok(outcomes.some((o) => o.includes("const")), "some demux filter is decided by the NIC");
   const rx = new RxResult();
   const perQueue = new Array<number>(QUEUES).fill(0);
   const embedded = run(built.software, frames, (f) => {

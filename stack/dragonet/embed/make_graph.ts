@@ -11,20 +11,16 @@
  */
 import { type PipelineGraph, splitPipelines } from "../../exec/pipelines.ts";
 import { AtomTable } from "../../graph/predicate/atoms.ts";
-import type { Graph, NodeId } from "../../graph/types.ts";
+import type { Graph } from "../../graph/types.ts";
 import { cleanupEmbedded } from "./cleanup_embedded.ts";
 import { dropHardware } from "./drop_hardware.ts";
-import { type Embedding, embedGraphs } from "./embed.ts";
+import { type Embedding, embedGraphs, type EmbedOptions } from "./embed.ts";
 import { foldConstants } from "./fold_constants.ts";
 import { offloadTx, type TxOffload } from "./tx_offload.ts";
 import { balanceAcrossRxQs, type BalanceResult, coupleTxSockets } from "./transforms.ts";
 
-/** Options of {@linkcode makeGraph}. */
-export interface MakeGraphOptions {
-  /** Id of the LPG's RX queue node (default `rx.queue`). */
-  readonly lpgRxQueue?: NodeId;
-  /** Id of the LPG's TX queue node (default `tx.queue`). */
-  readonly lpgTxQueue?: NodeId;
+/** Options of {@linkcode makeGraph}: the embedding's options, plus the transforms switch. */
+export interface MakeGraphOptions extends Omit<EmbedOptions, "table"> {
   /** Apply `balanceAcrossRxQs` and `coupleTxSockets` (default true). */
   readonly transforms?: boolean;
 }
@@ -48,11 +44,7 @@ export interface BuiltGraph {
 /** Builds the embedded graph, its software part and its pipelines (see the module doc). */
 export function makeGraph(prg: Graph, lpg: Graph, options: MakeGraphOptions = {}): BuiltGraph {
   const table = new AtomTable();
-  const common = {
-    ...(options.lpgRxQueue === undefined ? {} : { lpgRxQueue: options.lpgRxQueue }),
-    ...(options.lpgTxQueue === undefined ? {} : { lpgTxQueue: options.lpgTxQueue }),
-  };
-  const embedding = embedGraphs(prg, lpg, { ...common, table });
+  const embedding = embedGraphs(prg, lpg, { ...options, table });
   const queues = embedding.queues.map((q) => q.queue);
   const offload = offloadTx(embedding.graph, prg, lpg, queues, {
     table,

@@ -16,3 +16,4 @@ export * from "./drop_hardware.ts";
 export * from "./const_impls.ts";
 export * from "./make_graph.ts";
 export * from "./transforms.ts";
+export * from "./lpg_predicates.ts";

@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { dragonetIntel82599Config } from "../../../nicmodels/intel_82599/default_config.ts";
 import { build82599Prg } from "../../../nicmodels/intel_82599/prg.ts";
+import { configure82599Prg } from "../../../nicmodels/intel_82599/prg_configure.ts";
+import { configureSfc9020Prg } from "../../../nicmodels/solarflare_sfc9020/prg_configure.ts";
+import { annotateLpgPredicates, lpgCollapsible } from "./lpg_predicates.ts";
 import { sfcDragonetConfig } from "../../../nicmodels/solarflare_sfc9020/config.ts";
 import { buildSfc9020Prg } from "../../../nicmodels/solarflare_sfc9020/prg.ts";
 import { buildProgram } from "../../exec/program.ts";
@@ -76,4 +79,51 @@ Deno.test("the real LPG embedded into the NIC PRGs", async (t) => {
       assert.match(dot, /RxQueue3/);
     });
   }
+
+  await t.step("configured PRGs with 5-tuple filters prune the annotated LPG per queue", () => {
+    const lpg = annotateLpgPredicates(buildLpg(ENDPOINTS));
+    const rule = (dstPort: number, queue: number) => ({
+      table: "five-tuple",
+      match: { proto: 17, dstPort },
+      queue,
+      priority: 1,
+    });
+    const configs: [string, Graph][] = [
+      [
+        "82599",
+        configure82599Prg({
+          ...dragonetIntel82599Config(3),
+          filters: [rule(7, 1), rule(11211, 2)],
+        }),
+      ],
+      ["SFC9020", configureSfc9020Prg({ ...sfcDragonetConfig(3), filters: [] })],
+    ];
+    for (const [name, prg] of configs) {
+      const built = makeGraph(prg, lpg, { collapsible: lpgCollapsible });
+      // Queues no rule reaches are unreachable in the configured PRG already.
+      const show = (g: Graph) => validateGraph(g).map((p) => `${p.code} ${p.node ?? ""}`);
+      const own = new Set(show(prg));
+      assert.deepEqual(show(built.embedded).filter((p) => !own.has(p)), [], name);
+      assert.deepEqual(validateGraph(built.software), [], name);
+      for (const p of built.pipelines) {
+        assert.deepEqual(validateGraph(p.graph), [], `${name} ${p.name}`);
+      }
+    }
+    const e10k = makeGraph(configs[0]?.[1] as Graph, lpg, { collapsible: lpgCollapsible });
+    const [q0, q1, q2] = e10k.embedding.queues.map((q) => q.outcomes);
+    // Queue 1 gets only UDP port 7: ARP is gone, the port-7 demux is decided by the NIC.
+    assert.equal(q1?.get("rx.arp.classify" as never), "removed");
+    assert.equal(q1?.get("rx.udp.demux.e1" as never), "const");
+    assert.equal(q1?.get("sock.s1.to" as never), "removed");
+    // The classifiers keep running (they set offsets), pruned to the live port.
+    assert.equal(q1?.get("rx.l2.classify-l3" as never), "partial");
+    assert.deepEqual(e10k.embedding.queues[1]?.livePorts.get("rx.l2.classify-l3" as never), [
+      "ipv4",
+    ]);
+    // Queue 2 gets port 11211: only the Balance endpoint's sockets remain.
+    assert.equal(q2?.get("sock.s0.to" as never), "removed");
+    // Default queue 0 still receives everything else, ARP included.
+    assert.equal(q0?.get("rx.arp.classify" as never), "normal");
+    assert.equal(q0?.get("sock.s0.to" as never), "removed");
+  });
 });
