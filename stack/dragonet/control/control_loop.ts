@@ -110,6 +110,7 @@ export class DragonetControl<G = BuiltGraph> {
   #triggeredAt = -1;
   #running: Promise<void> = Promise.resolve();
   #last: SearchResult | null = null;
+  #error: unknown = undefined;
 
   /** A control loop with no applications; call {@link start} for the start-up run. */
   constructor(options: ControlOptions<G>) {
@@ -146,9 +147,17 @@ export class DragonetControl<G = BuiltGraph> {
     return out.reply;
   }
 
-  /** Resolves once no reconfiguration is running or pending. */
+  /**
+   * Resolves once no reconfiguration is running or pending; rejects with the error of a
+   * listener (`onReconfigured`) that threw since the last call.
+   */
   async settled(): Promise<void> {
     while (this.#updating) await this.#running;
+    if (this.#error !== undefined) {
+      const e = this.#error;
+      this.#error = undefined;
+      throw e;
+    }
   }
 
   /** Every run so far, oldest first. */
@@ -204,6 +213,9 @@ export class DragonetControl<G = BuiltGraph> {
         const step = this.#update();
         if (step !== null) await step;
       } while (this.#pending);
+    } catch (e) {
+      // Only a throwing listener (onReconfigured, onPipelines) gets here; settled() rethrows.
+      this.#error = e;
     } finally {
       this.#updating = false;
     }

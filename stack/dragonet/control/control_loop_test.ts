@@ -190,6 +190,9 @@ Deno.test("control loop: the NIC follows the search", async (t) => {
               assert.ok(searched !== undefined);
               assert.deepEqual(filterKeys(ctl.nicModel.config()), filterKeys(searched));
               assert.deepEqual(ctl.nicModel.config().settings, searched.settings);
+              for (const p of r.placement) {
+                assert.equal(classifyFlow(ctl.nicModel, p.flow), p.queue);
+              }
             }
           }),
           { seed: 42, numRuns: 8 },
@@ -330,6 +333,21 @@ Deno.test("control loop: the reconfiguration log", async (t) => {
     );
     assert.deepEqual(r.cost, ctl.lastSearch()?.cost);
     assert.ok(ctl.log().every((x, i) => x.version === i + 1));
+  });
+  await t.step("a throwing listener is reported by settled(), the log is kept", async () => {
+    const { ctl } = control({
+      onReconfigured: (r) => {
+        if (r.version === 2) throw new Error("listener broke");
+      },
+    });
+    await ctl.start();
+    ctl.handle({ kind: "nop", flags: 0 });
+    await assert.rejects(ctl.settled(), /listener broke/);
+    await ctl.settled();
+    assert.equal(ctl.log().length, 2);
+    ctl.handle({ kind: "nop", flags: 0 });
+    await ctl.settled();
+    assert.equal(ctl.log().length, 3);
   });
   await t.step("a failed rebuild leaves the NIC unchanged and the next run recovers", async () => {
     let fail = false;
