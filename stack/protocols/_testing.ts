@@ -15,7 +15,7 @@ import {
   buildUdpFrame,
 } from "../packet/build.ts";
 import { ExecContext } from "../exec/context.ts";
-import { compileProgram } from "../exec/compiler.ts";
+import { type CompileOptions, compileProgram } from "../exec/compiler.ts";
 import { type Executor, Interpreter } from "../exec/interpreter.ts";
 import { buildProgram, nodeNumber, type Program } from "../exec/program.ts";
 import type { Graph } from "../graph/types.ts";
@@ -38,6 +38,8 @@ export interface StackOptions {
   readonly endpoints?: readonly UdpEndpoint[];
   /** Executor (default interpreter). */
   readonly mode?: "interpreter" | "compiled";
+  /** Compiler options in mode `compiled` (`trace` is taken from {@linkcode StackOptions.trace}). */
+  readonly compile?: CompileOptions;
   /** Record port traces. */
   readonly trace?: boolean;
   /** Configuration overrides. */
@@ -99,7 +101,7 @@ export function makeStack(options: StackOptions = {}): TestStack {
   }
   const ctx = new ExecContext({ program, pool, env, trace: options.trace ?? false });
   const exec: Executor = options.mode === "compiled"
-    ? compileProgram(program, ctx, { trace: options.trace ?? false })
+    ? compileProgram(program, ctx, { ...options.compile, trace: options.trace ?? false })
     : new Interpreter(program, ctx);
   const rxQueue = nodeNumber(program, "rx.queue");
   const drain = (limit = 1000) => {

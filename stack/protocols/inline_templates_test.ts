@@ -5,22 +5,12 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { BufferPool } from "../packet/buffer_pool.ts";
-import { parseIpv4, parseMac } from "../packet/addr.ts";
-import { ExecContext } from "../exec/context.ts";
-import { type CompileOptions, compileProgram, generateSource } from "../exec/compiler.ts";
-import { type Executor, Interpreter } from "../exec/interpreter.ts";
-import { buildProgram, nodeNumber } from "../exec/program.ts";
-import { LpgEnv } from "./env.ts";
-import { buildLpg, lpgImpls } from "./lpg.ts";
+import { type CompileOptions, generateSource } from "../exec/compiler.ts";
+import { nodeNumber } from "../exec/program.ts";
 import {
   arpReplyFrame,
   arpRequestFrame,
-  LOCAL_IP,
-  LOCAL_MAC,
   makeStack,
-  PEER_IP,
-  PEER_MAC,
   pingFrame,
   tcpFrame,
   udpFrame,
@@ -70,48 +60,37 @@ function observe(
   frames: readonly Uint8Array[],
   peer: boolean,
 ) {
-  const graph = buildLpg(ENDPOINTS);
-  const program = buildProgram(graph, lpgImpls(graph));
-  const pool = new BufferPool({ count: 64 });
-  const env = new LpgEnv(pool, { localIp: LOCAL_IP, localMac: LOCAL_MAC });
-  if (peer) {
-    const m = parseMac(PEER_MAC);
-    env.arpInsert(
-      parseIpv4(PEER_IP) >>> 0,
-      ((m[0] ?? 0) << 8) | (m[1] ?? 0),
-      (((m[2] ?? 0) << 24) | ((m[3] ?? 0) << 16) | ((m[4] ?? 0) << 8) | (m[5] ?? 0)) >>> 0,
-    );
-  }
-  const ctx = new ExecContext({ program, pool, env, trace: true });
-  const exec: Executor = mode === "interpreter"
-    ? new Interpreter(program, ctx)
-    : compileProgram(program, ctx, { ...mode, trace: true });
-  const rx = nodeNumber(program, "rx.queue");
+  const s = mode === "interpreter"
+    ? makeStack({ endpoints: ENDPOINTS, trace: true, knownPeer: peer, buffers: 64 })
+    : makeStack({
+      endpoints: ENDPOINTS,
+      trace: true,
+      knownPeer: peer,
+      buffers: 64,
+      mode: "compiled",
+      compile: mode,
+    });
   const traces: number[][] = [];
   const sent: number[][] = [];
   const delivered: number[][] = [];
   for (const frame of frames) {
-    const b = pool.alloc(0);
-    pool.bytes.set(frame, pool.start[b] ?? 0);
-    pool.length[b] = frame.length;
-    exec.run(rx, b);
-    traces.push([...(ctx.trace ?? [])]);
-    while (ctx.tasks.size > 0) {
-      const node = ctx.tasks.peekNode();
-      const buf = ctx.tasks.peekBuf();
-      ctx.tasks.shift();
-      exec.run(node, buf);
-      traces.push([...(ctx.trace ?? [])]);
+    const b = s.pool.alloc(0);
+    s.pool.bytes.set(frame, s.pool.start[b] ?? 0);
+    s.pool.length[b] = frame.length;
+    s.exec.run(s.rxQueue, b);
+    traces.push([...(s.ctx.trace ?? [])]);
+    while (s.ctx.tasks.size > 0) {
+      const node = s.ctx.tasks.peekNode();
+      const buf = s.ctx.tasks.peekBuf();
+      s.ctx.tasks.shift();
+      s.exec.run(node, buf);
+      traces.push([...(s.ctx.trace ?? [])]);
     }
-    for (let t = env.tx.shift(); t >= 0; t = env.tx.shift()) {
-      const s = pool.start[t] ?? 0;
-      sent.push([...pool.bytes.slice(s, s + (pool.length[t] ?? 0))]);
-      pool.free(t, 0);
-    }
-    for (const [sid, ring] of env.sockets) {
+    for (const f of s.takeTx()) sent.push([...f]);
+    for (const [sid, ring] of s.env.sockets) {
       for (let d = ring.shift(); d >= 0; d = ring.shift()) {
-        delivered.push([sid, (env.l5[d] ?? 0) - (pool.start[d] ?? 0)]);
-        pool.free(d, 0);
+        delivered.push([sid, (s.env.l5[d] ?? 0) - (s.pool.start[d] ?? 0)]);
+        s.pool.free(d, 0);
       }
     }
   }
@@ -119,10 +98,10 @@ function observe(
     traces,
     sent,
     delivered,
-    misses: [...ctx.misses],
-    ports: [...ctx.ports],
-    extra: [...ctx.extra],
-    inUse: pool.inUse,
+    misses: [...s.ctx.misses],
+    ports: [...s.ctx.ports],
+    extra: [...s.ctx.extra],
+    inUse: s.pool.inUse,
   };
 }
 
