@@ -18,3 +18,6 @@ export * as graph from "./stack/graph/mod.ts";
 export * as graphConfig from "./stack/graph/config/mod.ts";
 export * as predicate from "./stack/graph/predicate/mod.ts";
 export * as nic from "./nicmodels/mod.ts";
+export * as workloads from "./workloads/mod.ts";
+export * as results from "./results/mod.ts";
+export * as search from "./stack/dragonet/search/mod.ts";
