@@ -74,7 +74,12 @@ async function gitSha(): Promise<string> {
     const out = await new Deno.Command("git", { args: ["rev-parse", "HEAD"], stderr: "null" })
       .output();
     const sha = new TextDecoder().decode(out.stdout).trim();
-    return /^[0-9a-f]{7,64}$/.test(sha) ? sha : "unknown";
+    if (!/^[0-9a-f]{7,64}$/.test(sha)) return "unknown";
+    const status = await new Deno.Command("git", {
+      args: ["status", "--porcelain", "--untracked-files=no"],
+      stderr: "null",
+    }).output();
+    return status.stdout.length > 0 ? `${sha}-dirty` : sha;
   } catch {
     return "unknown";
   }

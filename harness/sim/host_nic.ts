@@ -90,7 +90,7 @@ export interface HostNicOptions {
 }
 
 /** Drop reasons of the host NIC beyond the model's own {@link NIC_DROP_NAMES}. */
-export const HOST_NIC_TX_RING_FULL = NIC_DROP_NAMES.length;
+export const HOST_NIC_TX_RING_FULL: number = NIC_DROP_NAMES.length;
 
 /**
  * A {@link NicModel} in simulated time.

@@ -335,7 +335,7 @@ class Worker implements CoreTask, SocketWaiter {
       this.#spinning = true;
       core.addSpinner();
       this.#spinDeadline = m.now() + m.busyPollNs;
-      m.scheduleSpinEnd(this);
+      m.scheduleSpinEnd(this.index);
     } else {
       this.#st = St.Sleeping;
     }
@@ -370,7 +370,7 @@ class Worker implements CoreTask, SocketWaiter {
     m.wakeups++;
     this.#woke = true;
     this.#wokeUnread = true;
-    const target = m.placeOnWake(this);
+    const target = m.placeOnWake(this.core);
     if (target !== this.core) {
       this.core.removeTask(this);
       target.addTask(this);
@@ -385,7 +385,7 @@ class Worker implements CoreTask, SocketWaiter {
     } else {
       // Remote wake-up: an IPI (host-stacks.md §2.6).
       this.#st = St.Waking;
-      m.scheduleIpi(this);
+      m.scheduleIpi(this.index);
     }
   }
 
@@ -416,7 +416,7 @@ export class LinuxLike extends StackBase {
   /** Woken threads moved to another core (default variant only). */
   migrations = 0;
   /** Core whose softirq is waking threads now (-1 outside a wake). */
-  currentWaker = -1;
+  currentWaker: number = -1;
   #softirqs: Softirq[];
   #workers: Worker[];
   #spinEndKind: number;
@@ -525,24 +525,24 @@ export class LinuxLike extends StackBase {
     this.sendReply(core.id % this.host.nic.queues, buf);
   }
 
-  /** Schedules the end of a worker's busy-poll spin. */
-  scheduleSpinEnd(w: Worker): void {
-    this.host.testbed.sim.after(this.busyPollNs, this.#spinEndKind, w.index);
+  /** Schedules the end of worker `index`'s busy-poll spin. */
+  scheduleSpinEnd(index: number): void {
+    this.host.testbed.sim.after(this.busyPollNs, this.#spinEndKind, index);
   }
 
-  /** Schedules a remote wake-up's IPI. */
-  scheduleIpi(w: Worker): void {
-    this.host.testbed.sim.after(Math.round(this.cal.ns[Op.ipi] as number), this.#ipiKind, w.index);
+  /** Schedules the IPI of worker `index`'s remote wake-up. */
+  scheduleIpi(index: number): void {
+    this.host.testbed.sim.after(Math.round(this.cal.ns[Op.ipi] as number), this.#ipiKind, index);
   }
 
   /**
    * Where a woken thread runs: pinned threads (rss-pinned, busy-poll) on their core; otherwise
    * on their previous core if it is idle, else on the lowest-numbered idle core, else stay.
    */
-  placeOnWake(w: Worker): HostCore {
-    if (this.variant !== "default" || w.core.idle) return w.core;
+  placeOnWake(current: HostCore): HostCore {
+    if (this.variant !== "default" || current.idle) return current;
     for (const c of this.host.cores) if (c.idle) return c;
-    return w.core;
+    return current;
   }
 }
 

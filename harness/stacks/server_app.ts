@@ -54,7 +54,7 @@ export class EchoApp implements ServerApp {
   /** Port. */
   readonly port: number;
   /** No application work. */
-  readonly workOp = -1;
+  readonly workOp: number = -1;
   /** Never fails: the request buffer is reused. */
   readonly replyAllocFailures = 0;
   #pool: BufferPool;
