@@ -64,6 +64,10 @@ export class TcpConn {
   ssthresh = 0;
   /** Duplicate ACKs in a row. */
   dupAcks = 0;
+  /** In fast recovery (RFC 6582) until `recover` is acknowledged. */
+  inRecovery = false;
+  /** Highest sequence number sent when fast recovery began. */
+  recover = 0;
 
   /** Initial receive sequence number. */
   irs = 0;

@@ -148,6 +148,8 @@ function resetConn(c: TcpConn): void {
   c.wsOk = false;
   c.sendMss = 536;
   c.cwnd = c.ssthresh = c.dupAcks = 0;
+  c.inRecovery = false;
+  c.recover = 0;
   c.irs = c.rcvNxt = c.rcvAdvEdge = 0;
   c.ackNow = false;
   c.ackPending = 0;

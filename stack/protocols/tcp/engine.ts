@@ -18,14 +18,15 @@
  * hash of the 4-tuple; in-order data with cumulative ACKs and a receive window; delayed ACKs
  * as Linux does them (the first `quickAcks` segments at once, then every second segment or
  * after `delayedAckNs`, piggybacked when we send first; a FIN in ESTABLISHED is ACKed late so
- * the application's FIN can carry it); out-of-order data kept in the receive ring in up to `oooRanges` ranges, otherwise
- * dropped with a reason (an early FIN waits for the gap); FIN and RST both ways (RFC 5961
- * challenge ACKs for in-window RST/SYN); RST for segments to no socket; retransmission with an
- * RFC 6298 RTO (Karn's rule, exponential backoff) and go-back-N from the oldest unacknowledged
- * byte; fast retransmit after three duplicate ACKs; slow start and congestion avoidance (RFC
- * 5681, initial window RFC 6928); zero-window probes; MSS and window-scale options (RFC 7323);
- * TIME-WAIT ended early by a higher SYN (RFC 6191); sequence numbers modulo 2^32. Not
- * implemented: SACK, timestamps, fast recovery window inflation, Nagle, urgent data, PMTU.
+ * the application's FIN can carry it); out-of-order data kept in the receive ring in up to
+ * `oooRanges` ranges, otherwise dropped with a reason (an early FIN waits for the gap); FIN and
+ * RST both ways (RFC 5961 challenge ACKs for in-window RST/SYN); RST for segments to no socket;
+ * retransmission with an RFC 6298 RTO (Karn's rule, exponential backoff) and go-back-N from the
+ * oldest unacknowledged byte; fast retransmit after three duplicate ACKs and NewReno fast
+ * recovery (RFC 6582); slow start and congestion avoidance (RFC 5681, initial window RFC 6928);
+ * zero-window probes; MSS and window-scale options (RFC 7323); TIME-WAIT ended early by a higher
+ * SYN (RFC 6191); sequence numbers modulo 2^32. Not implemented: SACK, timestamps, Nagle,
+ * urgent data, PMTU discovery, SYN cookies.
  *
  * Sources: `/work/shared/reference/dragonet-model.md` §6.7 (the LPG's TCP sketch: validate ->
  * socket classification -> state switch -> TX), `/work/shared/reference/host-stacks.md` §2.4
@@ -997,7 +998,18 @@ export class TcpEngine {
       this.#rttSample(c, this.#now - c.rttStartNs);
       c.rttStartNs = -1;
     }
-    if (c.state >= TcpState.Established) {
+    if (c.inRecovery) {
+      const mss = c.sendMss;
+      if (seqGeq(ack, c.recover)) {
+        // Full ACK: leave fast recovery with the window deflated (RFC 6582 §3.2 step 3).
+        c.inRecovery = false;
+        c.cwnd = Math.min(c.ssthresh, Math.max(seqDiff(c.sndMax, ack), 0) + mss);
+      } else {
+        // Partial ACK: the next hole is lost too; resend it and deflate by what was acked.
+        c.cwnd = Math.max(c.cwnd - acked, 0) + mss;
+        this.#retransmitFirst(c);
+      }
+    } else if (c.state >= TcpState.Established) {
       const mss = c.sendMss;
       if (c.cwnd < c.ssthresh) c.cwnd += Math.min(data, mss);
       else c.cwnd += Math.max(1, Math.floor((mss * mss) / c.cwnd));
@@ -1032,18 +1044,31 @@ export class TcpEngine {
     return seqAdd(c.sndUna, c.sndLen + (seqLt(c.sndUna, seqAdd(c.iss, 1)) ? 1 : 0));
   }
 
+  /** A duplicate ACK: fast retransmit at the threshold, window inflation in recovery. */
   #dupAck(c: TcpConn): void {
     this.#count(TcpCounter.DuplicateAcks);
     c.dupAcks++;
+    const mss = c.sendMss;
+    if (c.inRecovery) {
+      c.cwnd += mss; // each duplicate ACK means a segment left the network (RFC 6582 §3.2)
+      return;
+    }
     const th = this.config.dupAckThreshold;
     if (th === 0 || c.dupAcks !== th || c.sndLen === 0) return;
-    const mss = c.sendMss;
     const flight = seqDiff(c.sndMax, c.sndUna);
     c.ssthresh = Math.max(flight >>> 1, 2 * mss);
-    c.cwnd = c.ssthresh;
-    c.rttStartNs = -1;
-    const n = Math.min(mss, c.sndLen);
+    c.cwnd = c.ssthresh + th * mss;
+    c.inRecovery = true;
+    c.recover = c.sndMax;
     this.#count(TcpCounter.FastRetransmits);
+    this.#retransmitFirst(c);
+  }
+
+  /** Sends the oldest unacknowledged segment again (fast retransmit, partial ACK). */
+  #retransmitFirst(c: TcpConn): void {
+    const n = Math.min(c.sendMss, c.sndLen);
+    if (n <= 0) return;
+    c.rttStartNs = -1; // Karn
     this.#count(TcpCounter.Retransmits);
     this.#emit(c, c.sndUna, ACK | PSH, c.sndHead, n, false);
   }
@@ -1366,6 +1391,7 @@ export class TcpEngine {
     c.ssthresh = Math.max(seqDiff(c.sndMax, c.sndUna) >>> 1, 2 * mss);
     c.cwnd = mss;
     c.dupAcks = 0;
+    c.inRecovery = false;
     c.sndNxt = c.sndUna; // go back N
     if (c.sndWnd === 0 && c.sndLen > 0) {
       // The peer closed its window after our last send: probe instead of resending.

@@ -356,6 +356,35 @@ Deno.test("TCP engine", async (t) => {
     assert.equal(counter(p.c, TcpCounter.RtoExpired), 0);
   });
 
+  await t.step("two losses in one window: fast recovery resends both without an RTO", () => {
+    const lost = new Set<number>();
+    const p = pair();
+    const l = p.s.listen(PORT);
+    const cid = p.c.connect(CLIENT, SERVER, PORT);
+    p.net.run();
+    const sid = p.s.accept(l);
+    let nth = 0;
+    const net = new Net([p.c, p.s], p.clock, {
+      dropIf: (x) => {
+        if (x.from !== 0 || x.payload.length === 0 || lost.has(x.seq)) return false;
+        nth++;
+        if (nth !== 2 && nth !== 4) return false;
+        lost.add(x.seq);
+        return true;
+      },
+    });
+    p.c.send(cid, new Uint8Array(1460 * 10).fill(3));
+    net.run();
+    assert.equal(p.s.readable(sid), 1460 * 10);
+    assert.equal(counter(p.c, TcpCounter.FastRetransmits), 1);
+    assert.equal(
+      counter(p.c, TcpCounter.Retransmits),
+      2,
+      "the second hole is resent on the partial ACK",
+    );
+    assert.equal(counter(p.c, TcpCounter.RtoExpired), 0);
+  });
+
   await t.step("sequence numbers wrap around 2^32", () => {
     const isn = () => 0xffffff00;
     const p = pair({ isn }, { isn });
