@@ -86,6 +86,7 @@ export class AppRegistry {
         if (!validAddress(e.local) || !validAddress(e.remote)) {
           return nothing(ReplyStatus.BadAddress);
         }
+        if (this.#nextSocket > MAX_SOCKET_ID) return nothing(ReplyStatus.SocketIdsExhausted);
         return this.#newSocket(e.app, this.#newEndpoint(e.local, e.remote));
       }
       case "span": {
