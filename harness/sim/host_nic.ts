@@ -73,6 +73,40 @@ export function moderationFromCapabilities(caps: NicCapabilities): Moderation {
   );
 }
 
+/** Returns `m` after checking its numbers; throws naming the bad field and what is allowed. */
+export function checkModeration(m: Moderation): Moderation {
+  const ok = (v: number) => Number.isFinite(v) && v >= 0;
+  if (m.kind === "interval" && !ok(m.intervalNs)) {
+    throw new RangeError(
+      `Moderation intervalNs ${m.intervalNs} is invalid: must be a finite number >= 0`,
+    );
+  }
+  if (m.kind === "dynamic") {
+    if (m.levelsNs.length !== 3 || !m.levelsNs.every(ok)) {
+      throw new RangeError(
+        `Moderation levelsNs [${
+          m.levelsNs.join(", ")
+        }] is invalid: must be three finite numbers >= 0`,
+      );
+    }
+    if (m.thresholds.length !== 2 || !m.thresholds.every(ok) || m.thresholds[0] > m.thresholds[1]) {
+      throw new RangeError(
+        `Moderation thresholds [${
+          m.thresholds.join(", ")
+        }] are invalid: must be two ascending numbers >= 0`,
+      );
+    }
+  }
+  if (m.kind !== "none" && m.kind !== "interval" && m.kind !== "dynamic") {
+    throw new RangeError(
+      `Moderation kind ${
+        JSON.stringify((m as { kind: unknown }).kind)
+      } is unknown: allowed none, interval, dynamic`,
+    );
+  }
+  return m;
+}
+
 /**
  * Default NIC latency per direction (DMA, PCIe, descriptor write-back). source: host-stacks.md
  * §5.5 and nic-models.md §6 ("1–3 µs fixed, parameter", unverified); the low end.
@@ -166,7 +200,9 @@ export class HostNic {
         `NIC latency ${this.#latencyNs} ns is invalid: must be an integer >= 0`,
       );
     }
-    this.#moderation = options.moderation ?? moderationFromCapabilities(model.capabilities);
+    this.#moderation = checkModeration(
+      options.moderation ?? moderationFromCapabilities(model.capabilities),
+    );
     this.#owner = options.owner ?? 0;
     const q = this.queues;
     this.interrupts = new Float64Array(q);

@@ -4,7 +4,12 @@ import { buildUdpFrame } from "../../stack/packet/build.ts";
 import { RssNic } from "../../nicmodels/rss/model.ts";
 import { INTEL_82599 } from "../../nicmodels/intel_82599/capabilities.ts";
 import { SFC9020_CAPABILITIES } from "../../nicmodels/solarflare_sfc9020/capabilities.ts";
-import { HOST_NIC_TX_RING_FULL, HostNic, moderationFromCapabilities } from "./host_nic.ts";
+import {
+  checkModeration,
+  HOST_NIC_TX_RING_FULL,
+  HostNic,
+  moderationFromCapabilities,
+} from "./host_nic.ts";
 import { Simulator } from "./simulator.ts";
 
 const MAC = new Uint8Array([2, 0, 0, 0, 0, 1]);
@@ -82,6 +87,23 @@ Deno.test("HostNic", async (t) => {
     // visible at 1500 (fires), 2500 and 3500 wait for 11 500, 30 500 fires at once.
     assert.deepEqual(fired, [1500, 11_500, 30_500]);
     assert.deepEqual([...nic.interrupts], [3]);
+  });
+
+  await t.step("refuses a moderation with bad numbers", () => {
+    assert.throws(
+      () => checkModeration({ kind: "interval", intervalNs: -1, source: "t" }),
+      /intervalNs -1 is invalid/,
+    );
+    assert.throws(
+      () =>
+        checkModeration({
+          kind: "dynamic",
+          levelsNs: [1, 2, 3],
+          thresholds: [32, 4],
+          source: "t",
+        }),
+      /thresholds \[32, 4\] are invalid/,
+    );
   });
 
   await t.step("the driver defaults come from the capabilities", () => {

@@ -12,6 +12,7 @@ import { Sfc9020Nic } from "../../nicmodels/solarflare_sfc9020/model.ts";
 import { sfcDefaultConfig } from "../../nicmodels/solarflare_sfc9020/config.ts";
 import { parseIpv4, parseMac } from "../../stack/packet/addr.ts";
 import { Host } from "../sim/host.ts";
+import type { Moderation } from "../sim/host_nic.ts";
 import type { Testbed } from "../sim/testbed.ts";
 import { LINUX_VARIANTS, LinuxLike, type LinuxVariant } from "./linux_like.ts";
 import { OnloadLike, onloadNicConfig } from "./onload_like.ts";
@@ -53,6 +54,8 @@ export interface ServerSpec {
   readonly nicLatencyNs?: number;
   /** Socket queue bound in datagrams. */
   readonly socketQueueDatagrams?: number;
+  /** Interrupt moderation (default: the NIC driver's, from the capabilities). */
+  readonly moderation?: Moderation;
 }
 
 /** A built server. */
@@ -84,6 +87,7 @@ export function createServer(testbed: Testbed, spec: ServerSpec): Server {
     cores: spec.cores,
     nic,
     ...(spec.nicLatencyNs === undefined ? {} : { nicLatencyNs: spec.nicLatencyNs }),
+    ...(spec.moderation === undefined ? {} : { moderation: spec.moderation }),
   });
   const sq = spec.socketQueueDatagrams === undefined
     ? {}

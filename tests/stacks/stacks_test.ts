@@ -14,6 +14,17 @@ const CASES: readonly [string, StackUnderTest][] = [
     stack: "linux-like",
     variant: "busy-poll",
   }],
+  ["linux-like default on the SFC9020 (sfc driver, 60 us moderation)", {
+    cores: 4,
+    nic: "sfc9020",
+    stack: "linux-like",
+  }],
+  ["linux-like default, static 10 us moderation", {
+    cores: 4,
+    nic: "rss",
+    stack: "linux-like",
+    moderation: { kind: "interval", intervalNs: 10_000, source: "test" },
+  }],
   ["onload-like on the SFC9020", { cores: 4, nic: "sfc9020", stack: "onload-like" }],
 ];
 
