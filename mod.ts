@@ -20,4 +20,4 @@ export * as predicate from "./stack/graph/predicate/mod.ts";
 export * as nic from "./nicmodels/mod.ts";
 export * as workloads from "./workloads/mod.ts";
 export * as results from "./results/mod.ts";
-export * as search from "./stack/dragonet/search/mod.ts";
+export * as dragonet from "./stack/dragonet/mod.ts";
