@@ -11,6 +11,8 @@
  */
 import { dragonetIntel82599Config } from "../../../nicmodels/intel_82599/default_config.ts";
 import { build82599Prg } from "../../../nicmodels/intel_82599/prg.ts";
+import { configure82599Prg } from "../../../nicmodels/intel_82599/prg_configure.ts";
+import { annotateLpgPredicates, lpgCollapsible } from "./lpg_predicates.ts";
 import { applyConfig } from "../../graph/config/apply.ts";
 import { buildLpg } from "../../protocols/lpg.ts";
 import { nid, testLpg, testPrg, testRegistries } from "./_fixtures.ts";
@@ -29,6 +31,17 @@ const realLpg = buildLpg([
   },
 ]);
 const e10k = build82599Prg(dragonetIntel82599Config(10));
+const rule = (dstPort: number, queue: number) => ({
+  table: "five-tuple",
+  match: { proto: 17, dstPort },
+  queue,
+  priority: 1,
+});
+const e10kFiltered = configure82599Prg({
+  ...dragonetIntel82599Config(10),
+  filters: [rule(7, 1), rule(11211, 2), rule(53, 3)],
+});
+const annotated = annotateLpgPredicates(realLpg);
 const filters = [
   { dport: 7, queue: 1 },
   { dport: 8, queue: 2 },
@@ -44,6 +57,13 @@ Deno.bench("embed (Algorithm B): real LPG into 82599 PRG, 10 queues", { group: "
 Deno.bench("makeGraph: real LPG, 82599, 10 queues, to pipelines", { group: "real" }, () => {
   makeGraph(e10k, realLpg);
 });
+Deno.bench(
+  "makeGraph: annotated real LPG, configured 82599 (3 filters), 10 queues",
+  { group: "real" },
+  () => {
+    makeGraph(e10kFiltered, annotated, { collapsible: lpgCollapsible });
+  },
+);
 Deno.bench("embed (Algorithm B): test LPG, 4 queues, 4 filters", { group: "small" }, () => {
   embedGraphs(small, lpg);
 });
