@@ -63,3 +63,25 @@ export {
   type OpName,
   opNs,
 } from "./calibration.ts";
+export {
+  createTestbed,
+  macNumber,
+  type NetHost,
+  type Testbed,
+  type TestbedCounters,
+  type TestbedOptions,
+  type Transmit,
+} from "./testbed.ts";
+export { Host, type HostOptions } from "./host.ts";
+export { CORE_CAT_NAMES, CoreCat, type CoreTask, HostCore } from "./host_core.ts";
+export {
+  checkModeration,
+  DEFAULT_NIC_LATENCY_NS,
+  DYNAMIC_ITR_LEVELS_NS,
+  DYNAMIC_ITR_THRESHOLDS,
+  HOST_NIC_TX_RING_FULL,
+  HostNic,
+  type HostNicOptions,
+  type Moderation,
+  moderationFromCapabilities,
+} from "./host_nic.ts";
