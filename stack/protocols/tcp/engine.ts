@@ -47,6 +47,7 @@ import { TcpEventRing } from "./event_ring.ts";
 import { seqAdd, seqDiff, seqGeq, seqGt, seqLeq, seqLt } from "./seq.ts";
 import { TcpEvent, TcpState, tcpStateName } from "./state.ts";
 import { TcpTxBatch } from "./tx_batch.ts";
+import { ListenerTable } from "./listeners.ts";
 import { copyBytes } from "./_copy.ts";
 
 /** `input` result for a segment that was not dropped (no drop counter has code 0). */
@@ -101,7 +102,6 @@ export class TcpEngine {
   readonly #opts = new TcpOptions();
   #view: DataView = new DataView(new ArrayBuffer(0));
   #viewOf: Uint8Array = new Uint8Array(0);
-  readonly #txView: DataView;
   #now = 0;
   #nextEphemeral: number = EPHEMERAL_PORTS.first;
   /** Timer heap of (connection id, deadline); may hold stale entries (see `#settle`). */
@@ -109,15 +109,7 @@ export class TcpEngine {
   /** Deadline of each connection's live heap entry, or -1. */
   readonly #heapAt: Float64Array;
 
-  // Listeners, by index.
-  readonly #byPort: Int32Array = new Int32Array(65536).fill(-1);
-  readonly #lIp: Uint32Array;
-  readonly #lPort: Int32Array;
-  readonly #lQueue: Int32Array[];
-  readonly #lHead: Int32Array;
-  readonly #lSize: Int32Array;
-  readonly #lCap: Int32Array;
-  readonly #lSyn: Int32Array;
+  readonly #listeners: ListenerTable;
 
   /** Makes an engine; throws naming the knob when a configuration value is out of range. */
   constructor(options: TcpEngineOptions = {}) {
@@ -126,19 +118,10 @@ export class TcpEngine {
     this.#clock = clock ?? defaultClock;
     const c = this.config;
     this.tx = new TcpTxBatch(c.txRingSegments, c.mss);
-    this.#txView = new DataView(this.tx.bytes.buffer);
     this.events = new TcpEventRing(c.eventRingSize);
     this.table = new ConnTable(c.maxConnections);
     this.#heapAt = new Float64Array(2 * c.maxConnections).fill(NO_DEADLINE);
-    const n = c.maxListeners;
-    this.#lIp = new Uint32Array(n);
-    this.#lPort = new Int32Array(n).fill(-1);
-    this.#lQueue = [];
-    for (let i = 0; i < n; i++) this.#lQueue.push(new Int32Array(0));
-    this.#lHead = new Int32Array(n);
-    this.#lSize = new Int32Array(n);
-    this.#lCap = new Int32Array(n);
-    this.#lSyn = new Int32Array(n);
+    this.#listeners = new ListenerTable(c.maxListeners);
   }
 
   // ---------------------------------------------------------------- application side
@@ -148,30 +131,17 @@ export class TcpEngine {
     if (!(Number.isInteger(port) && port >= 1 && port <= 65535)) {
       throw new RangeError(`Cannot listen on port ${port}: ports are integers 1..65535`);
     }
-    if ((this.#byPort[port] ?? -1) >= 0) {
-      throw new Error(`Cannot listen on port ${port}: a listener already uses it`);
-    }
     const backlog = options.backlog ?? this.config.somaxconn;
     if (!(Number.isInteger(backlog) && backlog >= 0)) {
       throw new RangeError(
         `Cannot listen on port ${port}: backlog ${backlog} must be an integer >= 0`,
       );
     }
-    const id = this.#lPort.indexOf(-1);
-    if (id < 0) {
-      throw new Error(
-        `Cannot listen on port ${port}: all ${this.config.maxListeners} listeners ("maxListeners") are in use`,
-      );
-    }
-    const cap = Math.min(backlog, this.config.somaxconn);
-    this.#lIp[id] = (options.localIp ?? 0) >>> 0;
-    this.#lPort[id] = port;
-    this.#lQueue[id] = new Int32Array(cap);
-    this.#lHead[id] = 0;
-    this.#lSize[id] = 0;
-    this.#lCap[id] = cap;
-    this.#lSyn[id] = 0;
-    this.#byPort[port] = id;
+    const id = this.#listeners.open(
+      port,
+      options.localIp ?? 0,
+      Math.min(backlog, this.config.somaxconn),
+    );
     return id;
   }
 
@@ -183,9 +153,9 @@ export class TcpEngine {
   closeListener(listener: number): void {
     this.#checkListener(listener);
     this.#now = this.#clock();
-    const q = this.#lQueue[listener] ?? new Int32Array(0);
-    for (let k = 0; k < (this.#lSize[listener] ?? 0); k++) {
-      const c = this.table.conns[q[((this.#lHead[listener] ?? 0) + k) % q.length] ?? -1];
+    const ls = this.#listeners;
+    for (let id = ls.shift(listener); id >= 0; id = ls.shift(listener)) {
+      const c = this.table.conns[id];
       if (c === undefined) continue;
       c.inAcceptQueue = false;
       if (c.state !== TcpState.Closed) this.#sendRstFor(c);
@@ -198,24 +168,19 @@ export class TcpEngine {
       if (c.state === TcpState.SynReceived) this.#release(c);
       else c.listener = -1;
     }
-    this.#byPort[this.#lPort[listener] ?? 0] = -1;
-    this.#lPort[listener] = -1;
-    this.#lQueue[listener] = new Int32Array(0);
-    this.#lSize[listener] = 0;
-    this.#lCap[listener] = 0;
-    this.#lSyn[listener] = 0;
+    ls.close(listener);
   }
 
   /** Capacity of listener `id`'s accept queue (min(backlog, somaxconn)). */
   acceptQueueCapacity(listener: number): number {
     this.#checkListener(listener);
-    return this.#lCap[listener] ?? 0;
+    return this.#listeners.queueCapacity(listener);
   }
 
   /** Connections waiting in listener `id`'s accept queue. */
   acceptQueueLength(listener: number): number {
     this.#checkListener(listener);
-    return this.#lSize[listener] ?? 0;
+    return this.#listeners.queueLength(listener);
   }
 
   /**
@@ -224,12 +189,8 @@ export class TcpEngine {
    */
   accept(listener: number): number {
     this.#checkListener(listener);
-    const q = this.#lQueue[listener] ?? new Int32Array(0);
-    while ((this.#lSize[listener] ?? 0) > 0) {
-      const head = this.#lHead[listener] ?? 0;
-      const id = q[head] ?? -1;
-      this.#lHead[listener] = (head + 1) % q.length;
-      this.#lSize[listener] = (this.#lSize[listener] ?? 1) - 1;
+    const ls = this.#listeners;
+    for (let id = ls.shift(listener); id >= 0; id = ls.shift(listener)) {
       const c = this.table.conns[id];
       if (c === undefined) continue;
       c.inAcceptQueue = false;
@@ -264,7 +225,7 @@ export class TcpEngine {
       for (let i = 0; i < span; i++) {
         const p = this.#nextEphemeral;
         this.#nextEphemeral = p === EPHEMERAL_PORTS.last ? EPHEMERAL_PORTS.first : p + 1;
-        if (this.table.lookup(lip, p, rip, remotePort) < 0 && (this.#byPort[p] ?? -1) < 0) {
+        if (this.table.lookup(lip, p, rip, remotePort) < 0 && !this.#listeners.portInUse(p)) {
           port = p;
           break;
         }
@@ -643,9 +604,9 @@ export class TcpEngine {
     flags: number,
     window: number,
   ): number {
-    const l = this.#byPort[dstPort] ?? -1;
-    const lip = l >= 0 ? this.#lIp[l] ?? 0 : 0;
-    if (l < 0 || (lip !== 0 && lip !== dstIp)) {
+    const ls = this.#listeners;
+    const l = ls.match(dstPort, dstIp);
+    if (l < 0) {
       if ((flags & RST) === 0) {
         const segLen = len - hl + ((flags & SYN) !== 0 ? 1 : 0) + ((flags & FIN) !== 0 ? 1 : 0);
         this.#rstReply(dstIp, srcIp, dstPort, srcPort, seq, ack, flags, segLen);
@@ -658,15 +619,15 @@ export class TcpEngine {
       return TcpCounter.ListenNotSyn;
     }
     if ((flags & SYN) === 0) return TcpCounter.ListenNotSyn;
-    if ((this.#lSize[l] ?? 0) >= (this.#lCap[l] ?? 0)) return TcpCounter.AcceptQueueFullSyn;
-    if ((this.#lSyn[l] ?? 0) >= this.config.synBacklog) return TcpCounter.SynQueueFull;
+    if (ls.queueLength(l) >= ls.queueCapacity(l)) return TcpCounter.AcceptQueueFullSyn;
+    if (ls.synCount(l) >= this.config.synBacklog) return TcpCounter.SynQueueFull;
     if (parseTcpOptions(bytes, off + 20, hl - 20, this.#opts) !== 0) return TcpCounter.BadOptions;
     const id = this.table.insert(dstIp, dstPort, srcIp, srcPort);
     const c = this.table.conns[id];
     if (id < 0 || c === undefined) return TcpCounter.TableFull;
     this.#initConn(c);
     c.listener = l;
-    this.#lSyn[l] = (this.#lSyn[l] ?? 0) + 1;
+    ls.addSyn(l, 1);
     c.state = TcpState.SynReceived;
     c.irs = seq;
     c.rcvNxt = seqAdd(seq, 1);
@@ -780,13 +741,11 @@ export class TcpEngine {
       }
       const l = c.listener;
       if (l >= 0) {
-        if ((this.#lSize[l] ?? 0) >= (this.#lCap[l] ?? 0)) return TcpCounter.AcceptQueueFullAck;
-        this.#lSyn[l] = (this.#lSyn[l] ?? 1) - 1;
-        const q = this.#lQueue[l] ?? new Int32Array(0);
-        q[((this.#lHead[l] ?? 0) + (this.#lSize[l] ?? 0)) % q.length] = c.id;
-        this.#lSize[l] = (this.#lSize[l] ?? 0) + 1;
+        const ls = this.#listeners;
+        if (!ls.push(l, c.id)) return TcpCounter.AcceptQueueFullAck;
+        ls.addSyn(l, -1);
         c.inAcceptQueue = true;
-        if (this.#lSize[l] === 1) this.#post(TcpEvent.AcceptReady, l);
+        if (ls.queueLength(l) === 1) this.#post(TcpEvent.AcceptReady, l);
       } else {
         this.#post(TcpEvent.Established, c.id);
       }
@@ -1224,53 +1183,24 @@ export class TcpEngine {
     mss: number,
     wscale: number,
   ): boolean {
-    const tx = this.tx;
-    if (tx.count >= tx.capacity) {
-      this.#count(TcpCounter.TxRingFull);
-      return false;
-    }
-    const i = tx.count++;
-    const o = i * tx.slotSize;
-    const b = tx.bytes;
-    const v = this.#txView;
-    let hl = 20;
-    if (synOptions) {
-      v.setUint8(o + 20, 2);
-      v.setUint8(o + 21, 4);
-      v.setUint16(o + 22, mss);
-      hl = 24;
-      if (wscale >= 0) {
-        v.setUint8(o + 24, 1);
-        v.setUint8(o + 25, 3);
-        v.setUint8(o + 26, 3);
-        v.setUint8(o + 27, wscale);
-        hl = 28;
-      }
-    }
-    v.setUint16(o, srcPort);
-    v.setUint16(o + 2, dstPort);
-    v.setUint32(o + 4, seq >>> 0);
-    v.setUint32(o + 8, ack >>> 0);
-    v.setUint8(o + 12, (hl >>> 2) << 4);
-    v.setUint8(o + 13, flags);
-    v.setUint16(o + 14, window);
-    v.setUint16(o + 16, 0);
-    v.setUint16(o + 18, 0);
-    if (n > 0 && ring !== null) {
-      const size = ring.length;
-      const first = Math.min(n, size - pos);
-      copyBytes(b, o + hl, ring, pos, first);
-      if (first < n) copyBytes(b, o + hl + first, ring, 0, n - first);
-    }
-    const len = hl + n;
-    const sum = onesComplementSum(b, o, len, ipv4PseudoHeaderSum(srcIp, dstIp, 6, len));
-    v.setUint16(o + 16, ~sum & 0xffff);
-    tx.length[i] = len;
-    tx.srcIp[i] = srcIp;
-    tx.dstIp[i] = dstIp;
-    tx.conn[i] = connId;
-    this.#count(TcpCounter.SegmentsOut);
-    return true;
+    const ok = this.tx.writeSegment(
+      connId,
+      srcIp,
+      dstIp,
+      srcPort,
+      dstPort,
+      seq,
+      ack,
+      flags,
+      window,
+      ring,
+      pos,
+      n,
+      synOptions ? mss : -1,
+      wscale,
+    );
+    this.#count(ok ? TcpCounter.SegmentsOut : TcpCounter.TxRingFull);
+    return ok;
   }
 
   /** Window field we advertise now (scaled down, capped at 65535). */
@@ -1349,7 +1279,7 @@ export class TcpEngine {
   #release(c: TcpConn): void {
     c.ackDeadlineNs = NO_DEADLINE;
     if (c.state === TcpState.SynReceived && c.listener >= 0) {
-      this.#lSyn[c.listener] = (this.#lSyn[c.listener] ?? 1) - 1;
+      this.#listeners.addSyn(c.listener, -1);
     }
     this.#disarm(c);
     this.table.remove(c.id);
@@ -1454,9 +1384,7 @@ export class TcpEngine {
   }
 
   #checkListener(id: number): void {
-    if (
-      !(Number.isInteger(id) && id >= 0 && id < this.#lPort.length && (this.#lPort[id] ?? -1) >= 0)
-    ) {
+    if (!this.#listeners.isOpen(id)) {
       throw new RangeError(`Unknown TCP listener ${id}: listen() returns the ids in use`);
     }
   }

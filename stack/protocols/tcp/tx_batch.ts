@@ -1,5 +1,6 @@
 /**
- * `TcpTxBatch`: the segments the engine emitted since the caller last drained it.
+ * `TcpTxBatch`: the segments the engine emitted since the caller last drained it, and the
+ * serializer that writes them.
  *
  * Each segment is a complete TCP header (with options) plus payload, checksum filled with the
  * IPv4 pseudo-header, in a fixed slot of one arena; the IPv4 addresses travel beside it so the
@@ -7,6 +8,9 @@
  *
  * @module
  */
+
+import { ipv4PseudoHeaderSum, onesComplementSum } from "../../packet/checksum.ts";
+import { copyBytes } from "./_copy.ts";
 
 /** Fixed-slot batch of outgoing TCP segments. */
 export class TcpTxBatch {
@@ -26,6 +30,7 @@ export class TcpTxBatch {
   readonly conn: Int32Array;
   /** Segments in the batch. */
   count = 0;
+  readonly #view: DataView;
 
   /** Makes an empty batch of `capacity` slots for payloads up to `maxPayload` bytes. */
   constructor(capacity: number, maxPayload: number) {
@@ -44,6 +49,73 @@ export class TcpTxBatch {
     this.srcIp = new Uint32Array(capacity);
     this.dstIp = new Uint32Array(capacity);
     this.conn = new Int32Array(capacity);
+    this.#view = new DataView(this.bytes.buffer);
+  }
+
+  /**
+   * Appends one segment: header (with MSS and window-scale options when `mss >= 0`, the scale
+   * only when `wscale >= 0`), `n` payload bytes from ring `ring` starting at index `pos`
+   * (wrapping), and the checksum over the IPv4 pseudo-header. Returns false when the batch is
+   * full. Allocation-free except for payload copies longer than 64 bytes (see `_copy.ts`).
+   */
+  writeSegment(
+    connId: number,
+    srcIp: number,
+    dstIp: number,
+    srcPort: number,
+    dstPort: number,
+    seq: number,
+    ack: number,
+    flags: number,
+    window: number,
+    ring: Uint8Array | null,
+    pos: number,
+    n: number,
+    mss: number,
+    wscale: number,
+  ): boolean {
+    if (this.count >= this.capacity) return false;
+    const i = this.count++;
+    const o = i * this.slotSize;
+    const b = this.bytes;
+    const v = this.#view;
+    let hl = 20;
+    if (mss >= 0) {
+      v.setUint8(o + 20, 2); // kind MSS, length 4 (RFC 9293 §3.2)
+      v.setUint8(o + 21, 4);
+      v.setUint16(o + 22, mss);
+      hl = 24;
+      if (wscale >= 0) {
+        v.setUint8(o + 24, 1); // NOP, then kind 3 length 3 (RFC 7323 §2.2), Linux's layout
+        v.setUint8(o + 25, 3);
+        v.setUint8(o + 26, 3);
+        v.setUint8(o + 27, wscale);
+        hl = 28;
+      }
+    }
+    v.setUint16(o, srcPort);
+    v.setUint16(o + 2, dstPort);
+    v.setUint32(o + 4, seq >>> 0);
+    v.setUint32(o + 8, ack >>> 0);
+    v.setUint8(o + 12, (hl >>> 2) << 4);
+    v.setUint8(o + 13, flags);
+    v.setUint16(o + 14, window);
+    v.setUint16(o + 16, 0);
+    v.setUint16(o + 18, 0);
+    if (n > 0 && ring !== null) {
+      const size = ring.length;
+      const first = Math.min(n, size - pos);
+      copyBytes(b, o + hl, ring, pos, first);
+      if (first < n) copyBytes(b, o + hl + first, ring, 0, n - first);
+    }
+    const len = hl + n;
+    const sum = onesComplementSum(b, o, len, ipv4PseudoHeaderSum(srcIp, dstIp, 6, len));
+    v.setUint16(o + 16, ~sum & 0xffff);
+    this.length[i] = len;
+    this.srcIp[i] = srcIp;
+    this.dstIp[i] = dstIp;
+    this.conn[i] = connId;
+    return true;
   }
 
   /** Offset of slot `i` in `bytes`. */
