@@ -194,6 +194,24 @@ function generate<E>(program: Program<E>, options: CompileOptions): Generated {
     p.unproductive[i] === 0 &&
     (entries.has(i) || (preds[i] ?? []).some((q) => p.unproductive[q] === 1));
 
+  // Run state of node i: f<i> (fired), h<i> (a short-circuit input arrived), n<i> (inputs
+  // arrived). Shared state lives in the closure, stamped with the run number (c<i>: the run n<i>
+  // counts in), so nothing is reset between runs; state only one function uses is a local of it,
+  // fresh on each call, and plain flags and counts are enough.
+  let localNodes = new Set<number>();
+  const notFired = (i: number) => localNodes.has(i) ? `f${i} === 0` : `f${i} !== ver`;
+  const setFired = (i: number) => localNodes.has(i) ? `f${i} = 1;` : `f${i} = ver;`;
+  const setHit = (i: number) => localNodes.has(i) ? `h${i} = 1;` : `h${i} = ver;`;
+  const isHit = (i: number) => localNodes.has(i) ? `h${i} === 1` : `h${i} === ver`;
+  const arrive = (i: number) =>
+    localNodes.has(i) ? `n${i}++;` : `if (c${i} === ver) n${i}++; else { c${i} = ver; n${i} = 1; }`;
+  const allArrived = (i: number, inputs: number) =>
+    inputs === 0
+      ? "true"
+      : localNodes.has(i)
+      ? `n${i} === ${inputs}`
+      : `c${i} === ver && n${i} === ${inputs}`;
+
   // Node bodies, generated once at indent "" and indented where they are placed.
   const bodies = new Map<number, string>();
   const bodyOf = (i: number): string => {
@@ -208,19 +226,28 @@ function generate<E>(program: Program<E>, options: CompileOptions): Generated {
   // Functions the code calls: entries, plus joins too large to copy to each of their sites.
   const called = new Set<number>();
   const joinLimit = options.joinInlineLimit ?? DEFAULT_JOIN_INLINE_LIMIT;
+  // Whether each join is copied to its sites (decided once, on the first generation).
+  const copied = new Map<number, boolean>();
 
   const visit = (i: number, indent: string): string => {
     if (!isFunction(i)) return at(bodyOf(i), indent);
     // A small join is copied to each site: its body begins with its own "already fired" and
     // readiness checks, so a copy behaves exactly like the call.
-    if (bodyOf(i).length <= joinLimit) return at(bodyOf(i), indent);
+    let copy = copied.get(i);
+    if (copy === undefined) {
+      copy = bodyOf(i).length <= joinLimit;
+      copied.set(i, copy);
+    }
+    if (copy) return at(bodyOf(i), indent);
     called.add(i);
     const k = p.kind[i] ?? 0;
     if (k === ExecKind.F) return `${indent}if (v${i}()) return true;\n`;
     // An O-node that would only wait is not called: its miss is counted here.
     const inputs = p.inputs[i]?.length ?? 0;
-    const ready = inputs === 0 ? "true" : `h${i} === ver || (c${i} === ver && n${i} === ${inputs})`;
-    return `${indent}if (f${i} !== ver) { if (${ready}) { if (v${i}()) return true; } else M[${i}]++; }\n`;
+    const ready = inputs === 0 ? "true" : `${isHit(i)} || (${allArrived(i, inputs)})`;
+    return `${indent}if (${
+      notFired(i)
+    }) { if (${ready}) { if (v${i}()) return true; } else M[${i}]++; }\n`;
   };
 
   const fire = (i: number, port: number, indent: string): string => {
@@ -228,7 +255,7 @@ function generate<E>(program: Program<E>, options: CompileOptions): Generated {
     if (raisesProductive(i)) s += `${indent}x.productive = true;\n`;
     s += `${indent}PC[${i * mp + port}]++;\n`;
     if (trace) s += `${indent}T.push(${i}, ${port});\n`;
-    if (needsStamp(i)) s += `${indent}f${i} = ver;\n`;
+    if (needsStamp(i)) s += `${indent}${setFired(i)}\n`;
     const succ = p.succ[i]?.[port] ?? [];
     for (const t of succ) {
       const kt = p.kind[t] ?? 0;
@@ -238,8 +265,7 @@ function generate<E>(program: Program<E>, options: CompileOptions): Generated {
       if (k < 0 || v < 0) continue;
       // Arrival of this input at O-node t: a short-circuit value stamps h<t>; any other value
       // counts towards "every input arrived" (n<t> inputs so far in run c<t>).
-      if (v === shortCircuit(kt)) s += `${indent}h${t} = ver;\n`;
-      else s += `${indent}if (c${t} === ver) n${t}++; else { c${t} = ver; n${t} = 1; }\n`;
+      s += `${indent}${v === shortCircuit(kt) ? setHit(t) : arrive(t)}\n`;
     }
     for (let j = succ.length - 1; j >= 0; j--) s += visit(succ[j] ?? 0, indent);
     return s;
@@ -270,7 +296,7 @@ function generate<E>(program: Program<E>, options: CompileOptions): Generated {
     const ports = p.portNames[i] ?? [];
     const k = p.kind[i] ?? 0;
     let s = `${indent}// ${id} (${KIND_NAMES[k]})\n`;
-    s += needsStamp(i) ? `${indent}if (f${i} !== ver) {\n` : `${indent}{\n`;
+    s += needsStamp(i) ? `${indent}if (${notFired(i)}) {\n` : `${indent}{\n`;
     const in1 = indent + "  ";
     const folded = p.constantPort[i] ?? -1;
     if (k === ExecKind.F && folded >= 0) {
@@ -299,11 +325,9 @@ function generate<E>(program: Program<E>, options: CompileOptions): Generated {
       const inputs = p.inputs[i]?.length ?? 0;
       const scOut = k === ExecKind.And || k === ExecKind.Nor ? p.falsePort[i] : p.truePort[i];
       const allOut = k === ExecKind.And || k === ExecKind.Nor ? p.truePort[i] : p.falsePort[i];
-      s += `${in1}if (h${i} === ver) {\n`;
+      s += `${in1}if (${isHit(i)}) {\n`;
       s += fire(i, scOut ?? 0, in1 + "  ");
-      s += `${in1}} else if (${
-        inputs === 0 ? "true" : `c${i} === ver && n${i} === ${inputs}`
-      }) {\n`;
+      s += `${in1}} else if (${allArrived(i, inputs)}) {\n`;
       s += fire(i, allOut ?? 0, in1 + "  ");
       s += `${in1}} else {\n${in1}  M[${i}]++;\n${in1}}\n`;
     }
@@ -311,18 +335,48 @@ function generate<E>(program: Program<E>, options: CompileOptions): Generated {
     return s;
   };
 
-  let functions = "";
-  for (const e of entries) called.add(e);
-  const done = new Set<number>();
-  for (let more = true; more;) {
-    more = false;
-    for (const i of [...called].sort((a, b) => a - b)) {
-      if (done.has(i)) continue;
-      done.add(i);
-      more = true;
-      functions += `function v${i}() {\n${at(bodyOf(i), "  ")}  return false;\n}\n`;
+  const generateFunctions = () => {
+    bodies.clear();
+    called.clear();
+    const out: { readonly node: number; readonly code: string }[] = [];
+    for (const e of entries) called.add(e);
+    const done = new Set<number>();
+    for (let more = true; more;) {
+      more = false;
+      for (const i of [...called].sort((a, b) => a - b)) {
+        if (done.has(i)) continue;
+        done.add(i);
+        more = true;
+        out.push({ node: i, code: at(bodyOf(i), "  ") });
+      }
+    }
+    return out;
+  };
+  // First generation with all state shared, to see which function uses each node's state; a
+  // node whose state one function alone uses gets local state in the second generation (same
+  // shape: the join copies are kept). A function's own stamp stays shared: it is what stops
+  // its body from running twice in a run.
+  const stateOf = (i: number): string[] => {
+    if (emitted[i] === 0) return [];
+    const names = needsStamp(i) ? [`f${i}`] : [];
+    if (p.kind[i] !== ExecKind.F) names.push(`h${i}`, `c${i}`, `n${i}`);
+    return names;
+  };
+  const userOf = new Map<string, number>();
+  for (const f of generateFunctions()) {
+    for (const name of new Set(f.code.match(/\b[fhcn]\d+\b/g) ?? [])) {
+      userOf.set(name, userOf.has(name) ? -1 : f.node);
     }
   }
+  for (const e of called) userOf.set(`f${e}`, -1);
+  const homeOf = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    const owners = new Set(stateOf(i).map((v) => userOf.get(v) ?? -1));
+    const [home] = owners;
+    if (owners.size === 1 && home !== undefined && home >= 0) homeOf.set(i, home);
+  }
+  localNodes = new Set(homeOf.keys());
+  const functions = generateFunctions();
   let src = `"use strict";\n// Generated from graph "${p.graph.name}" (${n} nodes).\n`;
   src += `let ver = 0;\n`;
   if (templates.some((t, i) => t !== undefined && emitted[i] === 1)) {
@@ -336,14 +390,23 @@ function generate<E>(program: Program<E>, options: CompileOptions): Generated {
       src += `const w${i} = W[${i}]; // ${p.ids[i]}\n`;
     }
   }
-  const vars: string[] = [];
+  const shared: string[] = [];
   for (let i = 0; i < n; i++) {
-    if (emitted[i] === 0) continue;
-    if (needsStamp(i)) vars.push(`f${i} = 0`);
-    if (p.kind[i] !== ExecKind.F) vars.push(`h${i} = 0`, `c${i} = 0`, `n${i} = 0`);
+    if (!localNodes.has(i)) { for (const v of stateOf(i)) shared.push(`${v} = 0`); }
   }
-  for (let j = 0; j < vars.length; j += 8) src += `let ${vars.slice(j, j + 8).join(", ")};\n`;
-  src += functions;
+  for (let j = 0; j < shared.length; j += 8) src += `let ${shared.slice(j, j + 8).join(", ")};\n`;
+  for (const f of functions) {
+    const locals: string[] = [];
+    for (const [i, home] of homeOf) {
+      if (home !== f.node) continue;
+      for (const v of stateOf(i)) if (!v.startsWith("c")) locals.push(`${v} = 0`);
+    }
+    src += `function v${f.node}() {\n`;
+    for (let j = 0; j < locals.length; j += 8) {
+      src += `  let ${locals.slice(j, j + 8).join(", ")};\n`;
+    }
+    src += `${f.code}  return false;\n}\n`;
+  }
   src += `return function run(start, buf) {\n  ver++;\n  x.begin(buf);\n  let aborted = false;\n`;
   src += `  switch (start) {\n`;
   for (const e of entries) src += `    case ${e}: aborted = v${e}(); break; // ${p.ids[e]}\n`;
