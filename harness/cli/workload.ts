@@ -175,7 +175,7 @@ export function requestsText(o: RequestsOptions): string {
 }
 
 /** Builds `lab workload`. */
-export function workloadCommand(io: WorkloadCliIo = workloadProcessIo) {
+export function workloadCommand(io: WorkloadCliIo = workloadProcessIo): Command {
   const cmd = new Command("workload").description(
     "Load generator presets (memcached over UDP, UDP echo) and the requests they send",
   );
