@@ -2,14 +2,21 @@
  * The graph compiler: turns a program into one generated JavaScript function (built with
  * `new Function` from the graph) that runs a packet with no per-node dispatch.
  *
- * Each F-node call is inlined at its single in-edge as a direct call to its work function
- * followed by a `switch` on the returned port; nodes reached by several edges (joins), O-nodes
- * with several inputs and entry nodes become small local functions called directly. O-node state
- * lives in closure locals stamped with the run number, so nothing is reset between packets: an
- * input carrying the short-circuit value stamps `h<n>`, any other input counts in `n<n>`, so an
- * evaluation is two comparisons whatever the number of inputs. Successors are visited in the same order as
- * the interpreter's explicit stack (last pushed first), so traces, counters and bytes match it
- * exactly; the equivalence property test checks this.
+ * Each F-node is emitted at its single in-edge followed by a `switch` on its port: its code
+ * template when its work function has one ({@linkcode inlineWork}), so the node's body sits in
+ * the generated function (V8 inlines only a few calls per function, so calls to ~40 small work
+ * functions stay calls), else a direct call to the work function. Nodes reached by several edges
+ * (joins), O-nodes with several inputs and entry nodes are copied to each site when their code
+ * is small ({@linkcode CompileOptions.joinInlineLimit}) and otherwise become local functions
+ * called directly.
+ *
+ * Run state (a node fired; an O-node's short-circuit input arrived, `h<n>`; how many of its other
+ * inputs arrived, `n<n>`) is a plain local of the one function that uses it, fresh on each call;
+ * state several functions share lives in closure variables stamped with the run number (`c<n>`
+ * is the run `n<n>` counts in), so nothing is reset between packets. Either way an O-node's
+ * evaluation is two comparisons whatever the number of inputs. Successors are visited in the
+ * same order as the interpreter's explicit stack (last pushed first), so traces, counters and
+ * bytes match it exactly; the equivalence property tests check this for every option.
  *
  * Source: `/work/shared/reference/dragonet-model.md` §12.3 (the original's LLVM code generation,
  * `Runner/LLVM.hs`, compiled one function per node; this compiles one function per pipeline).
