@@ -24,6 +24,11 @@ export interface TcpConfig {
   /** Send buffer per connection in bytes (default 65536). */
   readonly sndBuffer?: number;
   /**
+   * Bytes a connection's send and receive rings start with (default 4096); they double up to
+   * `sndBuffer` / `rcvBuffer` when data needs the room, so memory follows the data in flight.
+   */
+  readonly initialBuffer?: number;
+  /**
    * Window scale shift we offer in SYNs, 0..14, or -1 to send no option (default 7, Linux's
    * usual shift; RFC 7323 §2.3 limits it to 14).
    */
@@ -120,6 +125,7 @@ const DEFAULTS: ResolvedTcpConfig = {
   defaultPeerMss: 536,
   rcvBuffer: 65536,
   sndBuffer: 65536,
+  initialBuffer: 4096,
   windowScale: 7,
   initialRtoNs: 1_000_000_000,
   minRtoNs: 200_000_000,
@@ -157,6 +163,7 @@ export function resolveTcpConfig(config: TcpConfig = {}): ResolvedTcpConfig {
   checkInt("defaultPeerMss", c.defaultPeerMss, 64, 65495);
   checkInt("rcvBuffer", c.rcvBuffer, 1024, 1 << 30);
   checkInt("sndBuffer", c.sndBuffer, 1024, 1 << 30);
+  checkInt("initialBuffer", c.initialBuffer, 64, 1 << 30);
   checkInt("windowScale", c.windowScale, -1, 14);
   if (c.windowScale < 0 && c.rcvBuffer > 65535) {
     throw new RangeError(

@@ -49,6 +49,7 @@ import { TcpEvent, TcpState, tcpStateName } from "./state.ts";
 import { TcpTxBatch } from "./tx_batch.ts";
 import { ListenerTable } from "./listeners.ts";
 import { copyBytes } from "./_copy.ts";
+import { growRing } from "./_ring.ts";
 
 /** `input` result for a segment that was not dropped (no drop counter has code 0). */
 export const TCP_OK = 0;
@@ -280,10 +281,15 @@ export class TcpEngine {
       c.finQueued || !(st === TcpState.SynSent || st === TcpState.SynReceived ||
         st === TcpState.Established || st === TcpState.CloseWait)
     ) return -1;
-    const size = c.sndBuf.length;
-    const n = Math.min(len, size - c.sndLen);
+    const cap = this.config.sndBuffer;
+    const n = Math.min(len, cap - c.sndLen);
     if (n < len) c.sndBlocked = true;
     if (n > 0) {
+      if (c.sndLen + n > c.sndBuf.length) {
+        c.sndBuf = growRing(c.sndBuf, c.sndHead, c.sndLen + n, cap);
+        c.sndHead = 0;
+      }
+      const size = c.sndBuf.length;
       const pos = (c.sndHead + c.sndLen) % size;
       const first = Math.min(n, size - pos);
       copyBytes(c.sndBuf, pos, data, off, first);
@@ -341,7 +347,7 @@ export class TcpEngine {
   /** Free space in the send buffer. */
   sendSpace(id: number): number {
     const c = this.#owned(id, "query");
-    return c.sndBuf.length - c.sndLen;
+    return this.config.sndBuffer - c.sndLen;
   }
 
   /** Bytes queued but not yet acknowledged (unsent included). */
@@ -706,7 +712,7 @@ export class TcpEngine {
       return TCP_OK;
     }
     // 1. Sequence number check.
-    const free = c.rcvBuf.length - c.rcvLen;
+    const free = this.config.rcvBuffer - c.rcvLen;
     const segLen = pLen + ((flags & SYN) !== 0 ? 1 : 0) + ((flags & FIN) !== 0 ? 1 : 0);
     const d = seqDiff(seq, c.rcvNxt);
     let ok: boolean;
@@ -839,6 +845,7 @@ export class TcpEngine {
   // ---------------------------------------------------------------- helpers: receive side
 
   #deliver(c: TcpConn, bytes: Uint8Array, o: number, n: number): void {
+    if (c.rcvLen + n > c.rcvBuf.length) this.#growRcv(c, c.rcvLen + n);
     const size = c.rcvBuf.length;
     const wasEmpty = c.rcvLen === 0;
     const pos = (c.rcvHead + c.rcvLen) % size;
@@ -891,8 +898,10 @@ export class TcpEngine {
     }
     const merged = j - i;
     if (merged === 0 && count * 2 >= r.length) return false;
+    const at = c.rcvLen + seqDiff(s, c.rcvNxt);
+    if (at + n > c.rcvBuf.length) this.#growRcv(c, at + n);
     const size = c.rcvBuf.length;
-    const pos = (c.rcvHead + c.rcvLen + seqDiff(s, c.rcvNxt)) % size;
+    const pos = (c.rcvHead + at) % size;
     const first = Math.min(n, size - pos);
     copyBytes(c.rcvBuf, pos, bytes, o, first);
     if (first < n) copyBytes(c.rcvBuf, 0, bytes, o + first, n - first);
@@ -1134,7 +1143,7 @@ export class TcpEngine {
   #emit(c: TcpConn, seq: number, flags: number, pos: number, n: number, syn: boolean): void {
     const field = this.#windowField(c);
     // The window of a SYN or SYN-ACK is never scaled (RFC 7323 §2.2).
-    const win = syn ? Math.min(c.rcvBuf.length - c.rcvLen, MAX_WINDOW_FIELD) : field;
+    const win = syn ? Math.min(this.config.rcvBuffer - c.rcvLen, MAX_WINDOW_FIELD) : field;
     const ack = (flags & ACK) !== 0 ? c.rcvNxt : 0;
     const ours = this.config.windowScale;
     const ws = syn && ours >= 0 && ((flags & ACK) === 0 || c.wsOk) ? ours : -1;
@@ -1205,7 +1214,7 @@ export class TcpEngine {
 
   /** Window field we advertise now (scaled down, capped at 65535). */
   #windowField(c: TcpConn): number {
-    const w = (c.rcvBuf.length - c.rcvLen) >>> c.rcvScale;
+    const w = (this.config.rcvBuffer - c.rcvLen) >>> c.rcvScale;
     return w > MAX_WINDOW_FIELD ? MAX_WINDOW_FIELD : w;
   }
 
@@ -1213,12 +1222,23 @@ export class TcpEngine {
 
   #initConn(c: TcpConn): void {
     const cfg = this.config;
-    if (c.sndBuf.length !== cfg.sndBuffer) c.sndBuf = new Uint8Array(cfg.sndBuffer);
-    if (c.rcvBuf.length !== cfg.rcvBuffer) c.rcvBuf = new Uint8Array(cfg.rcvBuffer);
+    // Rings kept from the slot's previous connection are reused; new ones start small.
+    if (c.sndBuf.length === 0) {
+      c.sndBuf = new Uint8Array(Math.min(cfg.initialBuffer, cfg.sndBuffer));
+    }
+    if (c.rcvBuf.length === 0) {
+      c.rcvBuf = new Uint8Array(Math.min(cfg.initialBuffer, cfg.rcvBuffer));
+    }
     if (c.ooo.length !== 2 * cfg.oooRanges) c.ooo = new Uint32Array(2 * cfg.oooRanges);
     c.rtoNs = cfg.initialRtoNs;
     c.sendMss = cfg.defaultPeerMss;
     c.ssthresh = 1 << 30;
+  }
+
+  /** Grows the receive ring to hold `need` bytes from its head (out-of-order bytes kept). */
+  #growRcv(c: TcpConn, need: number): void {
+    c.rcvBuf = growRing(c.rcvBuf, c.rcvHead, need, this.config.rcvBuffer);
+    c.rcvHead = 0;
   }
 
   /** Applies the options of a received SYN (parsed into `#opts`) and its window. */

@@ -117,6 +117,21 @@ Deno.test("TCP engine", async (t) => {
     assert.equal(counter(c, TcpCounter.BytesDelivered), 5000);
   });
 
+  await t.step("rings start small and grow only when data needs the room", () => {
+    const { c, s, net, cid, sid } = established();
+    const ring = () => s.table.conns[sid]?.rcvBuf.length ?? 0;
+    c.send(cid, enc.encode("small"));
+    net.run();
+    assert.equal(ring(), 4096);
+    const data = new Uint8Array(60_000).map((_, i) => i % 251);
+    assert.equal(c.send(cid, data), 60_000);
+    net.run();
+    assert.equal(ring(), 65536);
+    const got = new Uint8Array(60_005);
+    assert.equal(s.recv(sid, got), 60_005);
+    assert.deepEqual(got.subarray(5), data);
+  });
+
   await t.step("client-initiated close: FIN, CLOSE-WAIT, LAST-ACK, TIME-WAIT, slots freed", () => {
     const { c, s, net, clock, cid, sid } = established();
     c.close(cid);
