@@ -53,8 +53,9 @@ export interface TcpConfig {
    */
   readonly somaxconn?: number;
   /**
-   * Embryonic (SYN-RECEIVED) connections per listener, at most (default 256, Linux
-   * `tcp_max_syn_backlog` floor; host-stacks.md §2.4, unverified).
+   * Embryonic (SYN-RECEIVED) connections per listener, at most (default 1024: Linux's
+   * `tcp_max_syn_backlog` is 256 in `net/core/request_sock.c` and raised to 1024 at boot on
+   * machines with at least 256 MB; host-stacks.md §2.4, unverified).
    */
   readonly synBacklog?: number;
   /** Connection table capacity (default 4096). */
@@ -135,7 +136,7 @@ const DEFAULTS: ResolvedTcpConfig = {
   dataRetries: 15,
   timeWaitNs: 60_000_000_000,
   somaxconn: 128,
-  synBacklog: 256,
+  synBacklog: 1024,
   maxConnections: 4096,
   maxListeners: 64,
   oooRanges: 8,
