@@ -29,8 +29,9 @@ export interface TcpConfig {
    */
   readonly initialBuffer?: number;
   /**
-   * Window scale shift we offer in SYNs, 0..14, or -1 to send no option (default 7, Linux's
-   * usual shift; RFC 7323 §2.3 limits it to 14).
+   * Window scale shift we offer in SYNs, 0..14, or -1 to send no option (default 7; RFC 7323
+   * §2.3 limits it to 14; Linux derives its shift from the buffer size, 7 is common and the
+   * captured Linux peer in `tests/pcap/loopback.pcap` used 10; unverified).
    */
   readonly windowScale?: number;
   /** Initial RTO in ns (default 1 s; RFC 6298 §2.1; host-stacks.md §2.4 says about 1 s, unverified). */
