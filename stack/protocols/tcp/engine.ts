@@ -105,7 +105,7 @@ export class TcpEngine {
   #viewOf: Uint8Array = new Uint8Array(0);
   #now = 0;
   #nextEphemeral: number = EPHEMERAL_PORTS.first;
-  /** Timer heap of (connection id, deadline); may hold stale entries (see `#settle`). */
+  /** Timer heap of (key, deadline): key = connection id, or id + capacity for delayed ACKs; may hold stale entries (see `#settle`). */
   readonly #timers: FlatQueue<number> = new FlatQueue<number>();
   /** Deadline of each connection's live heap entry, or -1. */
   readonly #heapAt: Float64Array;
