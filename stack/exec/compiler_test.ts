@@ -142,6 +142,16 @@ Deno.test("compiler code templates", async (t) => {
     );
   });
 
+  await t.step("a join limit below 0 or not a number is refused", () => {
+    const program = buildProgram(toyGraph(), impls);
+    for (const limit of [-1, NaN]) {
+      assert.throws(
+        () => generateSource(program, { joinInlineLimit: limit }),
+        new RegExp(`graph "toy-inline": joinInlineLimit must be a number >= 0, got ${limit}`),
+      );
+    }
+  });
+
   await t.step("a helper name the generated code uses itself is refused", () => {
     for (const name of ["x", "ver", "p3", "not an identifier"]) {
       assert.throws(
