@@ -21,3 +21,4 @@ export * as nic from "./nicmodels/mod.ts";
 export * as workloads from "./workloads/mod.ts";
 export * as results from "./results/mod.ts";
 export * as dragonet from "./stack/dragonet/mod.ts";
+export * as tcp from "./stack/protocols/tcp/mod.ts";
