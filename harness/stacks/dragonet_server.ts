@@ -1,0 +1,61 @@
+/**
+ * Builds a Dragonet server machine from the same plain data as the other servers
+ * ({@link ServerSpec} with `stack: "dragonet"`): the NIC in Dragonet's bring-up configuration,
+ * `cores` application cores plus one polling core per hardware queue, the application, and the
+ * {@link DragonetStack}.
+ *
+ * @module
+ */
+import { parseIpv4, parseMac } from "../../stack/packet/addr.ts";
+import { Host } from "../sim/host.ts";
+import type { Testbed } from "../sim/testbed.ts";
+import { dragonetHostCores, dragonetNicModel, DragonetStack } from "./dragonet.ts";
+import { EchoApp, MemcachedApp, type ServerApp } from "./server_app.ts";
+import type { Server, ServerSpec } from "./server.ts";
+
+/** Hardware queues of a Dragonet server spec: `queues`, else one per app core (at most 16). */
+export function dragonetQueues(spec: Pick<ServerSpec, "cores" | "queues">): number {
+  return spec.queues ?? Math.min(spec.cores, 16);
+}
+
+/** Builds the Dragonet server described by `spec` on `testbed`; throws a clear error on a bad spec. */
+export function createDragonetServer(testbed: Testbed, spec: ServerSpec): Server {
+  const name = spec.name ?? "server";
+  const ip = parseIpv4(spec.ip ?? "10.0.0.1");
+  const mac = parseMac(spec.mac ?? "02:00:00:00:00:01");
+  const pool = testbed.pool;
+  let app: ServerApp;
+  if (spec.app === "memcached") {
+    app = new MemcachedApp(pool, () => Math.floor(testbed.sim.now / 1e9), spec.port);
+  } else if (spec.app === "echo") {
+    app = new EchoApp(pool, spec.port);
+  } else {
+    throw new Error(
+      `Server spec field "app" is ${JSON.stringify(spec.app)}: allowed memcached, echo`,
+    );
+  }
+  if (spec.variant !== undefined && spec.variant !== "default") {
+    throw new Error(
+      `Server spec field "variant" is ${
+        JSON.stringify(spec.variant)
+      }: the dragonet stack allows default`,
+    );
+  }
+  const queues = dragonetQueues(spec);
+  const appCores = spec.threads ?? spec.cores;
+  const host = new Host(testbed, {
+    name,
+    mac,
+    ip,
+    cores: dragonetHostCores(appCores, queues),
+    nic: dragonetNicModel(spec.nic, queues),
+    ...(spec.nicLatencyNs === undefined ? {} : { nicLatencyNs: spec.nicLatencyNs }),
+  });
+  const stack = new DragonetStack(host, app, {
+    appCores,
+    ...(spec.socketQueueDatagrams === undefined
+      ? {}
+      : { socketQueueDatagrams: spec.socketQueueDatagrams }),
+  });
+  return { host, stack, app };
+}
