@@ -438,7 +438,6 @@ export class DragonetStack extends StackBase {
       g.budget = 0;
     }
     let served = 0;
-    let replies = 0;
     const app = w.app;
     if (app !== null) {
       const r = app.serveOne();
@@ -450,7 +449,6 @@ export class DragonetStack extends StackBase {
         } else {
           served = 1;
           this.served++;
-          replies = r;
           this.#run(w);
         }
         if (app.replyFailures > 0) {
@@ -460,7 +458,6 @@ export class DragonetStack extends StackBase {
         }
       }
     }
-    void replies;
     let crossOut = 0;
     for (let i = 0; i < w.outGates.length; i++) {
       crossOut += (w.outGates[i] as Gate).q.moved - (w.moved[i] ?? 0);
@@ -477,7 +474,9 @@ export class DragonetStack extends StackBase {
     core.charge(CoreCat.Stack, crossOut * (ns[Op.lock_uncontended] as number));
     core.charge(CoreCat.Stack, tx * (ns[Op.l3l4_tx] as number));
     core.charge(CoreCat.Driver, tx * (ns[Op.ring_access_bypass] as number));
-    this.#updatePending();
+    // Replies wait in app -> queue queues and in this step's TX list (frames are replies: ICMP
+    // errors are off and ARP requests are answered by the same count they arrive with).
+    this.repliesPending += w.queue >= 0 ? tx - crossIn : crossOut;
   }
 
   /** The end of worker `w`'s step: frames to the NIC, crossings become visible. */
@@ -489,6 +488,7 @@ export class DragonetStack extends StackBase {
         this.repliesSent++;
       }
     }
+    this.repliesPending -= w.txCount;
     w.txCount = 0;
     for (let i = 0; i < w.outGates.length; i++) {
       const g = w.outGates[i] as Gate;
@@ -499,7 +499,6 @@ export class DragonetStack extends StackBase {
         g.consumer?.core.kick();
       }
     }
-    this.#updatePending();
   }
 
   /** The server learns a client's MAC from its frame (static neighbour entries; no ARP traffic). */
@@ -594,15 +593,6 @@ export class DragonetStack extends StackBase {
     }
     w.lastDrops = now;
     w.lastFreed = w.p.ctx.freedAtEnd;
-  }
-
-  #updatePending(): void {
-    let n = 0;
-    for (const w of this.#workers) {
-      n += w.txCount;
-      if (w.queue >= 0) { for (const g of w.inGates) n += g.q.size; }
-    }
-    this.repliesPending = n;
   }
 
   /** Requests in NIC rings, queue -> app queues and socket rings. */

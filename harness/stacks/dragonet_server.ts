@@ -9,7 +9,12 @@
 import { parseIpv4, parseMac } from "../../stack/packet/addr.ts";
 import { Host } from "../sim/host.ts";
 import type { Testbed } from "../sim/testbed.ts";
-import { dragonetHostCores, dragonetNicModel, DragonetStack } from "./dragonet.ts";
+import {
+  dragonetHostCores,
+  dragonetNicModel,
+  type DragonetOptions,
+  DragonetStack,
+} from "./dragonet.ts";
 import { EchoApp, MemcachedApp, type ServerApp } from "./server_app.ts";
 import type { Server, ServerSpec } from "./server.ts";
 
@@ -18,8 +23,15 @@ export function dragonetQueues(spec: Pick<ServerSpec, "cores" | "queues">): numb
   return spec.queues ?? Math.min(spec.cores, 16);
 }
 
-/** Builds the Dragonet server described by `spec` on `testbed`; throws a clear error on a bad spec. */
-export function createDragonetServer(testbed: Testbed, spec: ServerSpec): Server {
+/**
+ * Builds the Dragonet server described by `spec` on `testbed` (model options such as the
+ * reconfiguration timing in `options`); throws a clear error on a bad spec.
+ */
+export function createDragonetServer(
+  testbed: Testbed,
+  spec: ServerSpec,
+  options: Omit<DragonetOptions, "appCores" | "socketQueueDatagrams"> = {},
+): Server {
   const name = spec.name ?? "server";
   const ip = parseIpv4(spec.ip ?? "10.0.0.1");
   const mac = parseMac(spec.mac ?? "02:00:00:00:00:01");
@@ -52,6 +64,7 @@ export function createDragonetServer(testbed: Testbed, spec: ServerSpec): Server
     ...(spec.nicLatencyNs === undefined ? {} : { nicLatencyNs: spec.nicLatencyNs }),
   });
   const stack = new DragonetStack(host, app, {
+    ...options,
     appCores,
     ...(spec.socketQueueDatagrams === undefined
       ? {}
