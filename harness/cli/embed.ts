@@ -20,7 +20,9 @@ import { graphToDot } from "../../stack/graph/dot.ts";
 import { graphToJson } from "../../stack/graph/json.ts";
 import type { Graph } from "../../stack/graph/types.ts";
 import { formatProblem, validateGraph } from "../../stack/graph/validate.ts";
-import { type GraphCliIo, processIo, renderSvg } from "./graph.ts";
+import { renderSvg } from "./graph.ts";
+import { type CliIo, processIo } from "./_io.ts";
+import { choiceOption, integerOption } from "./_options.ts";
 import { lpgFromFile } from "./lpg.ts";
 import { buildLpg } from "../../stack/protocols/lpg.ts";
 import { NIC_MODELS } from "./nic.ts";
@@ -64,18 +66,8 @@ async function readConfig(
 /** Stages `lab embed build --stage` can write. */
 export const EMBED_STAGES = ["embedded", "software", "pipeline"] as const;
 
-/** Parses a queue count option. */
-function parseQueues(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > 128) {
-    throw new Error(`Option --queues must be an integer 1..128, got "${text}"`);
-  }
-  return n;
-}
-
 /** Builds the `embed` command group. */
-export function embedCommand(io: GraphCliIo = processIo, dotCommand = "dot"): Command {
+export function embedCommand(io: CliIo = processIo, dotCommand = "dot"): Command {
   const group = new Command("embed").description(
     "Dragonet embedding: the LPG merged into a NIC's PRG, one copy per queue, pruned by predicates",
   );
@@ -86,14 +78,23 @@ export function embedCommand(io: GraphCliIo = processIo, dotCommand = "dot"): Co
         "embedded graph, its software part or one pipeline as JSON, DOT or SVG",
     )
     .requiredOption("--nic <name>", `NIC model (${Object.keys(NIC_MODELS).join(", ")})`)
-    .option("--queues <n>", "queue count (default: the NIC's default configuration)")
+    .option(
+      "--queues <n>",
+      "queue count (default: the NIC's default configuration)",
+      integerOption("--queues", { min: 1, max: 128 }),
+    )
     .option("--config <file>", "JSON NicConfig (filters, queues; absent fields take the defaults)")
     .option("--plain-lpg", "do not add the classifier port predicates (no pruning by the NIC)")
     .option(
       "--endpoints <file>",
       "stack-state JSON: localIp, localMac, endpoints (default: no endpoints)",
     )
-    .option("--stage <stage>", `what to write: ${EMBED_STAGES.join(", ")}`, "embedded")
+    .option(
+      "--stage <stage>",
+      `what to write: ${EMBED_STAGES.join(", ")}`,
+      choiceOption("--stage", EMBED_STAGES),
+      "embedded" as const,
+    )
     .option("--pipeline <name>", "pipeline to write with --stage pipeline (Q0, App1, ...)")
     .option("--json <out>", "write the graph as JSON")
     .option("--dot <out>", "write the graph as Graphviz DOT")
@@ -105,12 +106,7 @@ export function embedCommand(io: GraphCliIo = processIo, dotCommand = "dot"): Co
           `Unknown NIC "${options.nic}": allowed are ${Object.keys(NIC_MODELS).join(", ")}`,
         );
       }
-      if (!(EMBED_STAGES as readonly string[]).includes(options.stage)) {
-        throw new Error(
-          `Option --stage must be one of ${EMBED_STAGES.join(", ")}, got "${options.stage}"`,
-        );
-      }
-      const base = entry.defaults(parseQueues(options.queues));
+      const base = entry.defaults(options.queues);
       const config = options.config === undefined
         ? base
         : await readConfig(options.config, base, entry.defaults);

@@ -2,30 +2,12 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { parseGraph } from "../../stack/graph/json.ts";
 import { embedCommand } from "./embed.ts";
-import type { GraphCliIo } from "./graph.ts";
+import { runCaptured } from "./_io.ts";
 
 const STATE = new URL("../../stack/protocols/testdata/stack_state.json", import.meta.url).pathname;
 
-async function run(args: string[]) {
-  let text = "";
-  let exitCode = 0;
-  const io: GraphCliIo = {
-    write: (s) => {
-      text += s;
-    },
-    setExitCode: (c) => {
-      exitCode = c;
-    },
-  };
-  const cmd = embedCommand(io).exitOverride().configureOutput({
-    writeErr: () => {},
-    writeOut: () => {},
-  });
-  for (const sub of cmd.commands) {
-    sub.exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
-  }
-  await cmd.parseAsync(args, { from: "user" });
-  return { text, exitCode };
+function run(args: string[]) {
+  return runCaptured(embedCommand, args);
 }
 
 Deno.test("lab embed", async (t) => {
@@ -74,7 +56,7 @@ Deno.test("lab embed", async (t) => {
     await assert.rejects(() => run(["build", "--nic", "nope"]), /allowed are intel-82599/);
     await assert.rejects(
       () => run(["build", "--nic", "rss", "--queues", "0"]),
-      /--queues must be an integer 1\.\.128, got "0"/,
+      /--queues must be an integer in 1\.\.128, got "0"/,
     );
     await assert.rejects(
       () => run(["build", "--nic", "rss", "--stage", "all"]),

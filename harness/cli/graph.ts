@@ -12,30 +12,12 @@
  * @module
  */
 import { Command } from "@commander-js/extra-typings";
+import { type CliIo, processIo } from "./_io.ts";
+import { choiceOption } from "./_options.ts";
 import { graphToDot } from "../../stack/graph/dot.ts";
 import { parseGraph } from "../../stack/graph/json.ts";
 import type { Graph } from "../../stack/graph/types.ts";
 import { formatProblem, type GraphProblem, validateGraph } from "../../stack/graph/validate.ts";
-
-/** Where the commands write, and how they report failure (the process by default; tests capture). */
-export interface GraphCliIo {
-  /** Writes text to standard output. */
-  write(text: string): void;
-  /** Sets the process exit status. */
-  setExitCode(code: number): void;
-}
-
-/** The process's standard output and exit status. */
-export const processIo: GraphCliIo = {
-  write: (text) => {
-    const bytes = new TextEncoder().encode(text);
-    let off = 0;
-    while (off < bytes.length) off += Deno.stdout.writeSync(bytes.subarray(off));
-  },
-  setExitCode: (code) => {
-    Deno.exitCode = code;
-  },
-};
 
 /**
  * Reads and parses a JSON graph file.
@@ -116,7 +98,7 @@ export async function renderSvg(dot: string, outPath: string, dotCommand = "dot"
 }
 
 /** Builds the `graph` command group. */
-export function graphCommand(io: GraphCliIo = processIo, dotCommand = "dot"): Command {
+export function graphCommand(io: CliIo = processIo, dotCommand = "dot"): Command {
   const graph = new Command("graph").description(
     "Dataflow graphs (PRG/LPG): validate and draw JSON graph descriptions",
   );
@@ -135,11 +117,13 @@ export function graphCommand(io: GraphCliIo = processIo, dotCommand = "dot"): Co
     .argument("<file>", "graph JSON file")
     .option("--svg <out>", "render to this SVG file with Graphviz dot")
     .option("--dot <out>", "write the DOT text to this file instead of standard output")
-    .option("--rankdir <dir>", "layout direction, LR or TB", "LR")
+    .option(
+      "--rankdir <dir>",
+      "layout direction, LR or TB",
+      choiceOption("--rankdir", ["LR", "TB"]),
+      "LR" as const,
+    )
     .action(async (file, options) => {
-      if (options.rankdir !== "LR" && options.rankdir !== "TB") {
-        throw new Error(`Option --rankdir must be LR or TB, got "${options.rankdir}"`);
-      }
       const g = await readGraphFile(file);
       const dot = graphToDot(g, { rankdir: options.rankdir });
       if (options.dot !== undefined) {

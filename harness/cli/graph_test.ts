@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { type GraphCliIo, graphCommand, renderSvg } from "./graph.ts";
+import { graphCommand, renderSvg } from "./graph.ts";
+import { runCaptured } from "./_io.ts";
 
 const G1 = new URL("../../tests/graphs/g1.json", import.meta.url).pathname;
 const BROKEN = new URL("../../tests/graphs/broken.json", import.meta.url).pathname;
@@ -8,26 +9,8 @@ const CLI = new URL("../cli.ts", import.meta.url).pathname;
 const hasDot = await new Deno.Command("dot", { args: ["-V"], stderr: "null", stdout: "null" })
   .output().then((o) => o.success, () => false);
 
-async function run(args: string[], dotCommand = "dot") {
-  let text = "";
-  let exitCode = 0;
-  const io: GraphCliIo = {
-    write: (s) => {
-      text += s;
-    },
-    setExitCode: (c) => {
-      exitCode = c;
-    },
-  };
-  const cmd = graphCommand(io, dotCommand).exitOverride().configureOutput({
-    writeErr: () => {},
-    writeOut: () => {},
-  });
-  for (const sub of cmd.commands) {
-    sub.exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
-  }
-  await cmd.parseAsync(args, { from: "user" });
-  return { text, exitCode };
+function run(args: string[], dotCommand = "dot") {
+  return runCaptured((io) => graphCommand(io, dotCommand), args);
 }
 
 Deno.test("lab graph", async (t) => {

@@ -27,7 +27,8 @@ import { buildLpg, lpgImpls, lpgTemplate } from "../../stack/protocols/lpg.ts";
 import { parseStackState } from "../../stack/protocols/stack_state.ts";
 import { UDP_SOCKETS_EXPANSION } from "../../stack/protocols/udp_sockets_expansion.ts";
 import type { LpgEnv } from "../../stack/protocols/env.ts";
-import { type GraphCliIo, processIo, readGraphFile, renderSvg } from "./graph.ts";
+import { readGraphFile, renderSvg } from "./graph.ts";
+import { type CliIo, processIo } from "./_io.ts";
 
 /** Builds the LPG of a stack-state file (or the unconfigured template without one). */
 export async function lpgFromFile(path: string | undefined): Promise<Graph> {
@@ -64,7 +65,7 @@ export function compiledSource(graph: Graph, split: boolean): string {
  */
 export function addLpgCommands(
   group: Command,
-  io: GraphCliIo = processIo,
+  io: CliIo = processIo,
   dotCommand = "dot",
 ): void {
   group

@@ -16,7 +16,9 @@ import { DEFAULT_MAX_DNF_TERMS, DnfAlgebra } from "../../stack/graph/predicate/d
 import { showPred } from "../../stack/graph/predicate/expr.ts";
 import { GraphPredicates } from "../../stack/graph/predicate/node_predicates.ts";
 import type { Graph, NodeId } from "../../stack/graph/types.ts";
-import { type GraphCliIo, processIo, readGraphFile } from "./graph.ts";
+import { readGraphFile } from "./graph.ts";
+import { type CliIo, processIo } from "./_io.ts";
+import { integerOption } from "./_options.ts";
 
 /** Options of {@linkcode predicateReport}. */
 export interface PredicateReportOptions {
@@ -76,16 +78,8 @@ export function predicateReport(
   return { text: lines.join("\n") + "\n", failed };
 }
 
-function parseMaxTerms(text: string): number {
-  const n = Number(text);
-  if (!Number.isSafeInteger(n) || n < 1) {
-    throw new Error(`Option --max-terms must be a positive integer, got "${text}"`);
-  }
-  return n;
-}
-
 /** Builds the `pred` command group (`show`, `unreachable`). */
-export function predCommand(io: GraphCliIo = processIo): Command {
+export function predCommand(io: CliIo = processIo): Command {
   const pred = new Command("pred").description(
     "Path predicates of graph nodes: which packets reach them (DNF)",
   );
@@ -94,10 +88,15 @@ export function predCommand(io: GraphCliIo = processIo): Command {
     .description("Print the DNF reach predicate of graph nodes (default: every node)")
     .argument("<file>", "graph JSON file")
     .argument("[nodes...]", "node ids")
-    .option("--max-terms <n>", "most DNF terms per predicate", String(DEFAULT_MAX_DNF_TERMS))
+    .option(
+      "--max-terms <n>",
+      "most DNF terms per predicate",
+      integerOption("--max-terms", { min: 1 }),
+      DEFAULT_MAX_DNF_TERMS,
+    )
     .action(async (file, nodes, options) => {
       const report = predicateReport(await readGraphFile(file), nodes, {
-        maxTerms: parseMaxTerms(options.maxTerms),
+        maxTerms: options.maxTerms,
       });
       io.write(report.text);
       if (report.failed) io.setExitCode(1);
@@ -106,11 +105,16 @@ export function predCommand(io: GraphCliIo = processIo): Command {
     .command("unreachable")
     .description("List the nodes whose predicate is false (no packet can reach them)")
     .argument("<file>", "graph JSON file")
-    .option("--max-terms <n>", "most DNF terms per predicate", String(DEFAULT_MAX_DNF_TERMS))
+    .option(
+      "--max-terms <n>",
+      "most DNF terms per predicate",
+      integerOption("--max-terms", { min: 1 }),
+      DEFAULT_MAX_DNF_TERMS,
+    )
     .action(async (file, options) => {
       const report = predicateReport(await readGraphFile(file), [], {
         unreachable: true,
-        maxTerms: parseMaxTerms(options.maxTerms),
+        maxTerms: options.maxTerms,
       });
       io.write(report.text);
       if (report.failed) io.setExitCode(1);

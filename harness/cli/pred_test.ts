@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { predCommand, predicateReport } from "./pred.ts";
 import { readGraphFile } from "./graph.ts";
+import { runCaptured } from "./_io.ts";
 
 const G1 = "tests/graphs/g1.json";
 
@@ -19,20 +20,25 @@ Deno.test("lab pred", async (t) => {
     assert.equal(r.text, "F3\n1 of 31 nodes unreachable\n");
   });
   await t.step("the unreachable subcommand prints the same list", async () => {
-    let out = "";
-    const cmd = predCommand({ write: (s) => out += s, setExitCode: () => {} });
-    await cmd.parseAsync(["unreachable", G1], { from: "user" });
-    assert.equal(out, "F3\n1 of 31 nodes unreachable\n");
+    const { text } = await runCaptured(predCommand, ["unreachable", G1]);
+    assert.equal(text, "F3\n1 of 31 nodes unreachable\n");
   });
   await t.step("an unknown node id is refused", () => {
     assert.throws(() => predicateReport(g1, ["Nope"]), /Graph "g1" has no node "Nope"/);
   });
   await t.step("a predicate over the term limit is reported, exit status 1", async () => {
-    let out = "";
-    let code = 0;
-    const cmd = predCommand({ write: (s) => out += s, setExitCode: (c) => code = c });
-    await cmd.parseAsync(["show", G1, "D3", "--max-terms", "1"], { from: "user" });
-    assert.equal(out, "D3  ! Cannot build DNF: it would hold 2 terms, more than maxTerms 1\n");
-    assert.equal(code, 1);
+    const { text, exitCode } = await runCaptured(predCommand, [
+      "show",
+      G1,
+      "D3",
+      "--max-terms",
+      "1",
+    ]);
+    assert.equal(text, "D3  ! Cannot build DNF: it would hold 2 terms, more than maxTerms 1\n");
+    assert.equal(exitCode, 1);
+    await assert.rejects(
+      runCaptured(predCommand, ["show", G1, "--max-terms", "0"]),
+      /--max-terms must be an integer >= 1, got "0"/,
+    );
   });
 });
