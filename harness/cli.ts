@@ -21,6 +21,7 @@ import { embedCommand } from "./cli/embed.ts";
 import { dragonetCommand } from "./cli/dragonet.ts";
 import { workloadCommand } from "./cli/workload.ts";
 import { experimentCommand } from "./cli/experiment.ts";
+import { replayCommand } from "./cli/replay.ts";
 
 /** Builds the root command with every working subcommand attached. */
 export function buildCli(): Command {
@@ -44,6 +45,7 @@ export function buildCli(): Command {
   program.addCommand(dragonetCommand());
   program.addCommand(workloadCommand());
   program.addCommand(experimentCommand());
+  program.addCommand(replayCommand());
   return program;
 }
 
