@@ -18,12 +18,18 @@
  *
  * Spawn edges are copied between copies of the same queue (§5.2 step 6).
  *
- * Speed: when the boundary predicate mentions no atom key the LPG's predicates can mention (its
- * explicit port predicates, its node labels, its spawn placeholders), the boundary is independent
- * of every LPG predicate; with single-valued atoms `sat(B ∧ X) = sat(B) ∧ sat(X)` for such B, so
- * the seed is replaced by one opaque atom shared by every such queue and the LPG predicates are
- * computed once instead of once per queue (the NOR/NAND negations of a many-term boundary
- * otherwise multiply DNF terms). `exact: true` turns this off.
+ * Speed: the LPG predicates are computed once, with the RX queue seeded by one opaque atom `o`
+ * (key {@linkcode OPAQUE_BOUNDARY_KEY}). Each is a boolean function of `o` and LPG atoms, so the
+ * reference's per-queue predicate is the same function with `o :=` the queue's boundary `B`.
+ * Whether a port is live (`B`-substituted predicate satisfiable) and whether two predicates are
+ * equivalent are decided per queue by a search over `B` kept as a tree (`PredSat`,
+ * `_boundary_view.ts`), never by expanding `B ∧ X` into DNF: the default queue behind n
+ * five-tuple filters has a boundary `¬F1 ∧ … ∧ ¬Fn` with up to 5^n DNF terms. Equivalence is
+ * `dnfEquiv` of the seeded predicates; when the boundary mentions a key the LPG tests (a filter
+ * on the UDP port a demux filter also tests), both differences `x ∧ ¬y`, `y ∧ ¬x` are also
+ * checked for satisfiability under the boundary, the decision the reference gets from `dnfEquiv`
+ * of `B ∧ x` and `B ∧ y`. `exact: true` computes the reference's way instead (full boundary DNF
+ * per queue, `dnfEquiv`).
  *
  * Lab adaptations (documented, not in the reference):
  * - RX and TX copies of queue n are one copy (tag `Q<n>`): the lab LPG generates replies on the
@@ -40,7 +46,9 @@
 import { indexGraph } from "../../graph/graph_index.ts";
 import { AtomTable, SPAWN_KEY_PREFIX } from "../../graph/predicate/atoms.ts";
 import { type Dnf, DnfAlgebra, dnfEquiv } from "../../graph/predicate/dnf.ts";
+import { foldAlgebra } from "../../graph/predicate/algebra.ts";
 import { GraphPredicates } from "../../graph/predicate/node_predicates.ts";
+import { PredSat } from "../../graph/predicate/sat.ts";
 import { topologicalOrder } from "../../graph/topological_order.ts";
 import {
   type Edge,
@@ -61,6 +69,7 @@ import {
   type PrgQueue,
   prgQueues,
 } from "./conventions.ts";
+import { type BoundaryView, boundaryView } from "./_boundary_view.ts";
 
 /** What became of one LPG node in one queue's copy. */
 export type Outcome = "queue" | "normal" | "partial" | "redundant" | "const" | "removed";
@@ -85,8 +94,13 @@ export interface EmbedOptions {
   readonly table?: AtomTable;
   /** Most DNF terms a predicate may hold (default of the DNF builder). */
   readonly maxDnfTerms?: number;
-  /** Always seed with the full boundary predicate (no independence shortcut; default false). */
+  /**
+   * Seed every queue's LPG predicates with its full boundary predicate in DNF, as the reference
+   * does (default false: one opaque seed, decided per queue by search; see the module doc).
+   */
   readonly exact?: boolean;
+  /** Most search steps of one liveness or equivalence decision (default of `PredSat`). */
+  readonly maxSatSteps?: number;
   /**
    * Whether an LPG node may be made redundant (no copy) or replaced by a constant; default: every
    * node, as in the reference. A node whose implementation has side effects later nodes rely on
@@ -269,28 +283,31 @@ export function embedGraphs(prg: Graph, lpg: Graph, options: EmbedOptions = {}):
   };
 
   const collapsible = options.collapsible ?? (() => true);
-  const keys = lpgAtomKeys(lpg);
-  const opaque = dnf.atom(table.atom(OPAQUE_BOUNDARY_KEY, "sat"));
-  const shared = new Map<string, GraphPredicates<Dnf>>();
+  const opaqueAtom = table.atom(OPAQUE_BOUNDARY_KEY, "sat");
+  const opaque = dnf.atom(opaqueAtom);
+  const sat = new PredSat(
+    table,
+    options.maxSatSteps === undefined ? {} : {
+      maxSteps: options.maxSatSteps,
+    },
+  );
+  const prgTrees = new GraphPredicates(prg, table, foldAlgebra(table));
+  const lpgKeys = new Set([...lpgAtomKeys(lpg)].map((k) => table.key(k)));
+  const shared = options.exact === true ? undefined : new GraphPredicates(lpg, table, dnf, {
+    seed: (node) => (node.id === rxQ ? opaque : undefined),
+  });
   for (const q of queues) {
-    const boundary: Dnf = prgPreds.nodePred(q.rx);
-    let seedKey = `q${q.index}`;
-    let seed = boundary;
-    if (dnf.isFalse(boundary)) {
-      seedKey = "false";
-    } else if (
-      options.exact !== true &&
-      boundary.every((term) => term.every((lit) => !keys.has(table.keyName(lit >> 1))))
-    ) {
-      seedKey = "opaque";
-      seed = opaque;
-    }
-    let preds = shared.get(seedKey);
-    if (preds === undefined) {
+    let preds: GraphPredicates<Dnf>;
+    let view: BoundaryView;
+    if (shared === undefined) {
+      const boundary: Dnf = prgPreds.nodePred(q.rx);
       preds = new GraphPredicates(lpg, table, dnf, {
-        seed: (node) => (node.id === rxQ ? seed : undefined),
+        seed: (node) => (node.id === rxQ ? boundary : undefined),
       });
-      shared.set(seedKey, preds);
+      view = { live: (d) => !dnf.isFalse(d), equiv: dnfEquiv };
+    } else {
+      preds = shared;
+      view = boundaryView(sat, opaqueAtom, prgTrees.nodePred(q.rx), lpgKeys);
     }
     const point = new Map<string, Point>();
     const key = (id: NodeId, port: PortName) => `${id}\u0000${port}`;
@@ -331,7 +348,7 @@ export function embedGraphs(prg: Graph, lpg: Graph, options: EmbedOptions = {}):
         const prgId = lpgId === rxQ ? q.rx : q.tx;
         const mapped = mergeQueue(prgId, node, q.tag);
         // A queue the NIC sends nothing to (boundary predicate false) has no live port.
-        const live = mapped.filter((p) => !dnf.isFalse(preds.portReach(lpgId, p)));
+        const live = mapped.filter((p) => view.live(preds.portReach(lpgId, p)));
         copyOf.set(lpgId, prgId);
         for (const p of live) point.set(key(lpgId, p), { node: prgId, port: p });
         livePorts.set(lpgId, live);
@@ -346,13 +363,15 @@ export function embedGraphs(prg: Graph, lpg: Graph, options: EmbedOptions = {}):
       if (isOperatorKind(spec.kind)) {
         const t = preds.portReach(lpgId, "true");
         const f = preds.portReach(lpgId, "false");
-        if (dnf.isFalse(t) && dnf.isFalse(f)) {
+        const tLive = view.live(t);
+        const fLive = view.live(f);
+        if (!tLive && !fLive) {
           outcomes.set(lpgId, "removed");
           continue;
         }
-        if (dnf.isFalse(f)) {
+        if (!fLive) {
           const same = collapsible(node)
-            ? liveIns.find((e) => dnfEquiv(t, preds.portReach(e.edge.from, e.port)))
+            ? liveIns.find((e) => view.equiv(t, preds.portReach(e.edge.from, e.port)))
             : undefined;
           if (same !== undefined) {
             point.set(key(lpgId, "true"), pointOf(same.edge.from, same.port));
@@ -363,7 +382,7 @@ export function embedGraphs(prg: Graph, lpg: Graph, options: EmbedOptions = {}):
           outcomes.set(lpgId, "partial");
           continue;
         }
-        if (dnf.isFalse(t)) {
+        if (!tLive) {
           attach(emitCopy(node, ["false"]));
           outcomes.set(lpgId, "partial");
           continue;
@@ -379,11 +398,11 @@ export function embedGraphs(prg: Graph, lpg: Graph, options: EmbedOptions = {}):
         continue;
       }
       const nodePred = preds.nodePred(lpgId);
-      const live = ports.filter((p) => !dnf.isFalse(preds.portReach(lpgId, p)));
+      const live = ports.filter((p) => view.live(preds.portReach(lpgId, p)));
       const only = live[0];
       if (
         live.length === 1 && only !== undefined && liveIns.length === 1 && collapsible(node) &&
-        dnfEquiv(preds.portReach(lpgId, only), nodePred)
+        view.equiv(preds.portReach(lpgId, only), nodePred)
       ) {
         const input = liveIns[0] as (typeof liveIns)[number];
         const from = pointOf(input.edge.from, input.port) as { node: NodeId; port: PortName };

@@ -12,4 +12,5 @@ export * from "./algebra.ts";
 export * from "./dnf.ts";
 export * from "./equiv.ts";
 export * from "./node_predicates.ts";
+export * from "./sat.ts";
 export * from "./vocabulary.ts";
