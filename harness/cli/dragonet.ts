@@ -25,8 +25,7 @@
  *
  * @module
  */
-import { Command, Option } from "@commander-js/extra-typings";
-import { parseIpv4Address } from "../../nicmodels/_shared/addr.ts";
+import { Command } from "@commander-js/extra-typings";
 import { graphToDot } from "../../stack/graph/dot.ts";
 import {
   COST_NAMES,
@@ -34,6 +33,7 @@ import {
   DRAGONET_NICS,
   DragonetControl,
   dragonetNic,
+  type DragonetNicId,
   explain,
   type Explanation,
   formatExplanation,
@@ -44,16 +44,16 @@ import {
   ScriptClock,
 } from "../../stack/dragonet/control/mod.ts";
 import { renderSvg } from "./graph.ts";
-import { type CliOutput, stdoutOutput } from "./pcap.ts";
+import { type CliIo, processIo } from "./_io.ts";
+import { choiceOption, integerOption, ipv4Option } from "./_options.ts";
 import { parseFlowsJson } from "./search.ts";
 
-const int = (name: string, lo: number, hi: number) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < lo || n > hi) {
-    throw new Error(`Option ${name} must be an integer ${lo}..${hi}, got "${v}"`);
-  }
-  return n;
-};
+const NIC_IDS = Object.keys(DRAGONET_NICS) as DragonetNicId[];
+const NIC_OPTION = choiceOption("--nic", NIC_IDS);
+const QUEUES_OPTION = integerOption("--queues", { min: 2, max: 128 });
+const COST_OPTION = choiceOption("--cost", COST_NAMES);
+const SEARCH_OPTION = choiceOption("--search", ["greedy", "incremental"]);
+const GOLD_SRC_OPTION = ipv4Option("--gold-src");
 
 /** Writes SVGs of the configured PRG, the embedded graph and each pipeline into `dir`. */
 export async function writeExplainSvgs(
@@ -79,7 +79,7 @@ export async function writeExplainSvgs(
 }
 
 /** Builds the `lab dragonet` command group writing to `out`. */
-export function dragonetCommand(out: CliOutput = stdoutOutput(), dotCommand = "dot"): Command {
+export function dragonetCommand(out: CliIo = processIo, dotCommand = "dot"): Command {
   const cmd = new Command("dragonet").description(
     "Dragonet's stack: search, configured PRG, embedding and pipelines for a set of flows",
   );
@@ -88,25 +88,31 @@ export function dragonetCommand(out: CliOutput = stdoutOutput(), dotCommand = "d
       "Show the chosen NIC configuration, the flow -> queue map and its cost; draw the graphs",
     )
     .requiredOption("--flows <file>", "JSON array of flows (see lab search run --flows-file)")
-    .addOption(
-      new Option("--nic <name>", "NIC model").choices(Object.keys(DRAGONET_NICS)).default(
-        "intel-82599",
-      ),
+    .option("--nic <name>", `NIC model: ${NIC_IDS.join(", ")}`, NIC_OPTION, "intel-82599" as const)
+    .option("--queues <n>", "queues (queue 0 is the default)", QUEUES_OPTION, 10)
+    .option(
+      "--cost <name>",
+      `cost function: ${COST_NAMES.join(", ")}`,
+      COST_OPTION,
+      "balance" as const,
     )
-    .option("--queues <n>", "queues (queue 0 is the default)", int("--queues", 2, 128), 10)
-    .addOption(
-      new Option("--cost <name>", "cost function").choices(COST_NAMES).default(
-        "balance" as const,
-      ),
+    .option(
+      "--search <kind>",
+      "search algorithm: greedy or incremental",
+      SEARCH_OPTION,
+      "greedy" as const,
     )
-    .addOption(
-      new Option("--search <kind>", "search algorithm").choices(
-        ["greedy", "incremental"] as const,
-      ).default("greedy" as const),
+    .option("--gold-src <ip>", "source address of gold flows (priority, static)", GOLD_SRC_OPTION)
+    .option(
+      "--gold-per-queue <n>",
+      "gold flows per gold queue",
+      integerOption("--gold-per-queue", { min: 1, max: 1000 }),
     )
-    .option("--gold-src <ip>", "source address of gold flows (priority, static)")
-    .option("--gold-per-queue <n>", "gold flows per gold queue", int("--gold-per-queue", 1, 1000))
-    .option("--gold-queues <k>", "gold queues for the static cost", int("--gold-queues", 1, 126))
+    .option(
+      "--gold-queues <k>",
+      "gold queues for the static cost",
+      integerOption("--gold-queues", { min: 1, max: 126 }),
+    )
     .option("--out <dir>", "write prg.svg, embedded.svg and pipeline-<name>.svg here")
     .option("--json", "print configuration, flow -> queue map and cost as JSON", false)
     .action(async (o) => {
@@ -114,7 +120,7 @@ export function dragonetCommand(out: CliOutput = stdoutOutput(), dotCommand = "d
       const flows = parseFlowsJson(await Deno.readTextFile(o.flows), o.flows);
       const cost = costByName({
         name: o.cost,
-        ...(o.goldSrc === undefined ? {} : { goldSrc: parseIpv4Address(o.goldSrc) }),
+        ...(o.goldSrc === undefined ? {} : { goldSrc: o.goldSrc }),
         ...(o.goldPerQueue === undefined ? {} : { goldFlowsPerQ: o.goldPerQueue }),
         ...(o.goldQueues === undefined ? {} : { goldQueues: o.goldQueues }),
       });
@@ -127,7 +133,7 @@ export function dragonetCommand(out: CliOutput = stdoutOutput(), dotCommand = "d
         graphs: o.out !== undefined,
       });
       if (o.json) {
-        await out.write(
+        out.write(
           JSON.stringify(
             {
               nic: x.nic,
@@ -143,32 +149,30 @@ export function dragonetCommand(out: CliOutput = stdoutOutput(), dotCommand = "d
             2,
           ) + "\n",
         );
-      } else await out.write(formatExplanation(x));
+      } else out.write(formatExplanation(x));
       if (o.out !== undefined) {
         const files = await writeExplainSvgs(x, o.out, dotCommand);
-        if (!o.json) await out.write(`wrote ${files.length} SVGs to ${o.out}\n`);
+        if (!o.json) out.write(`wrote ${files.length} SVGs to ${o.out}\n`);
       }
     });
   cmd.command("replay")
     .description("Run the control loop over a script of application events; print the log")
     .requiredOption("--events <file>", "JSON array of timed application events")
-    .addOption(
-      new Option("--nic <name>", "NIC model").choices(Object.keys(DRAGONET_NICS)).default(
-        "intel-82599",
-      ),
+    .option("--nic <name>", `NIC model: ${NIC_IDS.join(", ")}`, NIC_OPTION, "intel-82599" as const)
+    .option("--queues <n>", "queues (queue 0 is the default)", QUEUES_OPTION, 10)
+    .option(
+      "--cost <name>",
+      `cost function: ${COST_NAMES.join(", ")}`,
+      COST_OPTION,
+      "balance" as const,
     )
-    .option("--queues <n>", "queues (queue 0 is the default)", int("--queues", 2, 128), 10)
-    .addOption(
-      new Option("--cost <name>", "cost function").choices(COST_NAMES).default(
-        "balance" as const,
-      ),
+    .option(
+      "--search <kind>",
+      "search algorithm: greedy or incremental",
+      SEARCH_OPTION,
+      "greedy" as const,
     )
-    .addOption(
-      new Option("--search <kind>", "search algorithm").choices(
-        ["greedy", "incremental"] as const,
-      ).default("greedy" as const),
-    )
-    .option("--gold-src <ip>", "source address of gold flows (priority, static)")
+    .option("--gold-src <ip>", "source address of gold flows (priority, static)", GOLD_SRC_OPTION)
     .option("--no-graphs", "skip building the embedded graph (rebuild decisions still logged)")
     .option("--json", "print the reconfiguration records as JSON", false)
     .action(async (o) => {
@@ -179,7 +183,7 @@ export function dragonetCommand(out: CliOutput = stdoutOutput(), dotCommand = "d
         queues: o.queues,
         cost: costByName({
           name: o.cost,
-          ...(o.goldSrc === undefined ? {} : { goldSrc: parseIpv4Address(o.goldSrc) }),
+          ...(o.goldSrc === undefined ? {} : { goldSrc: o.goldSrc }),
         }),
         search: o.search,
         clock: clock.read,
@@ -190,7 +194,7 @@ export function dragonetCommand(out: CliOutput = stdoutOutput(), dotCommand = "d
       await control.start();
       const replies = await replayScript(control as DragonetControl<unknown>, clock, script);
       if (o.json) {
-        await out.write(JSON.stringify(control.log(), null, 2) + "\n");
+        out.write(JSON.stringify(control.log(), null, 2) + "\n");
         return;
       }
       const lines = script.map((s, i) => {
@@ -199,7 +203,7 @@ export function dragonetCommand(out: CliOutput = stdoutOutput(), dotCommand = "d
         return `${String(s.at).padStart(12)} ns  ${s.event.kind.padEnd(8)} -> ${what}` +
           (r !== undefined && r.id >= 0 ? ` id ${r.id}` : "");
       });
-      await out.write(
+      out.write(
         `events:\n${lines.join("\n")}\n\nreconfigurations:\n${formatReconfigLog(control.log())}`,
       );
     });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { dragonetCommand } from "./dragonet.ts";
-import type { CliOutput } from "./pcap.ts";
+import { runCaptured } from "./_io.ts";
 
 const EXAMPLE = new URL("../../stack/dragonet/control/examples/flows.json", import.meta.url)
   .pathname;
@@ -8,22 +8,7 @@ const EVENTS = new URL("../../stack/dragonet/control/examples/events.json", impo
   .pathname;
 
 async function run(args: string[]): Promise<string> {
-  let text = "";
-  const out: CliOutput = {
-    write(s: string) {
-      text += s;
-      return Promise.resolve();
-    },
-  };
-  const cmd = dragonetCommand(out).exitOverride().configureOutput({
-    writeErr: () => {},
-    writeOut: () => {},
-  });
-  for (const sub of cmd.commands) {
-    sub.exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
-  }
-  await cmd.parseAsync(args, { from: "user" });
-  return text;
+  return (await runCaptured(dragonetCommand, args)).text;
 }
 
 Deno.test("lab dragonet explain", async (t) => {

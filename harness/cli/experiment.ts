@@ -12,8 +12,9 @@
  *
  * @module
  */
-import { Command, InvalidArgumentError } from "@commander-js/extra-typings";
-import { type CliOutput, stdoutOutput } from "./pcap.ts";
+import { Command } from "@commander-js/extra-typings";
+import { type CliIo, processIo } from "./_io.ts";
+import { integerOption, listOption, numberOption } from "./_options.ts";
 import {
   experimentPoints,
   EXPERIMENTS,
@@ -24,28 +25,6 @@ import { runExperiment } from "../experiments/runner.ts";
 import type { ServerSpec } from "../stacks/server.ts";
 
 type ServerSpecNoApp = Omit<ServerSpec, "app">;
-
-function intList(what: string): (value: string) => number[] {
-  return (value: string) => {
-    const parts = value.split(",").map((s) => Number(s.trim()));
-    if (parts.length === 0 || parts.some((n) => !Number.isInteger(n) || n < 1)) {
-      throw new InvalidArgumentError(
-        `${what} must be a comma-separated list of integers >= 1, got "${value}"`,
-      );
-    }
-    return parts;
-  };
-}
-
-function positive(what: string): (value: string) => number {
-  return (value: string) => {
-    const n = Number(value);
-    if (value.trim() === "" || !Number.isFinite(n) || n <= 0) {
-      throw new InvalidArgumentError(`${what} must be a number > 0, got "${value}"`);
-    }
-    return n;
-  };
-}
 
 /** Loads a preset by name or a spec from a JSON file. */
 async function loadSpec(nameOrFile: string): Promise<ExperimentSpec> {
@@ -86,16 +65,16 @@ async function gitSha(): Promise<string> {
 }
 
 /** Builds the `experiment` command group writing to `out` (stdout by default). */
-export function experimentCommand(out: CliOutput = stdoutOutput()): Command {
+export function experimentCommand(out: CliIo = processIo): Command {
   const group = new Command("experiment").description(
     "Experiments on the timed stack models: list, show, run (results via results/)",
   );
   group
     .command("list")
     .description("List the preset experiments with their point counts")
-    .action(async () => {
+    .action(() => {
       for (const spec of Object.values(EXPERIMENTS)) {
-        await out.write(
+        out.write(
           `${spec.name}: ${experimentPoints(spec).length} points; ${spec.description}\n`,
         );
       }
@@ -105,21 +84,29 @@ export function experimentCommand(out: CliOutput = stdoutOutput()): Command {
     .description("Print an experiment description as JSON (system, model choices, run)")
     .argument("<experiment>", "preset name or .json file")
     .action(async (name) => {
-      await out.write(`${JSON.stringify(await loadSpec(name), null, 2)}\n`);
+      out.write(`${JSON.stringify(await loadSpec(name), null, 2)}\n`);
     });
   group
     .command("run")
     .description("Run an experiment; writes <out>/<name>.json and .csv after every point")
     .argument("<experiment>", "preset name or .json file")
     .option("--out <dir>", "output directory", "results/out")
-    .option("--clients <list>", "override the client counts, e.g. 8,40", intList("--clients"))
+    .option(
+      "--clients <list>",
+      "override the client counts, e.g. 8,40",
+      listOption("--clients", integerOption("--clients", { min: 1 })),
+    )
     .option("--stacks <list>", "run only these stacks (comma-separated labels)")
     .option(
       "--duration-ms <ms>",
       "override the simulated measurement window",
-      positive("--duration-ms"),
+      numberOption("--duration-ms", { min: 0, exclusiveMin: true }),
     )
-    .option("--warmup-ms <ms>", "override the simulated warm-up", positive("--warmup-ms"))
+    .option(
+      "--warmup-ms <ms>",
+      "override the simulated warm-up",
+      numberOption("--warmup-ms", { min: 0, exclusiveMin: true }),
+    )
     .action(async (name, opts) => {
       let spec = await loadSpec(name);
       if (opts.stacks !== undefined) {
@@ -162,7 +149,7 @@ export function experimentCommand(out: CliOutput = stdoutOutput()): Command {
       }
       await Deno.mkdir(opts.out, { recursive: true });
       const base = `${opts.out}/${spec.name}`;
-      await out.write(
+      out.write(
         `${spec.name}: ${
           experimentPoints(spec).length
         } points, writing ${base}.json and ${base}.csv\n`,
@@ -172,12 +159,12 @@ export function experimentCommand(out: CliOutput = stdoutOutput()): Command {
         csvPath: `${base}.csv`,
         gitSha: await gitSha(),
         startedAt: new Date(),
-        onPoint: async (done, total, o) => {
+        onPoint: (done, total, o) => {
           const r = o.run;
           const lat = r.metrics.latency;
           const params = Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(" ");
           const drops = Object.values(r.metrics.drops).reduce((a, v) => a + v, 0);
-          await out.write(
+          out.write(
             `[${done}/${total}] ${r.stack} ${params}: ${Math.round(r.metrics.tps.value)} TPS, ` +
               `p50 ${lat === null ? "-" : (lat.p50 / 1000).toFixed(1)} us, ` +
               `p99 ${lat === null ? "-" : (lat.p99 / 1000).toFixed(1)} us, ${drops} drops\n`,

@@ -1,19 +1,9 @@
 import assert from "node:assert/strict";
 import { experimentCommand } from "./experiment.ts";
+import { runCaptured } from "./_io.ts";
 
 async function run(args: string[]): Promise<string> {
-  let text = "";
-  const cmd = experimentCommand({
-    write: (s) => {
-      text += s;
-      return Promise.resolve();
-    },
-  }).exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
-  for (const sub of cmd.commands) {
-    sub.exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
-  }
-  await cmd.parseAsync(args, { from: "user" });
-  return text;
+  return (await runCaptured(experimentCommand, args)).text;
 }
 
 Deno.test("lab experiment", async (t) => {

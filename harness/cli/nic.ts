@@ -15,7 +15,7 @@
  * @module
  */
 import { Command } from "@commander-js/extra-typings";
-import { type CliOutput, stdoutOutput } from "./pcap.ts";
+import { type CliIo, processIo } from "./_io.ts";
 import { renderSvg } from "./graph.ts";
 import { graphToDot } from "../../stack/graph/dot.ts";
 import { graphToJson } from "../../stack/graph/json.ts";
@@ -169,7 +169,7 @@ export async function classifyPcap(
   nicName: string,
   pcap: string,
   opts: { readonly config?: string; readonly counters?: boolean },
-  out: CliOutput,
+  out: CliIo,
 ): Promise<void> {
   const entry = entryOf(nicName);
   const config = await loadConfig(entry, opts.config);
@@ -196,7 +196,7 @@ export async function classifyPcap(
       perQueue.set(key, (perQueue.get(key) ?? 0) + 1);
       text += describeRx(rec.index, nic.capabilities, r) + "\n";
       if (text.length > 1 << 16) {
-        await out.write(text);
+        out.write(text);
         text = "";
       }
     }
@@ -208,7 +208,7 @@ export async function classifyPcap(
   if (opts.counters ?? false) {
     for (const c of nic.counters()) if (c.value !== 0) text += `     ${c.name}: ${c.value}\n`;
   }
-  await out.write(text);
+  out.write(text);
 }
 
 function capsText(caps: NicCapabilities): string {
@@ -255,12 +255,12 @@ function capsText(caps: NicCapabilities): string {
 }
 
 /** Builds the `nic` command group (`list`, `caps`, `validate`, `classify`) writing to `out`. */
-export function nicCommand(out: CliOutput = stdoutOutput()): Command {
+export function nicCommand(out: CliIo = processIo): Command {
   const group = new Command("nic").description(
     "NIC models: capabilities with sources, configuration checks, frame classification",
   );
-  group.command("list").description("List the NIC models").action(async () => {
-    await out.write(
+  group.command("list").description("List the NIC models").action(() => {
+    out.write(
       Object.entries(NIC_MODELS).map(([k, e]) => `${k}  ${e.description}\n`).join(""),
     );
   });
@@ -269,9 +269,9 @@ export function nicCommand(out: CliOutput = stdoutOutput()): Command {
     .description("Print a NIC's resources and limits, each with its source")
     .argument("<nic>", `NIC model (${Object.keys(NIC_MODELS).join(", ")})`)
     .option("--json", "print the capability object as JSON")
-    .action(async (name, o) => {
+    .action((name, o) => {
       const caps = entryOf(name).capabilities();
-      await out.write(o.json ? JSON.stringify(caps, null, 2) + "\n" : capsText(caps));
+      out.write(o.json ? JSON.stringify(caps, null, 2) + "\n" : capsText(caps));
     });
   group
     .command("show")
@@ -293,9 +293,9 @@ export function nicCommand(out: CliOutput = stdoutOutput()): Command {
         : entry.prg(config);
       if (o.svg !== undefined) {
         await renderSvg(graphToDot(graph, { rankdir: "LR" }), o.svg);
-        await out.write(`Wrote ${o.svg}\n`);
+        out.write(`Wrote ${o.svg}\n`);
       } else {
-        await out.write(o.json ? graphToJson(graph) + "\n" : graphToDot(graph, { rankdir: "LR" }));
+        out.write(o.json ? graphToJson(graph) + "\n" : graphToDot(graph, { rankdir: "LR" }));
       }
     });
   group
@@ -309,7 +309,7 @@ export function nicCommand(out: CliOutput = stdoutOutput()): Command {
       const nic = entry.make(entry.defaults());
       const issues = nic.validate(config);
       if (issues.length === 0) {
-        await out.write(
+        out.write(
           `${o.config}: ok (${config.filters.length} filters, ${config.queues} queues)\n`,
         );
         return;

@@ -1,31 +1,11 @@
 import assert from "node:assert/strict";
-import { type CliOutput } from "./pcap.ts";
 import { nicCommand } from "./nic.ts";
+import { runCaptured } from "./_io.ts";
 import { encodePcap } from "../../stack/packet/pcap/mod.ts";
 import { buildTestFrame } from "../../nicmodels/_shared/_test_frames.ts";
 
-function capture(): CliOutput & { text: () => string } {
-  let text = "";
-  return {
-    write(s: string) {
-      text += s;
-      return Promise.resolve();
-    },
-    text: () => text,
-  };
-}
-
 async function run(args: string[]): Promise<string> {
-  const out = capture();
-  const cmd = nicCommand(out).exitOverride().configureOutput({
-    writeErr: () => {},
-    writeOut: () => {},
-  });
-  for (const sub of cmd.commands) {
-    sub.exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
-  }
-  await cmd.parseAsync(args, { from: "user" });
-  return out.text();
+  return (await runCaptured(nicCommand, args)).text;
 }
 
 Deno.test("lab nic", async (t) => {

@@ -10,7 +10,9 @@
  *
  * @module
  */
-import { Command, InvalidArgumentError } from "@commander-js/extra-typings";
+import { Command } from "@commander-js/extra-typings";
+import { type CliIo, processIo } from "./_io.ts";
+import { integerOption } from "./_options.ts";
 import {
   describeFrame,
   formatStatsReport,
@@ -19,38 +21,10 @@ import {
   scanFrames,
 } from "../../stack/packet/pcap/mod.ts";
 
-/** Where the commands write their results (stdout by default; tests capture it). */
-export interface CliOutput {
-  /** Writes `text` as is; rejects with `Deno.errors.BrokenPipe` when the reader went away. */
-  write(text: string): Promise<void>;
-}
-
-/** A `CliOutput` writing to the process's standard output. */
-export function stdoutOutput(): CliOutput {
-  const enc = new TextEncoder();
-  return {
-    async write(text: string): Promise<void> {
-      const bytes = enc.encode(text);
-      let off = 0;
-      while (off < bytes.length) off += await Deno.stdout.write(bytes.subarray(off));
-    },
-  };
-}
-
 const FLUSH_CHARS = 1 << 16;
 
 /** Thrown inside a scan to stop it once the output's reader has gone away. */
 class OutputClosed extends Error {}
-
-function positiveInt(what: string): (value: string) => number {
-  return (value: string) => {
-    const n = Number(value);
-    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) {
-      throw new InvalidArgumentError(`${what} must be a positive integer, got "${value}"`);
-    }
-    return n;
-  };
-}
 
 async function openPcap(path: string): Promise<PcapReader> {
   try {
@@ -73,15 +47,15 @@ async function openPcap(path: string): Promise<PcapReader> {
 export async function showPcap(
   path: string,
   opts: { readonly ethernet?: boolean; readonly count?: number },
-  out: CliOutput,
+  out: CliIo,
 ): Promise<number> {
   const reader = await openPcap(path);
   let pending = "";
-  const flush = async () => {
+  const flush = () => {
     const text = pending;
     pending = "";
     try {
-      await out.write(text);
+      out.write(text);
     } catch (err) {
       if (err instanceof Deno.errors.BrokenPipe) throw new OutputClosed();
       throw err;
@@ -91,13 +65,19 @@ export async function showPcap(
     const describe = { ethernet: opts.ethernet ?? false, nanosecond: reader.nanosecond };
     const n = await scanFrames(reader, (rec, insp) => {
       pending += describeFrame(rec.bytes, rec.tsSec, rec.tsNsec, insp, describe) + "\n";
-      return pending.length >= FLUSH_CHARS ? flush() : undefined;
+      if (pending.length >= FLUSH_CHARS) flush();
     }, opts.count ?? Infinity);
-    if (pending.length > 0) await flush();
+    if (pending.length > 0) flush();
     return n;
   } catch (err) {
     if (err instanceof OutputClosed) return 0;
-    if (pending.length > 0) await flush().catch(() => {});
+    if (pending.length > 0) {
+      try {
+        flush();
+      } catch {
+        // The reader went away too: the scan's own error is the one to report.
+      }
+    }
     throw err;
   } finally {
     reader.close();
@@ -108,7 +88,7 @@ export async function showPcap(
 export async function statsPcap(
   path: string,
   opts: { readonly json?: boolean; readonly top?: number },
-  out: CliOutput,
+  out: CliIo,
 ): Promise<void> {
   const reader = await openPcap(path);
   try {
@@ -128,14 +108,14 @@ export async function statsPcap(
         2,
       )
       : formatStatsReport(report, path);
-    await out.write(text + "\n");
+    out.write(text + "\n");
   } finally {
     reader.close();
   }
 }
 
 /** Builds the `pcap` command group (`show`, `stats`) writing its results to `out`. */
-export function pcapCommand(out: CliOutput = stdoutOutput()): Command {
+export function pcapCommand(out: CliIo = processIo): Command {
   const group = new Command("pcap").description(
     "Read classic pcap files (microsecond or nanosecond, either byte order, Ethernet)",
   );
@@ -149,7 +129,7 @@ export function pcapCommand(out: CliOutput = stdoutOutput()): Command {
       "-e, --ethernet",
       "also print MAC addresses, EtherType and frame length (like tcpdump -e)",
     )
-    .option("-c, --count <n>", "stop after n frames", positiveInt("--count"))
+    .option("-c, --count <n>", "stop after n frames", integerOption("--count", { min: 1 }))
     .action(async (file, o) => {
       await showPcap(file, {
         ethernet: o.ethernet ?? false,
@@ -163,7 +143,11 @@ export function pcapCommand(out: CliOutput = stdoutOutput()): Command {
     )
     .argument("<file>", "pcap file to read")
     .option("--json", "print the summary as JSON")
-    .option("--top <n>", "list the n largest flows (default 10)", positiveInt("--top"))
+    .option(
+      "--top <n>",
+      "list the n largest flows (default 10)",
+      integerOption("--top", { min: 1 }),
+    )
     .action(async (file, o) => {
       await statsPcap(file, {
         json: o.json ?? false,

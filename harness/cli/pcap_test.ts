@@ -1,32 +1,13 @@
 import { deepStrictEqual, ok, rejects } from "node:assert/strict";
-import { type CliOutput, pcapCommand } from "./pcap.ts";
+import { pcapCommand } from "./pcap.ts";
+import { runCaptured } from "./_io.ts";
 import { encodePcap } from "../../stack/packet/pcap/mod.ts";
 
 const FIXTURE = new URL("../../tests/pcap/loopback.pcap", import.meta.url).pathname;
 const CLI = new URL("../cli.ts", import.meta.url).pathname;
 
-function capture(): CliOutput & { text: () => string } {
-  let text = "";
-  return {
-    write(s: string) {
-      text += s;
-      return Promise.resolve();
-    },
-    text: () => text,
-  };
-}
-
 async function run(args: string[]): Promise<string> {
-  const out = capture();
-  const cmd = pcapCommand(out).exitOverride().configureOutput({
-    writeErr: () => {},
-    writeOut: () => {},
-  });
-  for (const sub of cmd.commands) {
-    sub.exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
-  }
-  await cmd.parseAsync(args, { from: "user" });
-  return out.text();
+  return (await runCaptured(pcapCommand, args)).text;
 }
 
 Deno.test("lab pcap", async (t) => {
@@ -65,7 +46,7 @@ Deno.test("lab pcap", async (t) => {
   });
 
   await t.step("bad arguments and files give specific errors", async () => {
-    await rejects(run(["show", FIXTURE, "-c", "0"]), /--count must be a positive integer, got "0"/);
+    await rejects(run(["show", FIXTURE, "-c", "0"]), /--count must be an integer >= 1, got "0"/);
     await rejects(
       run(["show", "/nonexistent/x.pcap"]),
       /Cannot open pcap file "\/nonexistent\/x.pcap": no such file/,

@@ -13,7 +13,8 @@
  * @module
  */
 import { Command, InvalidArgumentError } from "@commander-js/extra-typings";
-import { type CliOutput, stdoutOutput } from "./pcap.ts";
+import { type CliIo, processIo } from "./_io.ts";
+import { numberOption } from "./_options.ts";
 import {
   checkResult,
   compareResults,
@@ -29,16 +30,6 @@ import {
   writeTextAtomic,
 } from "../../results/mod.ts";
 
-function nonNegative(what: string): (value: string) => number {
-  return (value: string) => {
-    const n = Number(value);
-    if (value.trim() === "" || !Number.isFinite(n) || n < 0) {
-      throw new InvalidArgumentError(`${what} must be a finite number >= 0, got "${value}"`);
-    }
-    return n;
-  };
-}
-
 function whereParam(value: string, previous: RunParams): RunParams {
   const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.+)$/.exec(value);
   if (m === null) {
@@ -50,7 +41,7 @@ function whereParam(value: string, previous: RunParams): RunParams {
 }
 
 /** Builds the `results` command group writing to `out` (stdout by default). */
-export function resultsCommand(out: CliOutput = stdoutOutput()): Command {
+export function resultsCommand(out: CliIo = processIo): Command {
   const group = new Command("results").description(
     "Result files: summary table, validation, tidy CSV, plots (SVG/PNG), comparisons",
   );
@@ -59,7 +50,7 @@ export function resultsCommand(out: CliOutput = stdoutOutput()): Command {
     .description("Print a summary table (TPS, latency mean/p50/p99 per stack and point)")
     .argument("<file>", "result JSON file")
     .action(async (file) => {
-      await out.write(formatSummary(await readResultFile(file)));
+      out.write(formatSummary(await readResultFile(file)));
     });
   group
     .command("validate")
@@ -70,14 +61,14 @@ export function resultsCommand(out: CliOutput = stdoutOutput()): Command {
       const problems = validateResult(raw);
       if (problems.length === 0) {
         const r = checkResult(raw, file);
-        await out.write(
+        out.write(
           `${file}: ok (schema ${r.schemaVersion}, ${r.runs.length} runs, ${
             r.complete ? "complete" : "partial"
           })\n`,
         );
         return;
       }
-      await out.write(`${file}: ${problems.length} problems\n${formatProblems(problems)}\n`);
+      out.write(`${file}: ${problems.length} problems\n${formatProblems(problems)}\n`);
       throw new Error(`Result file "${file}" is invalid: ${problems.length} problems`);
     });
   group
@@ -88,10 +79,10 @@ export function resultsCommand(out: CliOutput = stdoutOutput()): Command {
     .action(async (file, o) => {
       const csv = resultToTidyCsv(await readResultFile(file));
       if (o.out === undefined) {
-        await out.write(csv);
+        out.write(csv);
       } else {
         await writeTextAtomic(o.out, csv);
-        await out.write(`Wrote ${o.out}\n`);
+        out.write(`Wrote ${o.out}\n`);
       }
     });
   group
@@ -112,8 +103,8 @@ export function resultsCommand(out: CliOutput = stdoutOutput()): Command {
     .action(async (file, o) => {
       const result = await readResultFile(file);
       const { written, skipped } = await writePlots(result, o.out, { x: o.x, where: o.where });
-      for (const reason of skipped) await out.write(`skipped: ${reason}\n`);
-      for (const path of written) await out.write(`Wrote ${path}\n`);
+      for (const reason of skipped) out.write(`skipped: ${reason}\n`);
+      for (const path of written) out.write(`Wrote ${path}\n`);
     });
   group
     .command("compare")
@@ -126,19 +117,19 @@ export function resultsCommand(out: CliOutput = stdoutOutput()): Command {
     .option(
       "--sim-tolerance <rel>",
       "relative tolerance for simulated metrics (0 = exact)",
-      nonNegative("--sim-tolerance"),
+      numberOption("--sim-tolerance", { min: 0 }),
       0,
     )
     .option(
       "--wall-tolerance <rel>",
       "relative change below which wall-clock metrics are unchanged",
-      nonNegative("--wall-tolerance"),
+      numberOption("--wall-tolerance", { min: 0 }),
       0.05,
     )
     .option(
       "--sigmas <n>",
       "standard errors a wall-clock change must exceed",
-      nonNegative("--sigmas"),
+      numberOption("--sigmas", { min: 0 }),
       2,
     )
     .option("--all", "also list unchanged metrics")
@@ -149,7 +140,7 @@ export function resultsCommand(out: CliOutput = stdoutOutput()): Command {
         await readResultFile(newFile),
         { simTolerance: o.simTolerance, wallTolerance: o.wallTolerance, noiseSigmas: o.sigmas },
       );
-      await out.write(formatComparison(comparison, { all: o.all === true }));
+      out.write(formatComparison(comparison, { all: o.all === true }));
       if (o.gate === true && comparison.gatingRegressions > 0) {
         throw new Error(
           `${comparison.gatingRegressions} gating regressions between "${oldFile}" and "${newFile}"`,

@@ -1,26 +1,12 @@
 import assert from "node:assert/strict";
-import { type CliOutput } from "./pcap.ts";
 import { resultsCommand } from "./results.ts";
+import { CaptureIo, runCaptured } from "./_io.ts";
 
 const EXAMPLE = new URL("../../results/testdata/synthetic_result.json", import.meta.url).pathname;
 const SLOWER = new URL("../../results/testdata/synthetic_slower.json", import.meta.url).pathname;
 
-async function run(args: string[], sink = { text: "" }): Promise<string> {
-  const out: CliOutput = {
-    write(s: string) {
-      sink.text += s;
-      return Promise.resolve();
-    },
-  };
-  const cmd = resultsCommand(out).exitOverride().configureOutput({
-    writeErr: () => {},
-    writeOut: () => {},
-  });
-  for (const sub of cmd.commands) {
-    sub.exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
-  }
-  await cmd.parseAsync(args, { from: "user" });
-  return sink.text;
+async function run(args: string[], sink = new CaptureIo()): Promise<string> {
+  return (await runCaptured(resultsCommand, args, sink)).text;
 }
 
 Deno.test("lab results", async (t) => {
@@ -36,7 +22,7 @@ Deno.test("lab results", async (t) => {
       assert.match(await run(["validate", EXAMPLE]), /: ok \(schema 1, 16 runs, complete\)\n$/);
       const bad = `${dir}/bad.json`;
       await Deno.writeTextFile(bad, JSON.stringify({ schemaVersion: 1, complete: 1 }));
-      const sink = { text: "" };
+      const sink = new CaptureIo();
       await assert.rejects(
         run(["validate", bad], sink),
         /Result file ".*bad\.json" is invalid: 3 problems/,
@@ -93,7 +79,7 @@ Deno.test("lab results", async (t) => {
       assert.match(await run(["compare", EXAMPLE, EXAMPLE, "--gate"]), /0 regressed, 48 unchanged/);
       await assert.rejects(
         run(["compare", EXAMPLE, SLOWER, "--sim-tolerance", "-1"]),
-        /--sim-tolerance must be a finite number >= 0, got "-1"/,
+        /--sim-tolerance must be a number >= 0, got "-1"/,
       );
     });
   } finally {

@@ -17,7 +17,7 @@
  *
  * @module
  */
-import { Command, Option } from "@commander-js/extra-typings";
+import { Command } from "@commander-js/extra-typings";
 import { parseIpv4Address } from "../../nicmodels/_shared/addr.ts";
 import type { NicConfig } from "../../nicmodels/_shared/nic.ts";
 import { dragonetIntel82599Config } from "../../nicmodels/intel_82599/default_config.ts";
@@ -43,7 +43,8 @@ import {
   type SearchResult,
   staticCost,
 } from "../../stack/dragonet/search/mod.ts";
-import { type CliOutput, stdoutOutput } from "./pcap.ts";
+import { type CliIo, processIo } from "./_io.ts";
+import { choiceOption, integerOption, ipv4Option } from "./_options.ts";
 
 /** NICs the search can run on: plan, starting configuration, oracle. */
 export const SEARCH_NICS: Readonly<
@@ -213,57 +214,70 @@ export function formatSearchResult(r: SearchResult, ms: number, queues: number):
   return lines.join("\n") + "\n";
 }
 
-const int = (name: string, lo: number, hi: number) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < lo || n > hi) {
-    throw new Error(`Option ${name} must be an integer ${lo}..${hi}, got "${v}"`);
-  }
-  return n;
-};
+const COSTS = ["balance", "priority", "static", "dummy"] as const;
+const SEARCHES = ["greedy", "incremental"] as const;
+const WEIGHTINGS = ["count", "rate"] as const;
 
 /** Builds the `lab search` command group writing to `out`. */
-export function searchCommand(out: CliOutput = stdoutOutput()): Command {
+export function searchCommand(out: CliIo = processIo): Command {
   const cmd = new Command("search").description(
     "Dragonet queue-allocation search: place UDP flows on NIC queues with filters",
   );
   cmd.command("run")
     .description("Run the greedy or incremental search and print where the flows land")
-    .addOption(
-      new Option("--nic <name>", "NIC model").choices(Object.keys(SEARCH_NICS)).default(
-        "intel-82599",
-      ),
+    .option(
+      "--nic <name>",
+      `NIC model: ${Object.keys(SEARCH_NICS).join(", ")}`,
+      choiceOption("--nic", Object.keys(SEARCH_NICS)),
+      "intel-82599",
     )
     .option(
       "--queues <n>",
       "queues configured (queue 0 is the default)",
-      int("--queues", 2, 128),
+      integerOption("--queues", { min: 2, max: 128 }),
       10,
     )
-    .option("--flows <n>", "number of generated connect flows", int("--flows", 0, 100_000), 100)
+    .option(
+      "--flows <n>",
+      "number of generated connect flows",
+      integerOption("--flows", { min: 0, max: 100_000 }),
+      100,
+    )
     .option("--flows-file <path>", "JSON array of flows instead of generated ones")
-    .addOption(
-      new Option("--cost <name>", "cost function").choices(
-        ["balance", "priority", "static", "dummy"] as const,
-      ).default("balance" as const),
+    .option(
+      "--cost <name>",
+      `cost function: ${COSTS.join(", ")}`,
+      choiceOption("--cost", COSTS),
+      "balance" as const,
     )
-    .addOption(
-      new Option("--search <kind>", "search algorithm").choices(
-        ["greedy", "incremental"] as const,
-      ).default("greedy" as const),
+    .option(
+      "--search <kind>",
+      "search algorithm: greedy or incremental",
+      choiceOption("--search", SEARCHES),
+      "greedy" as const,
     )
-    .addOption(
-      new Option("--weighting <w>", "flow weight: count (original) or declared rate").choices(
-        ["count", "rate"] as const,
-      ).default("count" as const),
+    .option(
+      "--weighting <w>",
+      "flow weight: count (original) or rate (declared)",
+      choiceOption("--weighting", WEIGHTINGS),
+      "count" as const,
     )
-    .option("--gold-src <ip>", "source address of gold flows (priority, static)")
+    .option(
+      "--gold-src <ip>",
+      "source address of gold flows (priority, static)",
+      ipv4Option("--gold-src"),
+    )
     .option(
       "--gold-per-queue <n>",
       "gold flows per gold queue",
-      int("--gold-per-queue", 1, 1_000),
+      integerOption("--gold-per-queue", { min: 1, max: 1_000 }),
       1,
     )
-    .option("--gold-queues <k>", "gold queues for the static cost", int("--gold-queues", 1, 126))
+    .option(
+      "--gold-queues <k>",
+      "gold queues for the static cost",
+      integerOption("--gold-queues", { min: 1, max: 126 }),
+    )
     .option("--original-be-queues", "priority cost: reproduce quirk Q8", false)
     .option("--json", "print the result (configuration, flow -> queue map, cost) as JSON", false)
     .action(async (o) => {
@@ -278,12 +292,12 @@ export function searchCommand(out: CliOutput = stdoutOutput()): Command {
         weighting: o.weighting,
         goldPerQueue: o.goldPerQueue,
         originalBeQueues: o.originalBeQueues,
-        ...(o.goldSrc === undefined ? {} : { goldSrc: parseIpv4Address(o.goldSrc) }),
+        ...(o.goldSrc === undefined ? {} : { goldSrc: o.goldSrc }),
         ...(o.goldQueues === undefined ? {} : { goldQueues: o.goldQueues }),
       };
       const { result, ms } = runSearch(opts, flows);
       if (o.json) {
-        await out.write(
+        out.write(
           JSON.stringify(
             {
               cost: result.cost,
@@ -296,7 +310,7 @@ export function searchCommand(out: CliOutput = stdoutOutput()): Command {
             2,
           ) + "\n",
         );
-      } else await out.write(formatSearchResult(result, ms, o.queues));
+      } else out.write(formatSearchResult(result, ms, o.queues));
     });
   return cmd;
 }

@@ -1,24 +1,9 @@
 import assert from "node:assert/strict";
-import type { CliOutput } from "./pcap.ts";
 import { parseFlowsJson, searchCommand } from "./search.ts";
+import { runCaptured } from "./_io.ts";
 
 async function run(args: string[]): Promise<string> {
-  let text = "";
-  const out: CliOutput = {
-    write(s: string) {
-      text += s;
-      return Promise.resolve();
-    },
-  };
-  const cmd = searchCommand(out).exitOverride().configureOutput({
-    writeErr: () => {},
-    writeOut: () => {},
-  });
-  for (const sub of cmd.commands) {
-    sub.exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
-  }
-  await cmd.parseAsync(args, { from: "user" });
-  return text;
+  return (await runCaptured(searchCommand, args)).text;
 }
 
 Deno.test("lab search", async (t) => {
@@ -82,7 +67,15 @@ Deno.test("lab search", async (t) => {
     await assert.rejects(() => run(["run", "--cost", "priority"]), /needs --gold-src/);
     await assert.rejects(
       () => run(["run", "--queues", "1"]),
-      /--queues must be an integer 2\.\.128/,
+      /--queues must be an integer in 2\.\.128, got "1"/,
+    );
+    await assert.rejects(
+      () => run(["run", "--cost", "priority", "--gold-src", "10.0.0"]),
+      /--gold-src must be an IPv4 address like 10\.0\.0\.1, got "10\.0\.0"/,
+    );
+    await assert.rejects(
+      () => run(["run", "--search", "annealing"]),
+      /--search must be greedy or incremental, got "annealing"/,
     );
     assert.throws(() => parseFlowsJson("{}", "f.json"), /expected a JSON array/);
     assert.throws(

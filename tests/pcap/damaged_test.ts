@@ -10,7 +10,8 @@ import {
   type PcapErrorCodeValue,
   PcapReader,
 } from "../../stack/packet/pcap/mod.ts";
-import { type CliOutput, showPcap } from "../../harness/cli/pcap.ts";
+import { showPcap } from "../../harness/cli/pcap.ts";
+import { CaptureIo } from "../../harness/cli/_io.ts";
 
 const FIXTURE = new URL("./loopback.pcap", import.meta.url).pathname;
 const original = await Deno.readFile(FIXTURE);
@@ -44,8 +45,7 @@ async function expectError(
     return true;
   };
   await rejects(readAll(path), check);
-  const out: CliOutput = { write: () => Promise.resolve() };
-  await rejects(showPcap(path, {}, out), check);
+  await rejects(showPcap(path, {}, new CaptureIo()), check);
 }
 
 Deno.test("damaged pcap files", async (t) => {

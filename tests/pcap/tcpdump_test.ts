@@ -16,7 +16,8 @@ import {
 } from "../../stack/packet/build.ts";
 import { TcpFlag } from "../../stack/packet/tcp.ts";
 import { IcmpType } from "../../stack/packet/icmp.ts";
-import { type CliOutput, showPcap } from "../../harness/cli/pcap.ts";
+import { showPcap } from "../../harness/cli/pcap.ts";
+import { CaptureIo } from "../../harness/cli/_io.ts";
 import { captureLoopback, haveTcpdump } from "./_loopback_capture.ts";
 
 const FIXTURE = new URL("./loopback.pcap", import.meta.url).pathname;
@@ -39,15 +40,9 @@ async function tcpdump(args: string[]): Promise<string> {
 }
 
 async function labShow(path: string, ethernet: boolean): Promise<string[]> {
-  let text = "";
-  const out: CliOutput = {
-    write(s) {
-      text += s;
-      return Promise.resolve();
-    },
-  };
+  const out = new CaptureIo();
   await showPcap(path, { ethernet }, out);
-  return text.trimEnd().split("\n");
+  return out.text.trimEnd().split("\n");
 }
 
 /** Splits tcpdump output into packets (a packet starts with its time stamp). */
