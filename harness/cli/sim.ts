@@ -17,42 +17,14 @@
  *
  * @module
  */
-import { Command, InvalidArgumentError } from "@commander-js/extra-typings";
+import { Command } from "@commander-js/extra-typings";
+import { type CliIo, processIo } from "./_io.ts";
+import { choiceOption, integerOption, listOption, numberOption } from "./_options.ts";
 import { RandomStreams } from "../sim/random_streams.ts";
 import { runQueue, type ServiceLaw } from "../sim/queue_model.ts";
 import { frameTimeNs, lineRatePps, wireBytes } from "../sim/wire.ts";
 import { calibrationRecord, makeCalibration, OP_NAMES } from "../sim/calibration.ts";
 import { createSampler, formatDistribution, parseDistribution } from "../../workloads/dist/mod.ts";
-
-/** Where the commands write (standard output by default; tests capture). */
-export interface SimCliIo {
-  /** Writes text to standard output. */
-  write(text: string): void;
-}
-
-/** Standard output. */
-export const simProcessIo: SimCliIo = {
-  write: (text) => {
-    const bytes = new TextEncoder().encode(text);
-    let off = 0;
-    while (off < bytes.length) off += Deno.stdout.writeSync(bytes.subarray(off));
-  },
-};
-
-function number(what: string, min: number, max: number, integer: boolean) {
-  return (value: string): number => {
-    const v = Number(value);
-    if (
-      value.trim() === "" || !Number.isFinite(v) || v < min || v > max ||
-      (integer && !Number.isInteger(v))
-    ) {
-      throw new InvalidArgumentError(
-        `${what} must be ${integer ? "an integer" : "a number"} in ${min}..${max}, got "${value}"`,
-      );
-    }
-    return v;
-  };
-}
 
 /** Options of {@link queueReport}. */
 export interface QueueReportOptions {
@@ -163,7 +135,7 @@ export function costsReport(json: boolean): string {
 }
 
 /** Builds the `sim` command group. */
-export function simCommand(io: SimCliIo = simProcessIo): Command {
+export function simCommand(io: CliIo = processIo): Command {
   const sim = new Command("sim").description(
     "Simulator foundations: queue check, distributions, wire arithmetic, cost calibration",
   );
@@ -172,31 +144,33 @@ export function simCommand(io: SimCliIo = simProcessIo): Command {
     .description(
       "Run an M/M/1 or M/D/1 queue on the simulator and compare with the analytical mean wait",
     )
-    .option("--model <model>", "mm1 or md1", "mm1")
+    .option(
+      "--model <model>",
+      "mm1 or md1",
+      choiceOption("--model", ["mm1", "md1"]),
+      "mm1" as const,
+    )
     .option(
       "--utilisation <rho>",
       "server utilisation in (0, 1)",
-      number("--utilisation", 0.01, 0.99, false),
+      numberOption("--utilisation", { min: 0.01, max: 0.99 }),
       0.5,
     )
     .option(
       "--arrivals <n>",
       "customers to simulate",
-      number("--arrivals", 1, 1e8, true),
+      integerOption("--arrivals", { min: 1, max: 1e8 }),
       1_000_000,
     )
     .option(
       "--service-ns <ns>",
       "mean service time in ns",
-      number("--service-ns", 1, 1e9, true),
+      integerOption("--service-ns", { min: 1, max: 1e9 }),
       10_000,
     )
-    .option("--seed <n>", "random seed", number("--seed", 0, 0xffff_ffff, true), 42)
+    .option("--seed <n>", "random seed", integerOption("--seed", { min: 0, max: 0xffff_ffff }), 42)
     .action((o) => {
-      if (o.model !== "mm1" && o.model !== "md1") {
-        throw new Error(`Option --model must be mm1 or md1, got "${o.model}"`);
-      }
-      io.write(queueReport({ ...o, model: o.model }));
+      io.write(queueReport(o));
     });
   sim
     .command("dist")
@@ -204,12 +178,17 @@ export function simCommand(io: SimCliIo = simProcessIo): Command {
       "Sample a distribution in mutilate's syntax (e.g. fb_value, pareto:15,214.476,0.348238)",
     )
     .argument("<spec>", "distribution: a number or name[:p1[,p2[,p3]]]")
-    .option("--samples <n>", "samples to draw", number("--samples", 1, 1e7, true), 100_000)
-    .option("--seed <n>", "random seed", number("--seed", 0, 0xffff_ffff, true), 42)
+    .option(
+      "--samples <n>",
+      "samples to draw",
+      integerOption("--samples", { min: 1, max: 1e7 }),
+      100_000,
+    )
+    .option("--seed <n>", "random seed", integerOption("--seed", { min: 0, max: 0xffff_ffff }), 42)
     .option(
       "--rate <lambda>",
       "rescale to this rate (mean 1/lambda), as mutilate does for -i",
-      number("--rate", 1e-9, 1e12, false),
+      numberOption("--rate", { min: 1e-9, max: 1e12 }),
     )
     .action((spec, o) => {
       io.write(distReport(spec, o.samples, o.seed, o.rate));
@@ -217,15 +196,20 @@ export function simCommand(io: SimCliIo = simProcessIo): Command {
   sim
     .command("wire")
     .description("Line-rate arithmetic: wire bytes, time per frame and maximum packet rate")
-    .option("--rate-gbps <g>", "line rate in Gb/s", number("--rate-gbps", 0.001, 10_000, false), 10)
+    .option(
+      "--rate-gbps <g>",
+      "line rate in Gb/s",
+      numberOption("--rate-gbps", { min: 0.001, max: 10_000 }),
+      10,
+    )
     .option(
       "--sizes <list>",
       "comma-separated frame sizes in bytes including FCS",
-      "64,128,256,512,1024,1518",
+      listOption("--sizes", integerOption("--sizes", { min: 1, max: 65_535 })),
+      [64, 128, 256, 512, 1024, 1518],
     )
     .action((o) => {
-      const sizes = o.sizes.split(",").map(number("--sizes entry", 1, 65_535, true));
-      io.write(wireReport(o.rateGbps, sizes));
+      io.write(wireReport(o.rateGbps, o.sizes));
     });
   sim
     .command("costs")

@@ -1,18 +1,9 @@
 import assert from "node:assert/strict";
-import { type SimCliIo, simCommand } from "./sim.ts";
+import { simCommand } from "./sim.ts";
+import { runCaptured } from "./_io.ts";
 
 async function run(args: string[]): Promise<string> {
-  let text = "";
-  const io: SimCliIo = { write: (s) => (text += s) };
-  const cmd = simCommand(io).exitOverride().configureOutput({
-    writeErr: () => {},
-    writeOut: () => {},
-  });
-  for (const sub of cmd.commands) {
-    sub.exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
-  }
-  await cmd.parseAsync(args, { from: "user" });
-  return text;
+  return (await runCaptured(simCommand, args)).text;
 }
 
 Deno.test("lab sim", async (t) => {
@@ -57,7 +48,7 @@ Deno.test("lab sim", async (t) => {
     assert.match(text, /^ +1024 +1044 +835\.2 +1\.197$/m);
     await assert.rejects(
       () => run(["wire", "--sizes", "64,x"]),
-      /--sizes entry must be an integer/,
+      /--sizes must be a comma-separated list where each entry is an integer in 1\.\.65535, got "64,x" \(entry 2 is "x"\)/,
     );
   });
 

@@ -15,7 +15,9 @@
  *
  * @module
  */
-import { Command, InvalidArgumentError } from "@commander-js/extra-typings";
+import { Command } from "@commander-js/extra-typings";
+import { type CliIo, processIo } from "./_io.ts";
+import { integerOption, numberOption } from "./_options.ts";
 import { parseMac } from "../../stack/packet/addr.ts";
 import { PcapWriter } from "../../stack/packet/pcap/mod.ts";
 import {
@@ -24,36 +26,6 @@ import {
   TCP_COUNTERS,
   type TransferResult,
 } from "../../stack/protocols/tcp/mod.ts";
-
-/** Where the commands write (standard output by default; tests capture). */
-export interface TcpCliIo {
-  /** Writes text to standard output. */
-  write(text: string): void;
-}
-
-/** Standard output. */
-export const tcpProcessIo: TcpCliIo = {
-  write: (text) => {
-    const bytes = new TextEncoder().encode(text);
-    let off = 0;
-    while (off < bytes.length) off += Deno.stdout.writeSync(bytes.subarray(off));
-  },
-};
-
-function number(what: string, min: number, max: number, integer: boolean) {
-  return (value: string): number => {
-    const v = Number(value);
-    if (
-      value.trim() === "" || !Number.isFinite(v) || v < min || v > max ||
-      (integer && !Number.isInteger(v))
-    ) {
-      throw new InvalidArgumentError(
-        `${what} must be ${integer ? "an integer" : "a number"} in ${min}..${max}, got "${value}"`,
-      );
-    }
-    return v;
-  };
-}
 
 /** Options of {@link transferReport}. */
 export interface TransferCliOptions {
@@ -172,34 +144,59 @@ export function countersReport(): string {
 }
 
 /** Builds the `tcp` command group. */
-export function tcpCommand(io: TcpCliIo = tcpProcessIo): Command {
+export function tcpCommand(io: CliIo = processIo): Command {
   const tcp = new Command("tcp").description("The stack's TCP engine: transfers and counters");
   tcp
     .command("transfer")
     .description(
       "Run one TCP connection over an in-memory link with delay, jitter and loss; check the streams",
     )
-    .option("--up <bytes>", "client-to-server bytes", number("--up", 0, 1e8, true), 100_000)
-    .option("--down <bytes>", "server-to-client bytes", number("--down", 0, 1e8, true), 10_000)
-    .option("--loss <p>", "probability a segment is lost", number("--loss", 0, 0.5, false), 0)
-    .option("--delay-us <us>", "one-way delay in us", number("--delay-us", 0, 1e7, false), 50)
+    .option(
+      "--up <bytes>",
+      "client-to-server bytes",
+      integerOption("--up", { min: 0, max: 1e8 }),
+      100_000,
+    )
+    .option(
+      "--down <bytes>",
+      "server-to-client bytes",
+      integerOption("--down", { min: 0, max: 1e8 }),
+      10_000,
+    )
+    .option(
+      "--loss <p>",
+      "probability a segment is lost",
+      numberOption("--loss", { min: 0, max: 0.5 }),
+      0,
+    )
+    .option(
+      "--delay-us <us>",
+      "one-way delay in us",
+      numberOption("--delay-us", { min: 0, max: 1e7 }),
+      50,
+    )
     .option(
       "--jitter-us <us>",
       "extra uniform random delay in us (reorders segments)",
-      number("--jitter-us", 0, 1e7, false),
+      numberOption("--jitter-us", { min: 0, max: 1e7 }),
       0,
     )
     .option(
       "--seed <n>",
       "seed of the link and the data",
-      number("--seed", 0, 0xffff_ffff, true),
+      integerOption("--seed", { min: 0, max: 0xffff_ffff }),
       1,
     )
-    .option("--mss <bytes>", "MSS of both engines", number("--mss", 64, 65495, true), 1460)
+    .option(
+      "--mss <bytes>",
+      "MSS of both engines",
+      integerOption("--mss", { min: 64, max: 65495 }),
+      1460,
+    )
     .option(
       "--rcv-buffer <bytes>",
       "receive buffer of both engines",
-      number("--rcv-buffer", 1024, 1 << 30, true),
+      integerOption("--rcv-buffer", { min: 1024, max: 1 << 30 }),
       65536,
     )
     .option("--pcap <file>", "write every segment (lost ones too) as a nanosecond pcap")

@@ -1,19 +1,10 @@
 import assert from "node:assert/strict";
 import { decodePcap } from "../../stack/packet/pcap/mod.ts";
-import { type TcpCliIo, tcpCommand } from "./tcp.ts";
+import { tcpCommand } from "./tcp.ts";
+import { runCaptured } from "./_io.ts";
 
 async function run(args: string[]): Promise<string> {
-  let text = "";
-  const io: TcpCliIo = { write: (s) => (text += s) };
-  const cmd = tcpCommand(io).exitOverride().configureOutput({
-    writeErr: () => {},
-    writeOut: () => {},
-  });
-  for (const sub of cmd.commands) {
-    sub.exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
-  }
-  await cmd.parseAsync(args, { from: "user" });
-  return text;
+  return (await runCaptured(tcpCommand, args)).text;
 }
 
 Deno.test("lab tcp", async (t) => {

@@ -16,6 +16,8 @@
  * @module
  */
 import { Command, InvalidArgumentError } from "@commander-js/extra-typings";
+import { type CliIo, processIo } from "./_io.ts";
+import { integerOption } from "./_options.ts";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { formatIpv4 } from "../../stack/packet/addr.ts";
 import { FrameInfo } from "../../stack/packet/frame_info.ts";
@@ -36,34 +38,7 @@ import {
 import { ECHO_PRESETS, UdpEchoClient } from "../../workloads/echo/mod.ts";
 import type { ClientProtocol } from "../../workloads/clients/protocol.ts";
 
-/** Where the commands write (standard output by default; tests capture). */
-export interface WorkloadCliIo {
-  /** Writes text to standard output. */
-  write(text: string): void;
-}
-
-/** Standard output. */
-export const workloadProcessIo: WorkloadCliIo = {
-  write: (text) => {
-    const bytes = new TextEncoder().encode(text);
-    let off = 0;
-    while (off < bytes.length) off += Deno.stdout.writeSync(bytes.subarray(off));
-  },
-};
-
 const PRESET_NAMES = [...Object.keys(MEMCACHED_PRESETS), ...Object.keys(ECHO_PRESETS)];
-
-function integer(what: string, min: number, max: number) {
-  return (value: string): number => {
-    const v = Number(value);
-    if (value.trim() === "" || !Number.isInteger(v) || v < min || v > max) {
-      throw new InvalidArgumentError(
-        `${what} must be an integer in ${min}..${max}, got "${value}"`,
-      );
-    }
-    return v;
-  };
-}
 
 function fmtNs(ns: number): string {
   if (ns === Infinity) return "none";
@@ -175,7 +150,7 @@ export function requestsText(o: RequestsOptions): string {
 }
 
 /** Builds `lab workload`. */
-export function workloadCommand(io: WorkloadCliIo = workloadProcessIo): Command {
+export function workloadCommand(io: CliIo = processIo): Command {
   const cmd = new Command("workload").description(
     "Load generator presets (memcached over UDP, UDP echo) and the requests they send",
   );
@@ -196,11 +171,11 @@ export function workloadCommand(io: WorkloadCliIo = workloadProcessIo): Command 
   cmd.command("requests")
     .description("Show the first requests one connection of a preset sends, as built frames")
     .argument("<preset>", `one of ${PRESET_NAMES.join(", ")}`)
-    .option("--count <n>", "requests to show", integer("--count", 1, 1000), 5)
+    .option("--count <n>", "requests to show", integerOption("--count", { min: 1, max: 1000 }), 5)
     .option(
       "--seed <n>",
       "seed of the connection's random stream",
-      integer("--seed", 0, 2 ** 32 - 1),
+      integerOption("--seed", { min: 0, max: 2 ** 32 - 1 }),
       42,
     )
     .action((preset, opts) => {

@@ -1,18 +1,9 @@
 import assert from "node:assert/strict";
-import { type WorkloadCliIo, workloadCommand } from "./workload.ts";
+import { workloadCommand } from "./workload.ts";
+import { runCaptured } from "./_io.ts";
 
 async function run(args: string[]): Promise<string> {
-  let text = "";
-  const io: WorkloadCliIo = { write: (s) => (text += s) };
-  const cmd = workloadCommand(io).exitOverride().configureOutput({
-    writeErr: () => {},
-    writeOut: () => {},
-  });
-  for (const sub of cmd.commands) {
-    sub.exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
-  }
-  await cmd.parseAsync(args, { from: "user" });
-  return text;
+  return (await runCaptured(workloadCommand, args)).text;
 }
 
 Deno.test("lab workload", async (t) => {
