@@ -1,7 +1,9 @@
 /**
  * Speed of the embedding (reported, never asserted): the real LPG into the 82599 PRG with 10
- * queues (Dragonet's nq), and the predicate-rich test LPG into a small filtered PRG with both
- * algorithms.
+ * queues (Dragonet's nq), the memcached experiment's shape (one UDP endpoint on port 11211, 10
+ * queues, 10/20/40 client flows each pinned by a five-tuple filter, round robin over queues 1-9
+ * as the control loop's greedy search places them), and the predicate-rich test LPG into a small
+ * filtered PRG with both algorithms.
  *
  * ```sh
  * deno bench --allow-read --allow-env --allow-sys stack/dragonet/embed/embed_bench.ts
@@ -42,6 +44,27 @@ const e10kFiltered = configure82599Prg({
   filters: [rule(7, 1), rule(11211, 2), rule(53, 3)],
 });
 const annotated = annotateLpgPredicates(realLpg);
+const memcachedLpg = annotateLpgPredicates(
+  buildLpg([{ sockets: [{ sid: 0, appId: 0 }], srcIp: 0, srcPort: 0, dstIp: 0, dstPort: 11211 }]),
+);
+/** The 82599 PRG with `flows` memcached client flows pinned round robin to queues 1..9. */
+function memcachedPrg(flows: number) {
+  return configure82599Prg({
+    ...dragonetIntel82599Config(10),
+    filters: Array.from({ length: flows }, (_, k) => ({
+      table: "five-tuple",
+      match: {
+        proto: 17,
+        srcIp: `10.1.${k >> 8}.${k & 255}`,
+        dstIp: "10.0.0.1",
+        srcPort: 4000 + k,
+        dstPort: 11211,
+      },
+      queue: 1 + (k % 9),
+      priority: 1,
+    })),
+  });
+}
 const filters = [
   { dport: 7, queue: 1 },
   { dport: 8, queue: 2 },
@@ -64,6 +87,16 @@ Deno.bench(
     makeGraph(e10kFiltered, annotated, { collapsible: lpgCollapsible });
   },
 );
+for (const flows of [10, 20, 40]) {
+  const prg = memcachedPrg(flows);
+  Deno.bench(
+    `makeGraph: memcached LPG, configured 82599, 10 queues x ${flows} flows`,
+    { group: "flows" },
+    () => {
+      makeGraph(prg, memcachedLpg, { collapsible: lpgCollapsible });
+    },
+  );
+}
 Deno.bench("embed (Algorithm B): test LPG, 4 queues, 4 filters", { group: "small" }, () => {
   embedGraphs(small, lpg);
 });
