@@ -5,7 +5,9 @@
  *
  * A wrong checksum is never "fixed": only a field equal to the pseudo-header sum is, so a frame
  * that was really corrupted still reaches the stack with its bad checksum and is dropped there
- * with a counted reason.
+ * with a counted reason. A partial checksum covers only the pseudo-header, so completing it
+ * vouches for nothing in the segment: that is sound for loopback captures (the bytes never
+ * crossed a wire), and the reason completion is limited to them by default.
  *
  * @module
  */

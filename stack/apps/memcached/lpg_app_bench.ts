@@ -79,7 +79,9 @@ function udpGet(): () => void {
   settle(host, app);
   host.takeTx(() => {});
   const get = frame(`get ${KEY}\r\n`, 2);
-  if (get.length !== 120) throw new Error(`GET frame is ${get.length} bytes, expected 120 (+4 FCS)`);
+  if (get.length !== 120) {
+    throw new Error(`GET frame is ${get.length} bytes, expected 120 (+4 FCS)`);
+  }
   let len = 0;
   const sink = (_b: Uint8Array, _o: number, n: number) => {
     len = n;
