@@ -44,6 +44,7 @@ import {
   ScriptClock,
 } from "../../stack/dragonet/control/mod.ts";
 import { renderSvg } from "./graph.ts";
+import { readInputFile } from "./_files.ts";
 import { type CliIo, processIo } from "./_io.ts";
 import { choiceOption, integerOption, ipv4Option } from "./_options.ts";
 import { parseFlowsJson } from "./search.ts";
@@ -117,7 +118,7 @@ export function dragonetCommand(out: CliIo = processIo, dotCommand = "dot"): Com
     .option("--json", "print configuration, flow -> queue map and cost as JSON", false)
     .action(async (o) => {
       const nic = dragonetNic(o.nic);
-      const flows = parseFlowsJson(await Deno.readTextFile(o.flows), o.flows);
+      const flows = parseFlowsJson(await readInputFile(o.flows, "flows file"), o.flows);
       const cost = costByName({
         name: o.cost,
         ...(o.goldSrc === undefined ? {} : { goldSrc: o.goldSrc }),
@@ -176,7 +177,7 @@ export function dragonetCommand(out: CliIo = processIo, dotCommand = "dot"): Com
     .option("--no-graphs", "skip building the embedded graph (rebuild decisions still logged)")
     .option("--json", "print the reconfiguration records as JSON", false)
     .action(async (o) => {
-      const script = parseEventScript(await Deno.readTextFile(o.events), o.events);
+      const script = parseEventScript(await readInputFile(o.events, "event script"), o.events);
       const clock = new ScriptClock();
       const common = {
         nic: dragonetNic(o.nic),

@@ -25,8 +25,7 @@ import { type CliIo, processIo } from "./_io.ts";
 import { choiceOption, integerOption } from "./_options.ts";
 import { lpgFromFile } from "./lpg.ts";
 import { buildLpg } from "../../stack/protocols/lpg.ts";
-import { NIC_MODELS } from "./nic.ts";
-import { parseNicConfigJson } from "../../nicmodels/_shared/config_json.ts";
+import { loadNicConfig, NIC_MODELS, nicEntry } from "./nic.ts";
 import type { NicConfig } from "../../nicmodels/_shared/nic.ts";
 import { configure82599Prg } from "../../nicmodels/intel_82599/prg_configure.ts";
 import { configureSfc9020Prg } from "../../nicmodels/solarflare_sfc9020/prg_configure.ts";
@@ -40,28 +39,6 @@ const CONFIGURED_PRG: Readonly<Record<string, (config: NicConfig) => Graph>> = {
   "intel-82599": configure82599Prg,
   "solarflare-sfc9020": configureSfc9020Prg,
 };
-
-/** Reads a NicConfig file over the NIC's defaults (queues without RSS take that many's RSS). */
-async function readConfig(
-  path: string,
-  base: NicConfig,
-  defaults: (queues?: number) => NicConfig,
-): Promise<NicConfig> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) {
-      throw new Error(`Cannot open NIC config "${path}": no such file`);
-    }
-    throw err;
-  }
-  const first = parseNicConfigJson(text, path, base);
-  if (first.queues !== base.queues && first.rss === base.rss && Number.isInteger(first.queues)) {
-    return parseNicConfigJson(text, path, defaults(first.queues));
-  }
-  return first;
-}
 
 /** Stages `lab embed build --stage` can write. */
 export const EMBED_STAGES = ["embedded", "software", "pipeline"] as const;
@@ -100,16 +77,8 @@ export function embedCommand(io: CliIo = processIo, dotCommand = "dot"): Command
     .option("--dot <out>", "write the graph as Graphviz DOT")
     .option("--svg <out>", "render the graph to SVG with Graphviz dot")
     .action(async (options) => {
-      const entry = NIC_MODELS[options.nic];
-      if (entry === undefined) {
-        throw new Error(
-          `Unknown NIC "${options.nic}": allowed are ${Object.keys(NIC_MODELS).join(", ")}`,
-        );
-      }
-      const base = entry.defaults(options.queues);
-      const config = options.config === undefined
-        ? base
-        : await readConfig(options.config, base, entry.defaults);
+      const entry = nicEntry(options.nic);
+      const config = await loadNicConfig(entry, options.config, entry.defaults(options.queues));
       const plain = options.endpoints === undefined
         ? buildLpg([])
         : await lpgFromFile(options.endpoints);

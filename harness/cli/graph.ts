@@ -12,6 +12,7 @@
  * @module
  */
 import { Command } from "@commander-js/extra-typings";
+import { readInputFile } from "./_files.ts";
 import { type CliIo, processIo } from "./_io.ts";
 import { choiceOption } from "./_options.ts";
 import { graphToDot } from "../../stack/graph/dot.ts";
@@ -25,19 +26,7 @@ import { formatProblem, type GraphProblem, validateGraph } from "../../stack/gra
  * @throws {Error} naming the file when it cannot be read or is not a graph.
  */
 export async function readGraphFile(path: string): Promise<Graph> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) {
-      throw new Error(`Cannot read graph file "${path}": no such file`);
-    }
-    if (err instanceof Deno.errors.IsADirectory) {
-      throw new Error(`Cannot read graph file "${path}": it is a directory`);
-    }
-    throw err;
-  }
-  return parseGraph(text, path);
+  return parseGraph(await readInputFile(path, "graph file"), path);
 }
 
 /** Result of {@linkcode checkGraph}: the report text and the problems. */

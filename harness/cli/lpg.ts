@@ -28,20 +28,13 @@ import { parseStackState } from "../../stack/protocols/stack_state.ts";
 import { UDP_SOCKETS_EXPANSION } from "../../stack/protocols/udp_sockets_expansion.ts";
 import type { LpgEnv } from "../../stack/protocols/env.ts";
 import { readGraphFile, renderSvg } from "./graph.ts";
+import { readInputFile } from "./_files.ts";
 import { type CliIo, processIo } from "./_io.ts";
 
 /** Builds the LPG of a stack-state file (or the unconfigured template without one). */
 export async function lpgFromFile(path: string | undefined): Promise<Graph> {
   if (path === undefined) return lpgTemplate();
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) {
-      throw new Error(`Cannot read stack-state file "${path}": no such file`);
-    }
-    throw err;
-  }
+  const text = await readInputFile(path, "stack-state file");
   return buildLpg(parseStackState(text, path).endpoints);
 }
 

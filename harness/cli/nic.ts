@@ -15,12 +15,14 @@
  * @module
  */
 import { Command } from "@commander-js/extra-typings";
+import { readInputFile } from "./_files.ts";
 import { type CliIo, processIo } from "./_io.ts";
+import { openPcap } from "./pcap.ts";
 import { renderSvg } from "./graph.ts";
 import { graphToDot } from "../../stack/graph/dot.ts";
 import { graphToJson } from "../../stack/graph/json.ts";
 import type { Graph } from "../../stack/graph/types.ts";
-import { PcapReader, PcapRecordView } from "../../stack/packet/pcap/mod.ts";
+import { PcapRecordView } from "../../stack/packet/pcap/mod.ts";
 import { parseNicConfigJson } from "../../nicmodels/_shared/config_json.ts";
 import {
   NIC_DROP_NAMES,
@@ -100,7 +102,12 @@ export const NIC_MODELS: Readonly<Record<string, NicEntry>> = {
   },
 };
 
-function entryOf(name: string): NicEntry {
+/**
+ * The NIC model named `name`.
+ *
+ * @throws {Error} naming the NIC and the models allowed when there is no such model.
+ */
+export function nicEntry(name: string): NicEntry {
   const e = NIC_MODELS[name];
   if (e === undefined) {
     throw new Error(`Unknown NIC "${name}": allowed are ${Object.keys(NIC_MODELS).join(", ")}`);
@@ -108,18 +115,20 @@ function entryOf(name: string): NicEntry {
   return e;
 }
 
-async function loadConfig(entry: NicEntry, path: string | undefined): Promise<NicConfig> {
-  const base = entry.defaults();
+/**
+ * Reads a JSON `NicConfig` file over `base` (the NIC's default configuration unless given);
+ * queues given without RSS settings take the NIC's default RSS for that many queues. Without a
+ * path, returns `base`.
+ *
+ * @throws {Error} naming the file when it cannot be read or is not a valid configuration.
+ */
+export async function loadNicConfig(
+  entry: NicEntry,
+  path: string | undefined,
+  base: NicConfig = entry.defaults(),
+): Promise<NicConfig> {
   if (path === undefined) return base;
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) {
-      throw new Error(`Cannot open NIC config "${path}": no such file`);
-    }
-    throw err;
-  }
+  const text = await readInputFile(path, "NIC config");
   const first = parseNicConfigJson(text, path, base);
   // Queues given without RSS settings: take the default RSS for that many queues.
   if (first.queues !== base.queues && first.rss === base.rss && Number.isInteger(first.queues)) {
@@ -171,18 +180,10 @@ export async function classifyPcap(
   opts: { readonly config?: string; readonly counters?: boolean },
   out: CliIo,
 ): Promise<void> {
-  const entry = entryOf(nicName);
-  const config = await loadConfig(entry, opts.config);
+  const entry = nicEntry(nicName);
+  const config = await loadNicConfig(entry, opts.config);
   const nic = makeNic(entry, config, opts.config ?? "(default)");
-  let reader: PcapReader;
-  try {
-    reader = await PcapReader.open(pcap);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) {
-      throw new Error(`Cannot open pcap file "${pcap}": no such file`);
-    }
-    throw err;
-  }
+  const reader = await openPcap(pcap);
   const rec = new PcapRecordView();
   const r = new RxResult();
   const perQueue = new Map<string, number>();
@@ -270,7 +271,7 @@ export function nicCommand(out: CliIo = processIo): Command {
     .argument("<nic>", `NIC model (${Object.keys(NIC_MODELS).join(", ")})`)
     .option("--json", "print the capability object as JSON")
     .action((name, o) => {
-      const caps = entryOf(name).capabilities();
+      const caps = nicEntry(name).capabilities();
       out.write(o.json ? JSON.stringify(caps, null, 2) + "\n" : capsText(caps));
     });
   group
@@ -285,8 +286,8 @@ export function nicCommand(out: CliIo = processIo): Command {
     .option("--json", "print the graph as JSON instead of DOT")
     .option("--svg <out>", "render to this SVG file with Graphviz dot")
     .action(async (name, o) => {
-      const entry = entryOf(name);
-      const config = await loadConfig(entry, o.config);
+      const entry = nicEntry(name);
+      const config = await loadNicConfig(entry, o.config);
       makeNic(entry, config, o.config ?? "(default)"); // reject impossible configurations
       const graph = o.config !== undefined && o.unconfigured !== true
         ? entry.configuredPrg(config)
@@ -304,8 +305,8 @@ export function nicCommand(out: CliIo = processIo): Command {
     .argument("<nic>", `NIC model (${Object.keys(NIC_MODELS).join(", ")})`)
     .requiredOption("--config <file>", "JSON NicConfig (absent fields take the NIC's defaults)")
     .action(async (name, o) => {
-      const entry = entryOf(name);
-      const config = await loadConfig(entry, o.config);
+      const entry = nicEntry(name);
+      const config = await loadNicConfig(entry, o.config);
       const nic = entry.make(entry.defaults());
       const issues = nic.validate(config);
       if (issues.length === 0) {

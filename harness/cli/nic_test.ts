@@ -85,6 +85,10 @@ Deno.test("lab nic", async (t) => {
       () => run(["classify", "rss", `${dir}/none.pcap`]),
       /Cannot open pcap file ".*none\.pcap": no such file/,
     );
+    await assert.rejects(
+      () => run(["validate", "rss", "--config", `${dir}/none.json`]),
+      /Cannot read NIC config ".*none\.json": no such file/,
+    );
     const junk = `${dir}/junk.json`;
     await Deno.writeTextFile(junk, `{"filters": 3}`);
     await assert.rejects(

@@ -26,7 +26,13 @@ const FLUSH_CHARS = 1 << 16;
 /** Thrown inside a scan to stop it once the output's reader has gone away. */
 class OutputClosed extends Error {}
 
-async function openPcap(path: string): Promise<PcapReader> {
+/**
+ * Opens a pcap file named on the command line.
+ *
+ * @throws {Error} naming the path when it is missing, not readable or a directory; a
+ * `PcapError` when its file header is not a classic pcap header.
+ */
+export async function openPcap(path: string): Promise<PcapReader> {
   try {
     return await PcapReader.open(path);
   } catch (err) {

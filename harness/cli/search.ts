@@ -43,6 +43,7 @@ import {
   type SearchResult,
   staticCost,
 } from "../../stack/dragonet/search/mod.ts";
+import { readInputFile } from "./_files.ts";
 import { type CliIo, processIo } from "./_io.ts";
 import { choiceOption, integerOption, ipv4Option } from "./_options.ts";
 
@@ -283,7 +284,7 @@ export function searchCommand(out: CliIo = processIo): Command {
     .action(async (o) => {
       const flows = o.flowsFile === undefined
         ? connectFlows(o.flows)
-        : parseFlowsJson(await Deno.readTextFile(o.flowsFile), o.flowsFile);
+        : parseFlowsJson(await readInputFile(o.flowsFile, "flows file"), o.flowsFile);
       const opts: SearchRunOptions = {
         nic: o.nic,
         queues: o.queues,

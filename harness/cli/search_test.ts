@@ -77,6 +77,10 @@ Deno.test("lab search", async (t) => {
       () => run(["run", "--search", "annealing"]),
       /--search must be greedy or incremental, got "annealing"/,
     );
+    await assert.rejects(
+      () => run(["run", "--flows-file", "/nonexistent/flows.json"]),
+      /Cannot read flows file "\/nonexistent\/flows\.json": no such file/,
+    );
     assert.throws(() => parseFlowsJson("{}", "f.json"), /expected a JSON array/);
     assert.throws(
       () => parseFlowsJson('[{"dstPort": 70000}]', "f.json"),
