@@ -16,11 +16,9 @@
  */
 import { Command } from "@commander-js/extra-typings";
 import { makeGraph } from "../../stack/dragonet/embed/make_graph.ts";
-import { graphToDot } from "../../stack/graph/dot.ts";
-import { graphToJson } from "../../stack/graph/json.ts";
 import type { Graph } from "../../stack/graph/types.ts";
 import { formatProblem, validateGraph } from "../../stack/graph/validate.ts";
-import { renderSvg } from "./graph.ts";
+import { writeGraphFiles } from "./graph.ts";
 import { type CliIo, processIo } from "./_io.ts";
 import { choiceOption, integerOption } from "./_options.ts";
 import { lpgFromFile } from "./lpg.ts";
@@ -116,22 +114,7 @@ export function embedCommand(io: CliIo = processIo, dotCommand = "dot"): Command
       const problems = validateGraph(graph);
       for (const p of problems) lines.push(`problem: ${formatProblem(p)}`);
       if (problems.length > 0) io.setExitCode(1);
-      const wrote: string[] = [];
-      if (options.json !== undefined) {
-        await Deno.writeTextFile(options.json, graphToJson(graph));
-        wrote.push(options.json);
-      }
-      if (options.dot !== undefined || options.svg !== undefined) {
-        const dot = graphToDot(graph, { rankdir: "LR" });
-        if (options.dot !== undefined) {
-          await Deno.writeTextFile(options.dot, dot);
-          wrote.push(options.dot);
-        }
-        if (options.svg !== undefined) {
-          await renderSvg(dot, options.svg, dotCommand);
-          wrote.push(options.svg);
-        }
-      }
+      const wrote = await writeGraphFiles(graph, options, { dotCommand });
       lines.push(
         `${options.stage} graph "${graph.name}": ${graph.nodes.length} nodes, ` +
           `${graph.edges.length} edges, ${problems.length} problem(s)` +

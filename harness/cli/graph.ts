@@ -16,7 +16,7 @@ import { readInputFile } from "./_files.ts";
 import { type CliIo, processIo } from "./_io.ts";
 import { choiceOption } from "./_options.ts";
 import { graphToDot } from "../../stack/graph/dot.ts";
-import { parseGraph } from "../../stack/graph/json.ts";
+import { graphToJson, parseGraph } from "../../stack/graph/json.ts";
 import type { Graph } from "../../stack/graph/types.ts";
 import { formatProblem, type GraphProblem, validateGraph } from "../../stack/graph/validate.ts";
 
@@ -86,6 +86,46 @@ export async function renderSvg(dot: string, outPath: string, dotCommand = "dot"
   }
 }
 
+/** Files {@linkcode writeGraphFiles} writes a graph to; an absent one is skipped. */
+export interface GraphFiles {
+  /** Path of the graph's JSON form. */
+  readonly json?: string | undefined;
+  /** Path of the Graphviz DOT text. */
+  readonly dot?: string | undefined;
+  /** Path of the SVG rendered by Graphviz. */
+  readonly svg?: string | undefined;
+}
+
+/**
+ * Writes a graph as JSON, DOT and/or an SVG rendered with Graphviz.
+ *
+ * @param options `rankdir` of the drawing (default LR); `dotCommand`, the Graphviz program
+ * @returns the paths written, in the order json, dot, svg
+ * @throws {Error} as {@linkcode renderSvg} when Graphviz is missing or fails.
+ */
+export async function writeGraphFiles(
+  graph: Graph,
+  files: GraphFiles,
+  options: { readonly rankdir?: "LR" | "TB"; readonly dotCommand?: string } = {},
+): Promise<string[]> {
+  const wrote: string[] = [];
+  if (files.json !== undefined) {
+    await Deno.writeTextFile(files.json, graphToJson(graph));
+    wrote.push(files.json);
+  }
+  if (files.dot === undefined && files.svg === undefined) return wrote;
+  const dot = graphToDot(graph, { rankdir: options.rankdir ?? "LR" });
+  if (files.dot !== undefined) {
+    await Deno.writeTextFile(files.dot, dot);
+    wrote.push(files.dot);
+  }
+  if (files.svg !== undefined) {
+    await renderSvg(dot, files.svg, options.dotCommand ?? "dot");
+    wrote.push(files.svg);
+  }
+  return wrote;
+}
+
 /** Builds the `graph` command group. */
 export function graphCommand(io: CliIo = processIo, dotCommand = "dot"): Command {
   const graph = new Command("graph").description(
@@ -114,16 +154,9 @@ export function graphCommand(io: CliIo = processIo, dotCommand = "dot"): Command
     )
     .action(async (file, options) => {
       const g = await readGraphFile(file);
-      const dot = graphToDot(g, { rankdir: options.rankdir });
-      if (options.dot !== undefined) {
-        await Deno.writeTextFile(options.dot, dot);
-        io.write(`Wrote ${options.dot}\n`);
-      }
-      if (options.svg !== undefined) {
-        await renderSvg(dot, options.svg, dotCommand);
-        io.write(`Wrote ${options.svg}\n`);
-      }
-      if (options.dot === undefined && options.svg === undefined) io.write(dot);
+      const wrote = await writeGraphFiles(g, options, { rankdir: options.rankdir, dotCommand });
+      for (const path of wrote) io.write(`Wrote ${path}\n`);
+      if (wrote.length === 0) io.write(graphToDot(g, { rankdir: options.rankdir }));
     });
   return graph;
 }

@@ -13,7 +13,6 @@
  * @module
  */
 import { Command } from "@commander-js/extra-typings";
-import { graphToDot } from "../../stack/graph/dot.ts";
 import { graphToJson } from "../../stack/graph/json.ts";
 import type { Graph } from "../../stack/graph/types.ts";
 import { formatProblem, validateGraph } from "../../stack/graph/validate.ts";
@@ -27,7 +26,7 @@ import { buildLpg, lpgImpls, lpgTemplate } from "../../stack/protocols/lpg.ts";
 import { parseStackState } from "../../stack/protocols/stack_state.ts";
 import { UDP_SOCKETS_EXPANSION } from "../../stack/protocols/udp_sockets_expansion.ts";
 import type { LpgEnv } from "../../stack/protocols/env.ts";
-import { readGraphFile, renderSvg } from "./graph.ts";
+import { readGraphFile, writeGraphFiles } from "./graph.ts";
 import { readInputFile } from "./_files.ts";
 import { type CliIo, processIo } from "./_io.ts";
 
@@ -80,22 +79,7 @@ export function addLpgCommands(
       const problems = validateGraph(graph, { expansions });
       for (const p of problems) io.write(`problem: ${formatProblem(p)}\n`);
       if (problems.length > 0) io.setExitCode(1);
-      const wrote: string[] = [];
-      if (options.json !== undefined) {
-        await Deno.writeTextFile(options.json, graphToJson(graph));
-        wrote.push(options.json);
-      }
-      if (options.dot !== undefined || options.svg !== undefined) {
-        const dot = graphToDot(graph, { rankdir: "LR" });
-        if (options.dot !== undefined) {
-          await Deno.writeTextFile(options.dot, dot);
-          wrote.push(options.dot);
-        }
-        if (options.svg !== undefined) {
-          await renderSvg(dot, options.svg, dotCommand);
-          wrote.push(options.svg);
-        }
-      }
+      const wrote = await writeGraphFiles(graph, options, { dotCommand });
       if (wrote.length === 0) io.write(graphToJson(graph));
       else {
         io.write(
