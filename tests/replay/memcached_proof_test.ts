@@ -151,9 +151,11 @@ Deno.test("the lab answers a real memcached client as the real memcached did", a
     ["-l", "127.0.0.1", "-p", String(port), "-U", String(port), "-t", "1", ...user],
     null,
   );
+  // --immediate-mode: without it libpcap hands packets over in blocks after a timeout, and the
+  // last ones can be lost when tcpdump is stopped.
   const dump = spawnWithMarker(
     "tcpdump",
-    ["-i", "lo", "-w", capture, "-U", "-n", "port", String(port)],
+    ["--immediate-mode", "-i", "lo", "-w", capture, "-U", "-n", "port", String(port)],
     "listening on",
   );
   try {
