@@ -33,6 +33,7 @@ import type { LpgEnv } from "../env.ts";
 import { andSpec } from "../operators.ts";
 import { ipv4Classify } from "../rx_ipv4.ts";
 import { lpgImpls } from "../lpg.ts";
+import { copyBytes } from "./_copy.ts";
 import { TCP_COUNTERS } from "./counters.ts";
 import { TCP_OK, type TcpEngine } from "./engine.ts";
 import { TCP_RX_SPEC, TCP_TX_SPEC, tcpRxSpec, tcpTxSpec } from "./spec.ts";
@@ -146,7 +147,7 @@ export class TcpLpgLink {
         continue;
       }
       const o = tx.offset(i);
-      pool.bytes.set(tx.bytes.subarray(o, o + len), s);
+      copyBytes(pool.bytes, s, tx.bytes, o, len);
       pool.length[b] = len;
       env.txDstIp[b] = tx.dstIp[i] ?? 0;
       env.txProto[b] = 6;
