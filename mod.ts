@@ -22,3 +22,4 @@ export * as workloads from "./workloads/mod.ts";
 export * as results from "./results/mod.ts";
 export * as dragonet from "./stack/dragonet/mod.ts";
 export * as tcp from "./stack/protocols/tcp/mod.ts";
+export * as replay from "./harness/replay/mod.ts";

@@ -15,3 +15,4 @@ export { asciiStep } from "./ascii_protocol.ts";
 export { binaryStep } from "./binary_protocol.ts";
 export { REQS_PER_EVENT, TcpSession } from "./tcp_session.ts";
 export { handleDatagram, UdpDrop, type UdpDropCode } from "./udp.ts";
+export * from "./lpg_app.ts";

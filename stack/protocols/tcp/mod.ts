@@ -60,3 +60,5 @@ export * from "./frame.ts";
 export * from "./spec.ts";
 export * from "./link.ts";
 export * from "./transfer.ts";
+export * from "./lpg_tcp.ts";
+export * from "./lpg_host.ts";
