@@ -6,6 +6,13 @@
  * @module
  */
 import { defineSpec } from "../graph/types.ts";
+import {
+  atomExpr,
+  EFFECTS_ATTRIBUTE,
+  EthTypeValue,
+  noneOfExpr,
+  PredKey,
+} from "../graph/predicate/vocabulary.ts";
 import { bool, BOOL_PORTS, dataEnd, dataStart, type LpgImpl } from "./_node.ts";
 import { Priority, Spawn } from "../exec/types.ts";
 import { inlineWork } from "../exec/compiler.ts";
@@ -211,6 +218,16 @@ export const etherClassifyL3: LpgImpl = {
       name: "rx.l2.classify-l3",
       kind: "fnode",
       ports: ["ipv4", "ipv6", "arp", "drop"],
+      // Port predicates (reference dragonet-model.md §4.1-§4.2, §6): the ports partition packets
+      // by EthType, so the embedding prunes ports the NIC's steering rules out.
+      predicates: {
+        ipv4: atomExpr(PredKey.EthType, EthTypeValue.IPv4),
+        ipv6: atomExpr(PredKey.EthType, EthTypeValue.IPv6),
+        arp: atomExpr(PredKey.EthType, EthTypeValue.ARP),
+        drop: noneOfExpr(PredKey.EthType, [EthTypeValue.IPv4, EthTypeValue.IPv6, EthTypeValue.ARP]),
+      },
+      // What later nodes read: the embedding never drops this node (vocabulary.ts).
+      attributes: { values: { [EFFECTS_ATTRIBUTE]: "l3-offset" } },
       counters: [
         {
           name: "unknown-ethertype",

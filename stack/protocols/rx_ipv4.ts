@@ -7,6 +7,13 @@
  * @module
  */
 import { defineSpec } from "../graph/types.ts";
+import {
+  atomExpr,
+  EFFECTS_ATTRIBUTE,
+  IpProtValue,
+  noneOfExpr,
+  PredKey,
+} from "../graph/predicate/vocabulary.ts";
 import { onesComplementSum } from "../packet/checksum.ts";
 import { bool, BOOL_PORTS, dataEnd, type LpgImpl } from "./_node.ts";
 import { inlineWork } from "../exec/compiler.ts";
@@ -187,6 +194,16 @@ export const ipv4Classify: LpgImpl = {
       name: "rx.ipv4.classify",
       kind: "fnode",
       ports: ["tcp", "udp", "icmp", "drop"],
+      // Port predicates (reference dragonet-model.md §4.1-§4.2, §6): the ports partition packets
+      // by IpProt, so the embedding prunes ports the NIC's steering rules out.
+      predicates: {
+        tcp: atomExpr(PredKey.IpProt, IpProtValue.TCP),
+        udp: atomExpr(PredKey.IpProt, IpProtValue.UDP),
+        icmp: atomExpr(PredKey.IpProt, IpProtValue.ICMP),
+        drop: noneOfExpr(PredKey.IpProt, [IpProtValue.TCP, IpProtValue.UDP, IpProtValue.ICMP]),
+      },
+      // What later nodes read: the embedding never drops this node (vocabulary.ts).
+      attributes: { values: { [EFFECTS_ATTRIBUTE]: "l4-offset" } },
       counters: [
         { name: "ipv4-unknown-protocol", description: "Protocol not ICMP, TCP or UDP", drop: true },
         {

@@ -5,6 +5,8 @@
  *
  * @module
  */
+import { attributesOf } from "../../graph/graph_index.ts";
+import { EFFECTS_ATTRIBUTE } from "../../graph/predicate/vocabulary.ts";
 import {
   defineSpec,
   type Graph,
@@ -122,4 +124,13 @@ export function prgQueues(prg: Graph): PrgQueue[] {
     }
     return { index: n, tag: queueTag(n), rx: r, tx: t };
   });
+}
+
+/**
+ * The embedding's default collapsibility rule for the nodes of `graph`: a node may be made
+ * redundant (§5.2) unless it (or its spec) names per-packet state later nodes read in its
+ * `values` attribute {@linkcode EFFECTS_ATTRIBUTE} (the L3 classifier sets the L3 offset).
+ */
+export function collapsibleUnlessEffects(graph: Graph): (node: GraphNode) => boolean {
+  return (node) => attributesOf(graph, node).values?.[EFFECTS_ATTRIBUTE] === undefined;
 }

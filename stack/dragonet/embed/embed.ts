@@ -61,6 +61,7 @@ import {
   type PredicateExpr,
 } from "../../graph/types.ts";
 import {
+  collapsibleUnlessEffects,
   constFalseSpec,
   constTrueSpec,
   copyId,
@@ -103,9 +104,9 @@ export interface EmbedOptions {
   readonly maxSatSteps?: number;
   /**
    * Whether an LPG node may be made redundant (no copy) or replaced by a constant; default: every
-   * node, as in the reference. A node whose implementation has side effects later nodes rely on
-   * (an L3 classifier setting the L4 offset) must answer false: it is then only pruned to its
-   * live ports.
+   * node, as in the reference, except those whose attributes name effects later nodes read
+   * (`values.effects`, {@linkcode collapsibleUnlessEffects}: the L3 classifier sets the L3
+   * offset); those are only pruned to their live ports.
    */
   readonly collapsible?: (node: GraphNode) => boolean;
 }
@@ -282,7 +283,7 @@ export function embedGraphs(prg: Graph, lpg: Graph, options: EmbedOptions = {}):
     return common;
   };
 
-  const collapsible = options.collapsible ?? (() => true);
+  const collapsible = options.collapsible ?? collapsibleUnlessEffects(lpg);
   const opaqueAtom = table.atom(OPAQUE_BOUNDARY_KEY, "sat");
   const opaque = dnf.atom(opaqueAtom);
   const sat = new PredSat(

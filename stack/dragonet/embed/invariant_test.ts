@@ -34,6 +34,8 @@ import {
   pingFrame,
   udpFrame,
 } from "../../protocols/_testing.ts";
+import { etherClassifyL3 } from "../../protocols/rx_ethernet.ts";
+import { ipv4Classify } from "../../protocols/rx_ipv4.ts";
 import { constImpls } from "./const_impls.ts";
 import { annotateLpgPredicates, lpgCollapsible } from "./lpg_predicates.ts";
 import { makeGraph } from "./make_graph.ts";
@@ -63,16 +65,33 @@ const ENDPOINTS: UdpEndpoint[] = [
   },
 ];
 
+const udp = (dstPort: number, srcPort: number | undefined, queue: number) => ({
+  table: TableId82599.FiveTuple,
+  match: { proto: 17, dstPort, ...(srcPort === undefined ? {} : { srcPort }) },
+  queue,
+  priority: 1,
+});
+
 /** The NIC configuration: 5-tuple filters steer some flows off the default queue. */
 function nicConfig(): NicConfig {
   const base = dragonetIntel82599Config(QUEUES);
-  const udp = (dstPort: number, srcPort: number | undefined, queue: number) => ({
-    table: TableId82599.FiveTuple,
-    match: { proto: 17, dstPort, ...(srcPort === undefined ? {} : { srcPort }) },
-    queue,
-    priority: 1,
-  });
   return { ...base, filters: [udp(7, 40000, 1), udp(7, 40002, 2), udp(9, undefined, 3)] };
+}
+
+/** Two five-tuple filters per steered queue, both ports on queue 3 (the control loop's shape). */
+function twoPerQueueConfig(): NicConfig {
+  const base = dragonetIntel82599Config(QUEUES);
+  return {
+    ...base,
+    filters: [
+      udp(7, 40000, 1),
+      udp(7, 40001, 1),
+      udp(9, 40002, 2),
+      udp(9, 40003, 2),
+      udp(7, 40003, 3),
+      udp(9, 40000, 3),
+    ],
+  };
 }
 
 /** One generated frame, by kind, from a seeded generator. */
@@ -194,6 +213,42 @@ Deno.test("central invariant: NIC model + embedded graph deliver what the LPG de
   });
   const reference = run(lpg, frames, () => 0);
   // Not vacuous: every queue got frames, sockets received, the stack answered.
+  assert.ok(perQueue.every((c) => c > 0), `frames per queue ${perQueue.join(",")}`);
+  assert.ok(reference.delivered.length > 0 && reference.sent.length > 0);
+  assert.deepEqual(embedded.delivered.sort(), reference.delivered.sort());
+  assert.deepEqual(embedded.sent.sort(), reference.sent.sort());
+});
+
+Deno.test("central invariant: two filters per queue, the LPG's own spec predicates, default options", () => {
+  const n = frameCount();
+  const rng = xoroshiro128plus(7);
+  const frames = Array.from({ length: n }, (_, i) => makeFrame(rng, i));
+  const lpg = buildLpg(ENDPOINTS);
+  const config = twoPerQueueConfig();
+  const nic = new Intel82599(config);
+  // What the control loop's default builder does: no annotation, no collapsible option. The
+  // classifiers' spec predicates prune ports; their effects attribute keeps them running.
+  const built = makeGraph(configure82599Prg(config), lpg);
+  const classifiers = lpg.nodes.filter((x) =>
+    x.spec === etherClassifyL3.spec.name || x.spec === ipv4Classify.spec.name
+  ).map((x) => x.id);
+  assert.equal(classifiers.length, 2);
+  for (const q of built.embedding.queues.slice(1)) {
+    // Steered queues get only UDP: each classifier keeps one live port, and still runs.
+    for (const id of classifiers) {
+      assert.equal(q.outcomes.get(id), "partial", `${q.queue.tag} ${id}`);
+    }
+    assert.ok([...q.outcomes.values()].includes("removed"), "the steered queues lose ARP and ICMP");
+  }
+  const rx = new RxResult();
+  const perQueue = new Array<number>(QUEUES).fill(0);
+  const embedded = run(built.software, frames, (f) => {
+    rx.reset();
+    const q = nic.classify(f, 0, f.length, rx);
+    if (q >= 0) perQueue[q] = (perQueue[q] ?? 0) + 1;
+    return q;
+  });
+  const reference = run(lpg, frames, () => 0);
   assert.ok(perQueue.every((c) => c > 0), `frames per queue ${perQueue.join(",")}`);
   assert.ok(reference.delivered.length > 0 && reference.sent.length > 0);
   assert.deepEqual(embedded.delivered.sort(), reference.delivered.sort());

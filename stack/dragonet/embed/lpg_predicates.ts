@@ -1,61 +1,30 @@
 /**
- * Port predicates for the classification nodes of the real LPG (`stack/protocols/lpg.ts`), which
- * declares none yet, so that the embedding can prune it: without them every LPG port predicate is
- * a default `(label, port)` atom that no NIC predicate mentions, and every queue keeps a full copy.
+ * Port predicates of the real LPG's UDP demux filters (`stack/protocols/sockets.ts`), read from
+ * each filter node's endpoint attributes, so the embedding can decide which queue copies need
+ * which socket.
  *
- * Predicates (shared vocabulary `PredKey`, reference `dragonet-model.md` §4.1, §6.2-§6.6):
- * - `rx.l2.classify-l3`: `ipv4` = `EthType=IPv4`, `ipv6` = `EthType=IPv6`, `arp` = `EthType=ARP`,
- *   `drop` = none of them;
- * - `rx.ipv4.classify`: `tcp`/`udp`/`icmp` = `IpProt=TCP/UDP/ICMP`, `drop` = none of them;
- * - `rx.udp.demux-filter`: `true` = the endpoint's UDP match (specified fields only) and no more
- *   specific endpoint's match (its `shadow` attribute, quirk Q12 fixed), `false` = the negation.
- *
- * {@linkcode lpgCollapsible} says which LPG nodes the embedding may make redundant: only the
- * demux filters, whose work only reads the packet. The two classifiers set the L3/L4 offsets
- * later nodes read, so they are pruned to their live ports but always run.
- *
- * These belong with the LPG node specs; they live here until the LPG declares them.
+ * The classifiers declare their port predicates in their specs (`rx.l2.classify-l3` by
+ * `EthType`, `rx.ipv4.classify` by `IpProt`, with the `effects` attribute that keeps them from
+ * being made redundant); the embedding reads those directly. A demux filter's predicate depends
+ * on its endpoint, which the socket C-node writes into the node's attributes (`srcip`, `srcport`,
+ * `dstip`, `dstport`, `shadow`); this module turns them into the node's `true` / `false`
+ * predicates: `true` = the endpoint's UDP match (specified fields only) and no more specific
+ * endpoint's match (quirk Q12 fixed), `false` = the negation. Predicates already on a node win.
  *
  * @module
  */
 import {
-  atomExpr,
-  EthTypeValue,
-  IpProtValue,
-  PredKey,
+  EFFECTS_ATTRIBUTE,
   udpMatch,
   type UdpMatchFields,
 } from "../../graph/predicate/vocabulary.ts";
 import type { Graph, GraphNode, PredicateExpr } from "../../graph/types.ts";
-import { etherClassifyL3 } from "../../protocols/rx_ethernet.ts";
-import { ipv4Classify } from "../../protocols/rx_ipv4.ts";
+import { LPG_IMPLS } from "../../protocols/lpg.ts";
 import { udpDemuxFilter } from "../../protocols/sockets.ts";
 
 const not = (arg: PredicateExpr): PredicateExpr => ({ op: "not", arg });
 const and = (args: PredicateExpr[]): PredicateExpr =>
   args.length === 1 ? args[0] as PredicateExpr : { op: "and", args };
-
-function oneOf(key: string, ports: Record<string, string>): Record<string, PredicateExpr> {
-  const out: Record<string, PredicateExpr> = {};
-  const all: PredicateExpr[] = [];
-  for (const [port, value] of Object.entries(ports)) {
-    out[port] = atomExpr(key, value);
-    all.push(not(atomExpr(key, value)));
-  }
-  out["drop"] = and(all);
-  return out;
-}
-
-const L3 = oneOf(PredKey.EthType, {
-  ipv4: EthTypeValue.IPv4,
-  ipv6: EthTypeValue.IPv6,
-  arp: EthTypeValue.ARP,
-});
-const L4 = oneOf(PredKey.IpProt, {
-  tcp: IpProtValue.TCP,
-  udp: IpProtValue.UDP,
-  icmp: IpProtValue.ICMP,
-});
 
 function fields(srcIp: number, srcPort: number, dstIp: number, dstPort: number): UdpMatchFields {
   const v = (n: number) => (n === 0 ? null : n);
@@ -92,27 +61,27 @@ export function demuxMatch(node: GraphNode): PredicateExpr {
   return shadows.length === 0 ? own : and([own, ...shadows]);
 }
 
-/** Returns the LPG with port predicates on its classification nodes (see the module doc). */
+/** Returns the LPG with port predicates on its UDP demux filter nodes (see the module doc). */
 export function annotateLpgPredicates(lpg: Graph): Graph {
   return {
     ...lpg,
     nodes: lpg.nodes.map((n) => {
-      if (n.spec === etherClassifyL3.spec.name) {
-        return { ...n, predicates: { ...L3, ...n.predicates } };
-      }
-      if (n.spec === ipv4Classify.spec.name) {
-        return { ...n, predicates: { ...L4, ...n.predicates } };
-      }
-      if (n.spec === udpDemuxFilter.spec.name) {
-        const m = demuxMatch(n);
-        return { ...n, predicates: { true: m, false: not(m), ...n.predicates } };
-      }
-      return n;
+      if (n.spec !== udpDemuxFilter.spec.name) return n;
+      const m = demuxMatch(n);
+      return { ...n, predicates: { true: m, false: not(m), ...n.predicates } };
     }),
   };
 }
 
-/** Whether the embedding may make a real-LPG node redundant: only UDP demux filters. */
+const LPG_SPECS = new Map(LPG_IMPLS.map((impl) => [impl.spec.name, impl.spec]));
+
+/**
+ * Whether the embedding may make a real-LPG node redundant: the embedding's default rule
+ * (`collapsibleUnlessEffects` in `conventions.ts`) read from the LPG's own specs (`LPG_IMPLS`), for callers
+ * that pass a `collapsible` option; only nodes whose spec or attributes name no `effects`.
+ */
 export function lpgCollapsible(node: GraphNode): boolean {
-  return node.spec === udpDemuxFilter.spec.name;
+  const spec = LPG_SPECS.get(node.spec);
+  const values = { ...spec?.attributes?.values, ...node.attributes?.values };
+  return values[EFFECTS_ATTRIBUTE] === undefined;
 }

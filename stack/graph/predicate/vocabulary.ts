@@ -49,6 +49,29 @@ export function atomExpr(key: string, value: string): PredicateExpr {
 }
 
 /**
+ * "None of these values": the port predicate of a classifier's fall-through port (`drop`) next
+ * to ports taking `atomExpr(key, v)` for each `v`, so the ports partition every packet.
+ *
+ * @example
+ * ```ts
+ * import { noneOfExpr, PredKey } from "./vocabulary.ts";
+ * noneOfExpr(PredKey.IpProt, ["TCP", "UDP"]); // and(not(pred(IpProt,TCP)),not(pred(IpProt,UDP)))
+ * ```
+ */
+export function noneOfExpr(key: string, values: readonly string[]): PredicateExpr {
+  const args = values.map((value): PredicateExpr => ({ op: "not", arg: atomExpr(key, value) }));
+  return args.length === 1 ? args[0] as PredicateExpr : { op: "and", args };
+}
+
+/**
+ * Key of the `values` attribute naming per-packet state a node writes that later nodes read
+ * (`l3-offset`, `l4-offset`). The embedding never makes such a node redundant (reference §5.2
+ * would drop a classifier whose outcome the NIC already decided, and with it the offset it sets);
+ * it only prunes the node's dead ports.
+ */
+export const EFFECTS_ATTRIBUTE = "effects";
+
+/**
  * A hardware status atom such as `RxL3IPv4ValidChecksum=true` (reference §4.1).
  *
  * @example

@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { formatPredicate } from "./parse.ts";
-import { numberValue, statusAtom, udpMatch } from "./vocabulary.ts";
+import { AtomTable } from "./atoms.ts";
+import { fromExpr, type Pred, PredOp } from "./expr.ts";
+import { PredSat } from "./sat.ts";
+import { atomExpr, noneOfExpr, numberValue, statusAtom, udpMatch } from "./vocabulary.ts";
 
 Deno.test("predicate vocabulary", async (t) => {
   await t.step("a UDP match names IPv4, UDP and one atom per specified field", () => {
@@ -19,5 +22,25 @@ Deno.test("predicate vocabulary", async (t) => {
       "pred(RxL3IPv4ValidChecksum,true)",
     );
     assert.throws(() => numberValue(-1), /expected a non-negative integer, got -1/);
+  });
+  await t.step("a classifier's value ports and its none-of port partition the packets", () => {
+    const values = ["TCP", "UDP", "ICMP"];
+    assert.equal(
+      formatPredicate(noneOfExpr("IpProt", values)),
+      "and(not(pred(IpProt,TCP)),not(pred(IpProt,UDP)),not(pred(IpProt,ICMP)))",
+    );
+    assert.equal(formatPredicate(noneOfExpr("IpProt", ["UDP"])), "not(pred(IpProt,UDP))");
+    const table = new AtomTable();
+    const sat = new PredSat(table);
+    const ports = [...values.map((v) => atomExpr("IpProt", v)), noneOfExpr("IpProt", values)]
+      .map((e) => fromExpr(e, table));
+    const covered: Pred = { op: PredOp.Or, args: ports };
+    assert.equal(sat.satisfiable({ op: PredOp.Not, arg: covered }), false, "a packet on no port");
+    ports.forEach((a, i) =>
+      ports.forEach((b, j) => {
+        const both: Pred = { op: PredOp.And, args: [a, b] };
+        if (i < j) assert.equal(sat.satisfiable(both), false, `ports ${i} and ${j} overlap`);
+      })
+    );
   });
 });
