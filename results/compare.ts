@@ -240,10 +240,18 @@ function formatPercent(x: number): string {
   return `${Number((x * 100).toPrecision(3))}%`;
 }
 
-function formatValue(metric: ComparedMetric, v: number): string {
+/** A compared value for display: latency in µs, TPS and counts with thousands separators. */
+export function formatCompareValue(metric: ComparedMetric, v: number): string {
   if (metric.startsWith("latency.")) return `${nsToUs(v)} µs`;
   if (metric === "tps") return groupDigits(v);
   return groupDigits(v, v % 1 === 0 ? 0 : 1);
+}
+
+/** The relative change of a comparison for display: `+12.5%`, `-3%`, `0%`, or `new` from 0. */
+export function formatChange(m: Pick<MetricComparison, "change" | "new">): string {
+  return m.change === null
+    ? (m.new === 0 ? "0%" : "new")
+    : `${m.change > 0 ? "+" : ""}${formatPercent(m.change)}`;
 }
 
 /** Options of {@link formatComparison}. */
@@ -273,11 +281,9 @@ export function formatComparison(c: Comparison, options: FormatComparisonOptions
     const rows = shown.map((m) => [
       m.point,
       m.metric,
-      formatValue(m.metric, m.old),
-      formatValue(m.metric, m.new),
-      m.change === null
-        ? (m.new === 0 ? "0%" : "new")
-        : `${m.change > 0 ? "+" : ""}${formatPercent(m.change)}`,
+      formatCompareValue(m.metric, m.old),
+      formatCompareValue(m.metric, m.new),
+      formatChange(m),
       m.gating ? m.verdict : `${m.verdict} (trend)`,
       m.basis,
     ]);

@@ -1,7 +1,7 @@
 /**
  * Canonical experiment results and their renderings: the versioned JSON result (schema,
  * validator, canonical serialisation), atomic partial writes, tidy CSV, terminal summary,
- * vega-lite figures (SVG, PNG) and three-valued comparisons.
+ * vega-lite figures (SVG, PNG), three-valued comparisons and the self-contained HTML report.
  *
  * @example
  * ```ts ignore
@@ -28,3 +28,6 @@ export * from "./group.ts";
 export * from "./summary.ts";
 export * from "./plots.ts";
 export * from "./compare.ts";
+export * from "./report_assets.ts";
+export * from "./report_figures.ts";
+export * from "./report.ts";
