@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { dirname } from "node:path";
 import { escapeHtml, jsonForScript, scriptForInline } from "./_html.ts";
 import { groupDigits, nsToUs } from "./_table.ts";
 import { canonicalJson } from "./canonical_json.ts";
@@ -414,7 +415,7 @@ export interface WriteReportOptions extends Omit<ReportOptions, "baseline"> {
 
 /**
  * Reads and validates the result files (and the baseline), builds the report and writes it to
- * `out` atomically.
+ * `out` atomically (its folder is created if needed).
  *
  * @throws {ResultFileError} naming the file when an input is missing, unreadable or invalid
  * @throws {Error} naming the missing build when vega, vega-lite or vega-embed is not installed
@@ -444,5 +445,6 @@ export async function writeReport(
     assets,
     base === undefined ? rest : { ...rest, baseline: base },
   );
+  await Deno.mkdir(dirname(out), { recursive: true });
   await writeTextAtomic(out, html);
 }

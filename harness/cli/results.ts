@@ -1,6 +1,6 @@
 /**
- * The `lab results` command group: summarise, validate, export, plot and compare result files
- * (the canonical JSON of `results/`).
+ * The `lab results` command group: summarise, validate, export, plot, compare and report on
+ * result files (the canonical JSON of `results/`).
  *
  * @example
  * ```sh
@@ -8,6 +8,7 @@
  * deno task lab results csv results/testdata/synthetic_result.json --out results/out/run.csv
  * deno task lab results plot results/testdata/synthetic_result.json --out results/out/plots
  * deno task lab results compare old.json new.json --gate
+ * deno task lab results report new.json --baseline old.json --out results/out/report.html
  * ```
  *
  * @module
@@ -27,6 +28,7 @@ import {
   type RunParams,
   validateResult,
   writePlots,
+  writeReport,
   writeTextAtomic,
 } from "../../results/mod.ts";
 
@@ -43,7 +45,7 @@ function whereParam(value: string, previous: RunParams): RunParams {
 /** Builds the `results` command group writing to `out` (stdout by default). */
 export function resultsCommand(out: CliIo = processIo): Command {
   const group = new Command("results").description(
-    "Result files: summary table, validation, tidy CSV, plots (SVG/PNG), comparisons",
+    "Result files: summary table, validation, tidy CSV, plots (SVG/PNG), comparisons, HTML report",
   );
   group
     .command("show")
@@ -146,6 +148,48 @@ export function resultsCommand(out: CliIo = processIo): Command {
           `${comparison.gatingRegressions} gating regressions between "${oldFile}" and "${newFile}"`,
         );
       }
+    });
+  group
+    .command("report")
+    .description(
+      "Write one self-contained HTML report (vega inlined, no network) of result files: " +
+        "context, summary, interactive figures, drops and timeouts, comparison with --baseline",
+    )
+    .argument("<files...>", "result JSON files, one report section each")
+    .requiredOption("--out <html>", "the HTML file to write (atomically)")
+    .option("--baseline <old>", "compare every file with this result JSON file")
+    .option("--title <text>", "page title", "dragonet-lab report")
+    .option("--x <param>", "numeric parameter on the throughput x axis", "clients")
+    .option(
+      "--sim-tolerance <rel>",
+      "relative tolerance for simulated metrics in the comparison (0 = exact)",
+      numberOption("--sim-tolerance", { min: 0 }),
+      0,
+    )
+    .option(
+      "--wall-tolerance <rel>",
+      "relative change below which wall-clock metrics are unchanged",
+      numberOption("--wall-tolerance", { min: 0 }),
+      0.05,
+    )
+    .option(
+      "--sigmas <n>",
+      "standard errors a wall-clock change must exceed",
+      numberOption("--sigmas", { min: 0 }),
+      2,
+    )
+    .action(async (files, o) => {
+      await writeReport(files, o.out, {
+        title: o.title,
+        x: o.x,
+        compare: {
+          simTolerance: o.simTolerance,
+          wallTolerance: o.wallTolerance,
+          noiseSigmas: o.sigmas,
+        },
+        ...(o.baseline === undefined ? {} : { baseline: o.baseline }),
+      });
+      out.write(`Wrote ${o.out}\n`);
     });
   return group;
 }

@@ -82,6 +82,23 @@ Deno.test("lab results", async (t) => {
         /--sim-tolerance must be a number >= 0, got "-1"/,
       );
     });
+
+    await t.step("report writes one HTML page and names a corrupt input", async () => {
+      const out = `${dir}/html/report.html`;
+      const text = await run(["report", SLOWER, "--baseline", EXAMPLE, "--out", out]);
+      assert.equal(text, `Wrote ${out}\n`);
+      const html = await Deno.readTextFile(out);
+      assert.match(html, /^<!DOCTYPE html>/);
+      assert.equal([...html.matchAll(/class="vl-spec"/g)].length, 4);
+      assert.match(html, /gating regressions: 32<\/p>/);
+      const cut = `${dir}/cut2.json`;
+      await Deno.writeTextFile(cut, '{"schemaVersion": 1,');
+      await assert.rejects(
+        run(["report", EXAMPLE, cut, "--out", `${dir}/bad.html`]),
+        /Result file ".*cut2\.json" is invalid/,
+      );
+      await assert.rejects(run(["report", EXAMPLE]), /required option '--out <html>'/);
+    });
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
