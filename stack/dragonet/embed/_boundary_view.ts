@@ -10,11 +10,12 @@
  * queue behind n five-tuple filters has a boundary `¬F1 ∧ … ∧ ¬Fn` whose DNF holds up to 5^n
  * terms, while its tree holds 5n literals.
  *
- * Equivalence: `dnfEquiv` of the seeded predicates (the reference's cheap check); when the
- * boundary mentions a key the LPG tests, also the complete check under `B` (both `x ∧ ¬y` and
- * `y ∧ ¬x` dead), since there `B` can make predicates equal that differ without it (a filter
- * sending only UDP port 7 to the queue makes the port-7 demux filter redundant). When `B` is
- * independent of the LPG's keys it cannot, and `dnfEquiv` alone decides, as before.
+ * Equivalence (the redundancy test of §5.2): `dnfEquiv` of the seeded predicates first (the
+ * reference's cheap check), then the complete check under `B`: `x ∧ ¬y` and `y ∧ ¬x` both dead.
+ * `B` can make predicates equal that differ without it (a filter sending only UDP port 7 to the
+ * queue makes the port-7 demux filter redundant). The complete check finds every equivalence the
+ * reference's `dnfEquiv` of `B ∧ x` and `B ∧ y` finds, and some it misses (normal forms that
+ * differ), so a copy is dropped at least as often; liveness is exact in both.
  *
  * @module
  */
@@ -35,6 +36,12 @@ export interface BoundaryView {
   live(d: Dnf): boolean;
   /** Whether `x` and `y` hold for the same packets of the queue. */
   equiv(x: Dnf, y: Dnf): boolean;
+  /**
+   * Whether every packet of the queue reaching a node leaves on one port: `reach = node ∧ port`
+   * is equivalent to `node` (`port` is the port's local predicate). Same answer as
+   * `equiv(reach, node)`, computed as "`node ∧ ¬port` is dead" (reach never exceeds node).
+   */
+  covers(reach: Dnf, node: Dnf, port: Dnf): boolean;
 }
 
 /**
@@ -45,10 +52,8 @@ export function boundaryView(
   sat: PredSat,
   opaque: AtomId,
   boundary: Pred,
-  lpgKeys: ReadonlySet<KeyId>,
 ): BoundaryView {
   const table = sat.table;
-  const independent = [...atomsOf(boundary)].every((a) => !lpgKeys.has(table.keyOf(a)));
   const small = new DnfAlgebra(table, { maxTerms: EQUIV_MAX_TERMS });
   const pos = opaque * 2;
   const neg = pos + 1;
@@ -68,20 +73,73 @@ export function boundaryView(
     return v;
   };
   const liveDnf = (d: Dnf): boolean => d.some(liveTerm);
-  // The complete check, needed only when the boundary constrains what the LPG tests.
-  const differ = (a: Dnf, b: Dnf): boolean => liveDnf(small.and([a, small.not(b)]));
+  /**
+   * Whether `y ∧ ¬x` is live, term by term: each term `u` of `y` conditions `x` (terms of `x`
+   * contradicting `u` drop out, literals `u` implies are removed), so only the small residue of
+   * `x` is negated; a term of `x` that `u` implies makes `u ∧ ¬x` dead at once.
+   */
+  const differ = (y: Dnf, x: Dnf): boolean => {
+    for (const u of y) {
+      if (!liveTerm(u)) continue;
+      const has = new Set<number>(u);
+      const posOf = new Map<KeyId, number>();
+      for (const lit of u) if ((lit & 1) === 0) posOf.set(table.keyOf(lit >> 1), lit >> 1);
+      const residue: Term[] = [];
+      let implied = false;
+      for (const w of x) {
+        const rest: number[] = [];
+        let conflict = false;
+        for (const lit of w) {
+          if (has.has(lit)) continue;
+          const atom = lit >> 1;
+          const p = posOf.get(table.keyOf(atom));
+          if ((lit & 1) === 1) {
+            if (p === atom) conflict = true;
+            else if (p !== undefined) continue; // ¬(k,v2) implied by (k,v1)
+          } else if (has.has(lit ^ 1) || (p !== undefined && p !== atom)) conflict = true;
+          if (conflict) break;
+          rest.push(lit);
+        }
+        if (conflict) continue;
+        if (rest.length === 0) {
+          implied = true;
+          break;
+        }
+        residue.push(Int32Array.from(rest));
+      }
+      if (implied) continue;
+      if (residue.length === 0) return true;
+      if (liveDnf(small.and([[u], small.not(residue)]))) return true;
+    }
+    return false;
+  };
   const equiv = (x: Dnf, y: Dnf): boolean => {
     if (dnfEquiv(x, y)) return true;
-    if (independent) return false;
     try {
-      return !differ(x, y) && !differ(y, x);
+      return !differ(y, x) && !differ(x, y);
     } catch (err) {
       if (err instanceof RangeError) return false; // too large to decide: keep the copy
       throw err;
     }
   };
-  return {
-    live: liveDnf,
-    equiv,
+  const boundaryKeys = new Set([...atomsOf(boundary)].map((a) => table.keyOf(a)));
+  const keysOf = (d: Dnf, out: Set<KeyId>): Set<KeyId> => {
+    for (const t of d) for (const lit of t) out.add(table.keyOf(lit >> 1));
+    return out;
   };
+  const covers = (reach: Dnf, node: Dnf, port: Dnf): boolean => {
+    if (dnfEquiv(reach, node)) return true;
+    if (small.isTrue(port)) return false;
+    // A port predicate over keys neither the boundary nor the node mentions (a default
+    // (label, port) atom) can be false for any packet that reaches the node.
+    const nodeKeys = keysOf(node, new Set(boundaryKeys));
+    if ([...keysOf(port, new Set())].every((k) => !nodeKeys.has(k))) return !liveDnf(node);
+    try {
+      return !liveDnf(small.and([node, small.not(port)]));
+    } catch (err) {
+      if (err instanceof RangeError) return false; // too large to decide: keep the copy
+      throw err;
+    }
+  };
+  return { live: liveDnf, equiv, covers };
 }

@@ -25,11 +25,10 @@
  * equivalent are decided per queue by a search over `B` kept as a tree (`PredSat`,
  * `_boundary_view.ts`), never by expanding `B ∧ X` into DNF: the default queue behind n
  * five-tuple filters has a boundary `¬F1 ∧ … ∧ ¬Fn` with up to 5^n DNF terms. Equivalence is
- * `dnfEquiv` of the seeded predicates; when the boundary mentions a key the LPG tests (a filter
- * on the UDP port a demux filter also tests), both differences `x ∧ ¬y`, `y ∧ ¬x` are also
- * checked for satisfiability under the boundary, the decision the reference gets from `dnfEquiv`
- * of `B ∧ x` and `B ∧ y`. `exact: true` computes the reference's way instead (full boundary DNF
- * per queue, `dnfEquiv`).
+ * `dnfEquiv` of the seeded predicates or, failing that, the complete check (both differences
+ * `x ∧ ¬y`, `y ∧ ¬x` dead under the boundary): it finds every equivalence the reference's
+ * `dnfEquiv` of `B ∧ x` and `B ∧ y` finds and some more, so copies are dropped at least as often.
+ * `exact: true` computes the reference's way instead (full boundary DNF per queue, `dnfEquiv`).
  *
  * Lab adaptations (documented, not in the reference):
  * - RX and TX copies of queue n are one copy (tag `Q<n>`): the lab LPG generates replies on the
@@ -44,7 +43,7 @@
  * @module
  */
 import { indexGraph } from "../../graph/graph_index.ts";
-import { AtomTable, SPAWN_KEY_PREFIX } from "../../graph/predicate/atoms.ts";
+import { AtomTable } from "../../graph/predicate/atoms.ts";
 import { type Dnf, DnfAlgebra, dnfEquiv } from "../../graph/predicate/dnf.ts";
 import { foldAlgebra } from "../../graph/predicate/algebra.ts";
 import { GraphPredicates } from "../../graph/predicate/node_predicates.ts";
@@ -58,7 +57,6 @@ import {
   type NodeId,
   type NodeSpec,
   type PortName,
-  type PredicateExpr,
 } from "../../graph/types.ts";
 import {
   collapsibleUnlessEffects,
@@ -113,45 +111,6 @@ export interface EmbedOptions {
 
 /** Key of the opaque atom that stands for a boundary independent of the LPG. */
 export const OPAQUE_BOUNDARY_KEY = "embed.boundary";
-
-function exprKeys(e: PredicateExpr, out: Set<string>): void {
-  switch (e.op) {
-    case "atom":
-      out.add(e.key);
-      return;
-    case "not":
-      exprKeys(e.arg, out);
-      return;
-    case "and":
-    case "or":
-      for (const a of e.args) exprKeys(a, out);
-      return;
-    default:
-      return;
-  }
-}
-
-/** Every atom key the predicates of `lpg` can mention. */
-export function lpgAtomKeys(lpg: Graph): Set<string> {
-  const keys = new Set<string>();
-  const label = new Map<NodeId, string>();
-  for (const n of lpg.nodes) {
-    label.set(n.id, n.label ?? n.id);
-    keys.add(n.label ?? n.id);
-    for (const e of Object.values(n.predicates ?? {})) exprKeys(e, keys);
-    const spec = Object.hasOwn(lpg.specs, n.spec) ? lpg.specs[n.spec] : undefined;
-    for (const e of Object.values(spec?.predicates ?? {})) {
-      if (e !== undefined) exprKeys(e as PredicateExpr, keys);
-    }
-  }
-  for (const e of lpg.edges) {
-    if (e.kind !== "spawn") continue;
-    if (e.predicate !== undefined) exprKeys(e.predicate, keys);
-    else keys.add(`${SPAWN_KEY_PREFIX}${label.get(e.from) ?? e.from}`);
-  }
-  keys.add(OPAQUE_BOUNDARY_KEY);
-  return keys;
-}
 
 /** The embedded graph and what happened to each LPG node per queue. */
 export interface Embedding {
@@ -293,7 +252,6 @@ export function embedGraphs(prg: Graph, lpg: Graph, options: EmbedOptions = {}):
     },
   );
   const prgTrees = new GraphPredicates(prg, table, foldAlgebra(table));
-  const lpgKeys = new Set([...lpgAtomKeys(lpg)].map((k) => table.key(k)));
   const shared = options.exact === true ? undefined : new GraphPredicates(lpg, table, dnf, {
     seed: (node) => (node.id === rxQ ? opaque : undefined),
   });
@@ -305,10 +263,14 @@ export function embedGraphs(prg: Graph, lpg: Graph, options: EmbedOptions = {}):
       preds = new GraphPredicates(lpg, table, dnf, {
         seed: (node) => (node.id === rxQ ? boundary : undefined),
       });
-      view = { live: (d) => !dnf.isFalse(d), equiv: dnfEquiv };
+      view = {
+        live: (d) => !dnf.isFalse(d),
+        equiv: dnfEquiv,
+        covers: (reach, node) => dnfEquiv(reach, node),
+      };
     } else {
       preds = shared;
-      view = boundaryView(sat, opaqueAtom, prgTrees.nodePred(q.rx), lpgKeys);
+      view = boundaryView(sat, opaqueAtom, prgTrees.nodePred(q.rx));
     }
     const point = new Map<string, Point>();
     const key = (id: NodeId, port: PortName) => `${id}\u0000${port}`;
@@ -403,7 +365,7 @@ export function embedGraphs(prg: Graph, lpg: Graph, options: EmbedOptions = {}):
       const only = live[0];
       if (
         live.length === 1 && only !== undefined && liveIns.length === 1 && collapsible(node) &&
-        view.equiv(preds.portReach(lpgId, only), nodePred)
+        view.covers(preds.portReach(lpgId, only), nodePred, preds.portPred(lpgId, only))
       ) {
         const input = liveIns[0] as (typeof liveIns)[number];
         const from = pointOf(input.edge.from, input.port) as { node: NodeId; port: PortName };

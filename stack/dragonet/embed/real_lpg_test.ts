@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import { dragonetIntel82599Config } from "../../../nicmodels/intel_82599/default_config.ts";
 import { build82599Prg } from "../../../nicmodels/intel_82599/prg.ts";
 import { configure82599Prg } from "../../../nicmodels/intel_82599/prg_configure.ts";
@@ -126,4 +127,57 @@ Deno.test("the real LPG embedded into the NIC PRGs", async (t) => {
     assert.equal(q0?.get("rx.arp.classify" as never), "normal");
     assert.equal(q0?.get("sock.s0.to" as never), "removed");
   });
+});
+
+Deno.test("property: per-queue search decides as the full boundary DNF, and drops at least as much", () => {
+  const lpg = annotateLpgPredicates(buildLpg([
+    ...ENDPOINTS,
+    { sockets: [{ sid: 3, appId: 2 }], srcIp: 0, srcPort: 40001, dstIp: 0, dstPort: 9 },
+    { sockets: [{ sid: 4, appId: 2 }], srcIp: 0, srcPort: 0, dstIp: 0, dstPort: 9 },
+  ]));
+  const arbRule = fc.record({
+    dstPort: fc.constantFrom(7, 9, 53, 11211),
+    srcPort: fc.option(fc.constantFrom(40000, 40001, 40002)),
+    queue: fc.integer({ min: 0, max: 3 }),
+    priority: fc.integer({ min: 1, max: 3 }),
+  });
+  const collapsed = new Set(["redundant", "const"]);
+  fc.assert(
+    fc.property(
+      fc.uniqueArray(arbRule, { maxLength: 5, selector: (r) => `${r.dstPort}:${r.srcPort}` }),
+      (rules) => {
+        const filters = rules.map((r) => ({
+          table: "five-tuple",
+          match: {
+            proto: 17,
+            dstPort: r.dstPort,
+            ...(r.srcPort === null ? {} : { srcPort: r.srcPort }),
+          },
+          queue: r.queue,
+          priority: r.priority,
+        }));
+        const prg = configure82599Prg({ ...dragonetIntel82599Config(4), filters });
+        const fast = embedGraphs(prg, lpg, { collapsible: lpgCollapsible });
+        const exact = embedGraphs(prg, lpg, { collapsible: lpgCollapsible, exact: true });
+        fast.queues.forEach((fq, i) => {
+          const eq = exact.queues[i];
+          assert.ok(eq !== undefined);
+          for (const [id, e] of eq.outcomes) {
+            const f = fq.outcomes.get(id);
+            const where = `${JSON.stringify(filters)} Q${i} ${id}: fast ${f}, exact ${e}`;
+            // Liveness is exact both ways: the same copies vanish.
+            assert.equal(f === "removed", e === "removed", where);
+            if (collapsed.has(e)) assert.equal(f, e, where);
+            else if (f !== undefined && collapsed.has(f)) {
+              // An equivalence dnfEquiv missed: only ever with a single live port.
+              assert.equal(eq.livePorts.get(id)?.length, 1, where);
+            } else if (e !== "removed") {
+              assert.deepEqual(fq.livePorts.get(id), eq.livePorts.get(id), where);
+            }
+          }
+        });
+      },
+    ),
+    { seed: 42, numRuns: 15 },
+  );
 });
