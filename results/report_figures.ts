@@ -37,6 +37,7 @@ export interface CounterRow {
 }
 
 const FONT = "DejaVu Sans";
+const ALL_POINTS = "(all points)";
 const HIGHLIGHT = "pick";
 
 /** The sweep point's label without the stack, parameters in name order. */
@@ -80,19 +81,49 @@ export function interactiveThroughputSpec(result: ResultFile, x = "clients"): Ve
   return { ...spec, layer };
 }
 
+/** Series beyond which the CDF starts on one sweep point instead of all of them. */
+export const CDF_ALL_POINTS_MAX_SERIES = 10;
+
 /**
- * The latency CDF of {@link latencyCdfFigure} with its data inline, a legend that highlights
- * the clicked series, drag-to-pan and wheel-to-zoom, and a tooltip.
+ * The latency CDF of {@link latencyCdfFigure} with its data inline (each row also names its
+ * sweep point without the stack), a menu choosing one sweep point or all (all by default up to
+ * {@link CDF_ALL_POINTS_MAX_SERIES} series, else the first point), a legend that highlights the
+ * clicked series, drag-to-pan and wheel-to-zoom, and a tooltip.
  *
  * @throws {PlotError} when no run has latency samples.
  */
 export function interactiveCdfSpec(result: ResultFile): VegaLiteSpec {
-  const spec = inlineSpec(latencyCdfFigure(result));
+  const figure = latencyCdfFigure(result);
+  const rows = figure.rows.map((r) => ({
+    ...r,
+    point: r.series === r.stack ? ALL_POINTS : r.series.slice(r.stack.length + 1),
+  }));
+  const points = [...new Set(rows.map((r) => r.point))];
+  const series = new Set(rows.map((r) => r.series)).size;
+  const choices = points.length > 1 ? [ALL_POINTS, ...points] : points;
+  const first = series <= CDF_ALL_POINTS_MAX_SERIES ? ALL_POINTS : points[0] ?? ALL_POINTS;
+  const spec = inlineSpec({ ...figure, rows });
+  const encoding = asObject(spec.encoding);
+  const color = asObject(encoding.color);
   return {
     ...spec,
-    params: [PICK_PARAM, { name: "zoom", select: "interval", bind: "scales" }],
+    params: [
+      PICK_PARAM,
+      { name: "zoom", select: "interval", bind: "scales" },
+      {
+        name: "cdf_point",
+        value: first,
+        bind: { input: "select", options: choices, name: "sweep point " },
+      },
+    ],
+    transform: [{
+      filter: `cdf_point === ${JSON.stringify(ALL_POINTS)} || datum.point === cdf_point`,
+    }],
     encoding: {
-      ...asObject(spec.encoding),
+      ...encoding,
+      color: series > 10
+        ? { ...color, scale: { ...asObject(color.scale), scheme: "tableau20" } }
+        : color,
       opacity: PICKED_OPACITY,
       tooltip: [
         { field: "series" },

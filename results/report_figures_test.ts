@@ -56,11 +56,27 @@ Deno.test("report figures", async (t) => {
     );
   });
 
+  await t.step("the CDF starts on all points only while the series are few", () => {
+    const pick = (r: ResultFile) =>
+      JSON.stringify(
+        (interactiveCdfSpec(r).params as { name: string; value?: string }[])
+          .find((p) => p.name === "cdf_point")?.value,
+      );
+    assert.equal(pick(RESULT), '"(all points)"');
+    const many = syntheticResult({ clients: [4, 8, 12, 16, 20, 24], repetitions: 1, samples: 20 });
+    assert.equal(pick(many), '"clients=4"');
+  });
+
   await t.step("interactive specs keep the figures' data and render", async () => {
     const tp = interactiveThroughputSpec(RESULT);
     assert.deepEqual(tp.data, inlineSpec(throughputFigure(RESULT)).data);
     const cdf = interactiveCdfSpec(RESULT);
-    assert.deepEqual(cdf.data, inlineSpec(latencyCdfFigure(RESULT)).data);
+    const values = (cdf.data as { values: { point: string }[] }).values;
+    assert.deepEqual(
+      values.map(({ point: _, ...row }) => row),
+      JSON.parse(JSON.stringify(latencyCdfFigure(RESULT).rows)),
+    );
+    assert.deepEqual([...new Set(values.map((v) => v.point))], ["clients=8", "clients=32"]);
     assert.ok(JSON.stringify(cdf.params).includes('"bind":"legend"'));
     for (const spec of [tp, cdf, counterBarsFigure(RESULT, "queues").spec]) {
       assert.match(await renderSvg(spec), /^<svg/);

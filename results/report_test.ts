@@ -54,7 +54,8 @@ Deno.test("HTML report", async (t) => {
         JSON.parse(JSON.stringify(throughputFigure(RESULT).rows)),
       );
       assert.deepEqual(
-        (specs.get("exp-1-latency-cdf")?.data as { values: unknown }).values,
+        (specs.get("exp-1-latency-cdf")?.data as { values: { point: string }[] }).values
+          .map(({ point: _, ...row }) => row),
         JSON.parse(JSON.stringify(latencyCdfFigure(RESULT).rows)),
       );
       for (const spec of specs.values()) compile(spec as unknown as TopLevelSpec);
