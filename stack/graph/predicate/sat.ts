@@ -6,7 +6,9 @@
  * five-tuple filters receives `¬F1 ∧ … ∧ ¬Fn`, whose DNF holds up to 5^n terms. This solver
  * searches assignments instead (a small DPLL): it evaluates the tree under a partial assignment
  * (three-valued: false, true, unknown), and while the result is unknown it branches on an atom the
- * unknown part mentions, trying first the value that makes that occurrence true.
+ * unknown part mentions, trying first the value that makes that occurrence true. Atoms the tree
+ * only tests negated are set false up front (pure literals: a five-tuple filter's source fields
+ * in the default queue's `¬F1 ∧ … ∧ ¬Fn`).
  *
  * Assignments respect single-valued atoms (§4.1): setting `(k, v)` true makes every other atom of
  * key `k` false; "no value of `k` holds" is also allowed, exactly as the DNF builder and
@@ -58,6 +60,8 @@ export class PredSat {
   #trail: number[] = [];
   #steps = 0;
   #memo = new Map<Pred, number>();
+  /** Per root: atoms that occur only negated in it (pure literals). */
+  #pure = new WeakMap<Pred, Int32Array>();
 
   /** Makes a checker over `table`. */
   constructor(table: AtomTable, options: PredSatOptions = {}) {
@@ -88,10 +92,48 @@ export class PredSat {
         if (now === UNKNOWN) this.#assign(atom, value);
         else if ((now === TRUE) !== value) return false;
       }
+      // Pure literals: an atom the tree only tests negated can be false in some model if there
+      // is one at all (false is always allowed for one key's atoms, and the tree only gains).
+      for (const atom of this.#pureNegatives(pred)) {
+        if (this.#value(atom) === UNKNOWN) this.#assign(atom, false);
+      }
       return this.#search(pred);
     } finally {
       this.#undo(mark);
     }
+  }
+
+  /** Atoms that occur in `root` only under an odd number of negations (memoised per root). */
+  #pureNegatives(root: Pred): Int32Array {
+    const known = this.#pure.get(root);
+    if (known !== undefined) return known;
+    const seen = new Map<Pred, number>(); // bit 1: visited positive, bit 2: visited negated
+    const polarity = new Map<AtomId, number>();
+    const stack: [Pred, boolean][] = [[root, false]];
+    while (stack.length > 0) {
+      const [p, negated] = stack.pop() as [Pred, boolean];
+      const bit = negated ? 2 : 1;
+      const mask = seen.get(p) ?? 0;
+      if ((mask & bit) !== 0) continue;
+      seen.set(p, mask | bit);
+      switch (p.op) {
+        case PredOp.Atom:
+          polarity.set(p.atom, (polarity.get(p.atom) ?? 0) | bit);
+          break;
+        case PredOp.Not:
+          stack.push([p.arg, !negated]);
+          break;
+        case PredOp.And:
+        case PredOp.Or:
+          for (const a of p.args) stack.push([a, negated]);
+          break;
+      }
+    }
+    const out: number[] = [];
+    for (const [atom, mask] of polarity) if (mask === 2) out.push(atom);
+    const result = Int32Array.from(out);
+    this.#pure.set(root, result);
+    return result;
   }
 
   #grow(): void {

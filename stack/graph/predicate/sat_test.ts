@@ -105,3 +105,26 @@ Deno.test("property: PredSat agrees with the truth table and with DNF folding", 
     { seed: 42, numRuns: 300 },
   );
 });
+
+Deno.test("property: PredSat under assumptions agrees with the truth table of the conjunction", () => {
+  const leaves = ["pred(a,a)", "pred(a,A)", "pred(b,b)", "pred(d,d)", "pred(d,D)"];
+  const arbLits = fc.uniqueArray(
+    fc.record({ leaf: fc.constantFrom(...leaves), negated: fc.boolean() }),
+    { maxLength: 3, selector: (l) => l.leaf },
+  );
+  fc.assert(
+    fc.property(arbExpr(4), arbLits, (s, lits) => {
+      const { p, sat, table } = fixture();
+      const e = p(s);
+      const parts = lits.map((l) => p(l.negated ? `not(${l.leaf})` : l.leaf));
+      const literals = lits.map((l) => {
+        const atom = p(l.leaf);
+        return atom.op === PredOp.Atom ? atom.atom * 2 + (l.negated ? 1 : 0) : -1;
+      });
+      const both: Pred = { op: PredOp.And, args: [e, ...parts] };
+      const truth = !predEquivHard(both, p("false"), table);
+      return sat.satisfiable(e, literals) === truth;
+    }),
+    { seed: 42, numRuns: 300 },
+  );
+});
