@@ -9,13 +9,14 @@
  * on its endpoint, which the socket C-node writes into the node's attributes (`srcip`, `srcport`,
  * `dstip`, `dstport`, `shadow`); this module turns them into the node's `true` / `false`
  * predicates: `true` = the endpoint's UDP match (specified fields only) and no more specific
- * endpoint's match (quirk Q12 fixed), `false` = the negation. Predicates already on a node win.
+ * endpoint's match (`udpEndpointMatch`, quirk Q12 fixed), `false` = the negation. Predicates
+ * already on a node win, so once the socket C-node writes them itself this reader is a no-op.
  *
  * @module
  */
 import {
   EFFECTS_ATTRIBUTE,
-  udpMatch,
+  udpEndpointMatch,
   type UdpMatchFields,
 } from "../../graph/predicate/vocabulary.ts";
 import type { Graph, GraphNode, PredicateExpr } from "../../graph/types.ts";
@@ -23,8 +24,6 @@ import { LPG_IMPLS } from "../../protocols/lpg.ts";
 import { udpDemuxFilter } from "../../protocols/sockets.ts";
 
 const not = (arg: PredicateExpr): PredicateExpr => ({ op: "not", arg });
-const and = (args: PredicateExpr[]): PredicateExpr =>
-  args.length === 1 ? args[0] as PredicateExpr : { op: "and", args };
 
 function fields(srcIp: number, srcPort: number, dstIp: number, dstPort: number): UdpMatchFields {
   const v = (n: number) => (n === 0 ? null : n);
@@ -42,10 +41,19 @@ function num(node: GraphNode, key: string): number {
   return n;
 }
 
-/** The `true` predicate of a UDP demux filter node (its match minus more specific endpoints). */
+/**
+ * The `true` predicate of a UDP demux filter node, read from its attributes
+ * (`udpEndpointMatch` of its own fields and its `shadow` quadruples).
+ *
+ * @throws {RangeError} when an attribute is not an integer >= 0 or a shadow is not
+ * `srcIp:srcPort:dstIp:dstPort`
+ */
 export function demuxMatch(node: GraphNode): PredicateExpr {
-  const own = udpMatch(
-    fields(num(node, "srcip"), num(node, "srcport"), num(node, "dstip"), num(node, "dstport")),
+  const own = fields(
+    num(node, "srcip"),
+    num(node, "srcport"),
+    num(node, "dstip"),
+    num(node, "dstport"),
   );
   const shadowText = node.attributes?.values?.["shadow"] ?? "";
   const shadows = shadowText === "" ? [] : shadowText.split(",").map((q) => {
@@ -56,9 +64,9 @@ export function demuxMatch(node: GraphNode): PredicateExpr {
       );
     }
     const [a = 0, b = 0, c = 0, d = 0] = parts;
-    return not(udpMatch(fields(a, b, c, d)));
+    return fields(a, b, c, d);
   });
-  return shadows.length === 0 ? own : and([own, ...shadows]);
+  return udpEndpointMatch(own, shadows);
 }
 
 /** Returns the LPG with port predicates on its UDP demux filter nodes (see the module doc). */

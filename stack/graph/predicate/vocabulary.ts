@@ -121,3 +121,28 @@ export function udpMatch(fields: UdpMatchFields): PredicateExpr {
   add(PredKey.DstPort, fields.dstPort);
   return { op: "and", args };
 }
+
+/**
+ * The `true` predicate of a UDP endpoint's demux filter (reference §6.6, quirk Q12 fixed): the
+ * endpoint's match and none of the more specific endpoints' matches, so exactly one filter
+ * claims a datagram. Its `false` port is the negation. The socket C-node can put it on each
+ * filter node it generates (`GraphNode.predicates`).
+ *
+ * @example
+ * ```ts
+ * import { udpEndpointMatch } from "./vocabulary.ts";
+ * udpEndpointMatch({ dstPort: 9 }, [{ srcPort: 40001, dstPort: 9 }]);
+ * // and(and(pred(EthType,IPv4),pred(IpProt,UDP),pred(DstPort,p9)),not(and(..., pred(SrcPort,p40001),pred(DstPort,p9))))
+ * ```
+ */
+export function udpEndpointMatch(
+  own: UdpMatchFields,
+  moreSpecific: readonly UdpMatchFields[] = [],
+): PredicateExpr {
+  const m = udpMatch(own);
+  if (moreSpecific.length === 0) return m;
+  return {
+    op: "and",
+    args: [m, ...moreSpecific.map((f): PredicateExpr => ({ op: "not", arg: udpMatch(f) }))],
+  };
+}

@@ -3,7 +3,14 @@ import { formatPredicate } from "./parse.ts";
 import { AtomTable } from "./atoms.ts";
 import { fromExpr, type Pred, PredOp } from "./expr.ts";
 import { PredSat } from "./sat.ts";
-import { atomExpr, noneOfExpr, numberValue, statusAtom, udpMatch } from "./vocabulary.ts";
+import {
+  atomExpr,
+  noneOfExpr,
+  numberValue,
+  statusAtom,
+  udpEndpointMatch,
+  udpMatch,
+} from "./vocabulary.ts";
 
 Deno.test("predicate vocabulary", async (t) => {
   await t.step("a UDP match names IPv4, UDP and one atom per specified field", () => {
@@ -42,5 +49,17 @@ Deno.test("predicate vocabulary", async (t) => {
         if (i < j) assert.equal(sat.satisfiable(both), false, `ports ${i} and ${j} overlap`);
       })
     );
+  });
+  await t.step("an endpoint's demux match excludes more specific endpoints", () => {
+    const table = new AtomTable();
+    const sat = new PredSat(table);
+    const wide = fromExpr(
+      udpEndpointMatch({ dstPort: 9 }, [{ srcPort: 40001, dstPort: 9 }]),
+      table,
+    );
+    const narrow = fromExpr(udpEndpointMatch({ srcPort: 40001, dstPort: 9 }), table);
+    assert.equal(sat.satisfiable({ op: PredOp.And, args: [wide, narrow] }), false);
+    assert.equal(sat.satisfiable(wide), true);
+    assert.deepEqual(udpEndpointMatch({ dstPort: 7 }), udpMatch({ dstPort: 7 }));
   });
 });
