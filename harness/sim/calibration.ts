@@ -161,6 +161,22 @@ export const DEFAULT_COSTS = {
     verified: false,
     source: "host-stacks.md §5.1 (1–3 µs, unverified; midpoint)",
   },
+  tcp_segment_extra: {
+    description: "TCP over UDP per segment, in or out: state machine, ACK and timer bookkeeping",
+    value: 100,
+    unit: "ns",
+    verified: false,
+    source: 'host-stacks.md §5.3 ("charge per-packet stack costs as in §5.2, TCP slightly ' +
+      'above UDP"; no sourced figure: a modelling assumption, unverified)',
+  },
+  accept_conn: {
+    description: "accept4 per connection: socket file, inode/dentry, descriptor install, epoll_ctl",
+    value: 1000,
+    unit: "ns",
+    verified: false,
+    source: "host-stacks.md §2.5, §5.3 (per-connection VFS and epoll costs named, no sourced " +
+      "total: a modelling assumption, unverified)",
+  },
 } as const satisfies Record<string, CostEntry>;
 
 /** Name of a calibrated operation. */

@@ -39,15 +39,16 @@ export interface OnloadLikeOptions {
 
 /**
  * The SFC9020 configuration the Onload-like model needs: `threads` queues (one VI per stack),
- * RSS over them, and one UDP wildcard filter with RSS for the listening socket `ip:port`.
+ * RSS over them, and one wildcard filter with RSS for the listening socket `ip:port` of IP
+ * protocol `proto` (17 UDP, the default; 6 TCP).
  */
-export function onloadNicConfig(threads: number, ip: number, port: number): NicConfig {
+export function onloadNicConfig(threads: number, ip: number, port: number, proto = 17): NicConfig {
   const base = sfcDefaultConfig(threads, { rss: true });
   return {
     ...base,
     filters: [{
       table: SFC_IP_TABLE,
-      match: { proto: 17, dstIp: formatIpv4(ip), dstPort: port },
+      match: { proto, dstIp: formatIpv4(ip), dstPort: port },
       queue: 0,
       rss: threads > 1,
     }],

@@ -15,14 +15,20 @@ import { Host } from "../sim/host.ts";
 import type { Moderation } from "../sim/host_nic.ts";
 import type { Testbed } from "../sim/testbed.ts";
 import { LINUX_VARIANTS, LinuxLike, type LinuxVariant } from "./linux_like.ts";
+import { LinuxLikeTcp } from "./linux_like_tcp.ts";
 import { OnloadLike, onloadNicConfig } from "./onload_like.ts";
+import { OnloadLikeTcp } from "./onload_like_tcp.ts";
+import { createDragonetServer, dragonetQueues } from "./dragonet_server.ts";
+import { dragonetNicModel } from "./dragonet.ts";
 import { ECHO_PORT, EchoApp, MEMCACHED_PORT, MemcachedApp, type ServerApp } from "./server_app.ts";
 import type { StackModel } from "./stack_model.ts";
 
 /** NIC models a server can have. */
 export type NicKind = "rss" | "intel-82599" | "sfc9020";
 /** Stack models. */
-export type StackKind = "linux-like" | "onload-like";
+export type StackKind = "linux-like" | "onload-like" | "dragonet";
+/** Transports the application is served over. */
+export type TransportKind = "udp" | "tcp";
 /** Applications. */
 export type AppKind = "memcached" | "echo";
 
@@ -50,6 +56,15 @@ export interface ServerSpec {
   readonly app: AppKind;
   /** Application port (default: memcached 7777, echo 888). */
   readonly port?: number;
+  /**
+   * Transport (default "udp"). "tcp" serves memcached over the real TCP engine (Linux-like
+   * default variant and Onload-like only).
+   */
+  readonly transport?: TransportKind;
+  /** TCP listen backlog (default memcached's 1024; the accept queue holds min(backlog, somaxconn)). */
+  readonly backlog?: number;
+  /** TCP `net.core.somaxconn` (default the engine's 128, host-stacks.md §2.4, unverified). */
+  readonly somaxconn?: number;
   /** NIC latency per direction (ns). */
   readonly nicLatencyNs?: number;
   /** Socket queue bound in datagrams. */
@@ -70,6 +85,7 @@ export interface Server {
 
 /** Builds the server described by `spec` on `testbed`; throws a clear error on a bad spec. */
 export function createServer(testbed: Testbed, spec: ServerSpec): Server {
+  if (spec.stack === "dragonet") return createDragonetServer(testbed, spec);
   const name = spec.name ?? "server";
   const ip = parseIpv4(spec.ip ?? "10.0.0.1");
   const mac = parseMac(spec.mac ?? "02:00:00:00:00:01");
@@ -93,6 +109,36 @@ export function createServer(testbed: Testbed, spec: ServerSpec): Server {
     ? {}
     : { socketQueueDatagrams: spec.socketQueueDatagrams };
   let stack: StackModel;
+  const transport = spec.transport ?? "udp";
+  if (transport !== "udp" && transport !== "tcp") unknown("transport", transport, ["udp", "tcp"]);
+  if (transport === "tcp") {
+    if (!(app instanceof MemcachedApp)) {
+      throw new Error(
+        `Server spec: transport "tcp" serves memcached only, got app ${JSON.stringify(spec.app)}`,
+      );
+    }
+    const tcp = {
+      ...(spec.backlog === undefined ? {} : { backlog: spec.backlog }),
+      ...(spec.somaxconn === undefined ? {} : { tcp: { somaxconn: spec.somaxconn } }),
+    };
+    if (spec.stack === "linux-like") {
+      if (spec.variant !== undefined && spec.variant !== "default") {
+        unknown("variant", spec.variant, ["default (the only Linux-like variant over tcp)"]);
+      }
+      stack = new LinuxLikeTcp(host, app, {
+        ...tcp,
+        ...(spec.threads === undefined ? {} : { threads: spec.threads }),
+      });
+    } else if (spec.stack === "onload-like") {
+      if (spec.variant !== undefined && spec.variant !== "spin") {
+        unknown("variant", spec.variant, ["spin"]);
+      }
+      stack = new OnloadLikeTcp(host, app, tcp);
+    } else {
+      unknown("stack", spec.stack, ["linux-like", "onload-like (over tcp)"]);
+    }
+    return { host, stack, app };
+  }
   if (spec.stack === "linux-like") {
     const variant = (spec.variant ?? "default") as LinuxVariant;
     if (!LINUX_VARIANTS.includes(variant)) unknown("variant", variant, LINUX_VARIANTS);
@@ -107,7 +153,7 @@ export function createServer(testbed: Testbed, spec: ServerSpec): Server {
     }
     stack = new OnloadLike(host, app, sq);
   } else {
-    unknown("stack", spec.stack, ["linux-like", "onload-like"]);
+    unknown("stack", spec.stack, ["linux-like", "onload-like", "dragonet"]);
   }
   return { host, stack, app };
 }
@@ -122,6 +168,7 @@ export function createNicModel(
   ip = parseIpv4(spec.ip ?? "10.0.0.1"),
   port = spec.port ?? (spec.app === "memcached" ? MEMCACHED_PORT : ECHO_PORT),
 ): NicModel {
+  if (spec.stack === "dragonet") return dragonetNicModel(spec.nic, dragonetQueues(spec));
   const queues = spec.queues ?? Math.min(spec.cores, 16);
   if (spec.stack === "onload-like" && spec.nic !== "sfc9020") {
     throw new Error(
@@ -135,7 +182,9 @@ export function createNicModel(
       return new Intel82599(defaultIntel82599Config(queues));
     case "sfc9020":
       return new Sfc9020Nic(
-        spec.stack === "onload-like" ? onloadNicConfig(queues, ip, port) : sfcDefaultConfig(queues),
+        spec.stack === "onload-like"
+          ? onloadNicConfig(queues, ip, port, spec.transport === "tcp" ? 6 : 17)
+          : sfcDefaultConfig(queues),
       );
     default:
       return unknown("nic", spec.nic, ["rss", "intel-82599", "sfc9020"]);
