@@ -25,6 +25,9 @@ export {
   NETDEV_BUDGET,
 } from "./linux_like.ts";
 export { OnloadLike, type OnloadLikeOptions, onloadNicConfig } from "./onload_like.ts";
+export { LinuxLikeTcp, type LinuxLikeTcpOptions } from "./linux_like_tcp.ts";
+export { OnloadLikeTcp, type OnloadLikeTcpOptions } from "./onload_like_tcp.ts";
+export { MEMCACHED_LISTEN_BACKLOG } from "./_tcp_server.ts";
 export {
   type AppKind,
   createNicModel,
@@ -33,4 +36,5 @@ export {
   type Server,
   type ServerSpec,
   type StackKind,
+  type TransportKind,
 } from "./server.ts";

@@ -19,6 +19,11 @@
  * read: the socket lock, then `memcached_get` per command; reply: the socket lock; each emitted
  * segment `l3l4_tx` + `tcp_segment_extra` + `ring_access_bypass`.
  *
+ * Order of a thread's steps: finish the request in hand, transmit emitted segments, poll the VI
+ * (one frame per step, until it is empty), then accept, then read ready connections. A burst of
+ * handshake ACKs is therefore processed before the application accepts, so a small accept queue
+ * can overflow (counted), as in the kernel.
+ *
  * @module
  */
 import { type Calibration, lockCosts, Op } from "../sim/calibration.ts";
@@ -118,23 +123,25 @@ class StackThread implements CoreTask {
       core.charge(CoreCat.Driver, ns[Op.ring_access_bypass] as number);
       return;
     }
-    if (this.tcp.engine.acceptQueueLength(this.tcp.listener) > 0) {
-      this.#step = Step.Accept;
-      this.#lockNs(core, true);
-      core.charge(CoreCat.Stack, ns[Op.accept_conn] as number);
-      return;
-    }
-    if (this.#len > 0) {
-      const id = this.#ready[this.#head] as number;
-      this.#head = (this.#head + 1) % this.#ready.length;
-      this.#len--;
-      this.#inReady[id] = 0;
-      this.#conn = id;
-      this.#step = Step.Read;
-      this.#lockNs(core, false);
-      return;
-    }
+    // Poll the stack first, as an Onload poll drains the VI's event queue before the
+    // application sees readiness; then accept, then read.
     if (m.host.nic.pollRx(this.index, 1, this.#tmp) !== 1) {
+      if (this.tcp.engine.acceptQueueLength(this.tcp.listener) > 0) {
+        this.#step = Step.Accept;
+        this.#lockNs(core, true);
+        core.charge(CoreCat.Stack, ns[Op.accept_conn] as number);
+        return;
+      }
+      if (this.#len > 0) {
+        const id = this.#ready[this.#head] as number;
+        this.#head = (this.#head + 1) % this.#ready.length;
+        this.#len--;
+        this.#inReady[id] = 0;
+        this.#conn = id;
+        this.#step = Step.Read;
+        this.#lockNs(core, false);
+        return;
+      }
       this.#step = Step.None;
       return;
     }

@@ -3,7 +3,10 @@
  * answered correctly at low load; drops only where a bounded queue overflowed, each with a
  * counted reason; nothing lost silently (sent = answered + dropped with a reason + in flight, at
  * any instant, and no buffer leaked after draining); bad frames counted by reason; runs
- * deterministic; core time fully accounted.
+ * deterministic; core time fully accounted. Over TCP (memcached, the real engine on both
+ * sides): every request answered correctly at low load; every frame the server received handed
+ * to TCP, dropped with a reason, or still in a ring, and every buffer back after draining;
+ * accept-queue overflow counted and the refused clients connected by their SYN retries.
  *
  * @module
  */
@@ -15,6 +18,11 @@ import { createTestbed } from "../../harness/sim/testbed.ts";
 import { createServer } from "../../harness/stacks/server.ts";
 import { aggregateClients } from "../../workloads/clients/aggregate.ts";
 import { createMemcachedClient } from "../../workloads/memcached/memcached_client.ts";
+import { createMemcachedTcpClient } from "../../workloads/memcached/memcached_tcp_client.ts";
+import type { TcpLoadClient } from "../../workloads/clients/tcp_load_client.ts";
+import type { Testbed } from "../../harness/sim/testbed.ts";
+import type { Server } from "../../harness/stacks/server.ts";
+import type { TcpStackBase } from "../../harness/stacks/_tcp_stack_base.ts";
 import { DRAGONET_MEMCACHED_64 } from "../../workloads/memcached/presets.ts";
 
 /** A stack configuration under test: the server spec without its application. */
@@ -79,6 +87,145 @@ function runLowLoad(sut: StackUnderTest, app: "echo" | "memcached", mode: Client
   schedule(s, 2, 10, 500_000, 1000);
   s.tb.sim.run(20_000_000);
   return s;
+}
+
+/** Why `sut` has no TCP cases, or null when it serves memcached over TCP. */
+function tcpSkipReason(sut: StackUnderTest): string | null {
+  if (sut.stack === "dragonet") {
+    return "the Dragonet model serves UDP only (no TCP in its LPG runs)";
+  }
+  if (sut.variant !== undefined && sut.variant !== "default" && sut.variant !== "spin") {
+    return `the Linux-like "${sut.variant}" variant is modelled over UDP only`;
+  }
+  return null;
+}
+
+interface TcpScenario {
+  readonly tb: Testbed;
+  readonly server: Server;
+  readonly clients: TcpLoadClient[];
+}
+
+/** `machines` memaslap machines with `conns` TCP connections each, keys loaded over all of them. */
+function tcpScenario(
+  sut: StackUnderTest,
+  machines: number,
+  conns: number,
+  measureEndNs: number,
+  extra: Partial<ServerSpec> = {},
+): TcpScenario {
+  const tb = createTestbed({ seed: 42, poolBuffers: 16_384 });
+  const server = createServer(tb, { ...sut, ...extra, app: "memcached", transport: "tcp" });
+  const clients = Array.from({ length: machines }, (_, m) =>
+    createMemcachedTcpClient(tb, {
+      workload: { ...DRAGONET_MEMCACHED_64, records: 100 },
+      name: `memaslap${m}`,
+      mac: new Uint8Array([2, 0, 0, 0, 3, m + 1]),
+      ip: ((10 << 24) | (3 << 8) | (m + 1)) >>> 0,
+      serverIp: server.host.ip,
+      serverMac: server.host.mac,
+      connections: conns,
+      firstSrcPort: 8000 + conns * m,
+      loadOffset: conns * m,
+      loadConnections: machines * conns,
+      measureStartNs: Math.min(2_000_000, measureEndNs - 1),
+      measureEndNs,
+    }));
+  for (const c of clients) c.start();
+  return { tb, server, clients };
+}
+
+/** Frames the server received = handed to TCP + dropped before it (with a reason) + in rings. */
+function assertTcpFramesAccounted(s: TcpScenario, when: string): void {
+  const st = s.server.stack as TcpStackBase;
+  const received = st.received();
+  const nic = s.server.host.nic;
+  let before = 0;
+  for (const v of nic.drops) before += v;
+  for (const v of st.drops) before += v;
+  const accounted = st.segmentsIn() + before + st.inFlight();
+  assert.equal(accounted, received, `${when}: received ${received} != accounted ${accounted}`);
+}
+
+async function runTcpCases(t: Deno.TestContext, sut: StackUnderTest): Promise<void> {
+  const skip = tcpSkipReason(sut);
+  const step = (name: string, fn: () => void) =>
+    t.step({
+      name: `tcp: ${name}${skip === null ? "" : ` (skipped: ${skip})`}`,
+      ignore: skip !== null,
+      fn,
+    });
+
+  await step("memaslap over TCP: handshakes, keys loaded, every reply correct at low load", () => {
+    const s = tcpScenario(sut, 4, 2, 4_000_000);
+    s.tb.sim.run(5_000_000);
+    const agg = aggregateClients(s.clients);
+    const reports = s.clients.map((c) => c.report());
+    for (const c of s.clients) c.destroy();
+    assert.ok(agg.overall.completed > 0);
+    assert.equal(agg.overall.completed, agg.overall.sent);
+    assert.equal(agg.overall.errors, 0);
+    for (const r of reports) {
+      assert.equal(r.connectionsEstablished, 2);
+      assert.equal(r.connectionsBroken + r.loadErrors + r.garbled + r.rxUnknownPort, 0);
+      assert.ok(r.loadFinishedNs > 0 && r.loadFinishedNs < 2_000_000, "keys loaded in time");
+    }
+    assert.deepEqual(s.server.stack.report().drops, {});
+    const engine = (s.server.app as unknown as { engine: { counters: { getHits: number } } })
+      .engine;
+    assert.ok(engine.counters.getHits > 0, "gets found the loaded keys");
+  });
+
+  await step("nothing lost silently: frames accounted at every instant, buffers back", () => {
+    const s = tcpScenario(sut, 2, 4, 3_000_000);
+    for (let tNs = 100_000; tNs <= 3_000_000; tNs += 250_000) {
+      s.tb.sim.run(tNs);
+      assertTcpFramesAccounted(s, `at ${tNs} ns`);
+    }
+    s.tb.sim.run(200_000_000);
+    assertTcpFramesAccounted(s, "after draining");
+    const reports = s.clients.map((c) => c.report());
+    for (const c of s.clients) c.destroy();
+    for (const r of reports) {
+      assert.equal(r.outstanding, 0, `${r.name}: requests left unanswered`);
+      assert.equal(r.overall.completed, r.overall.sent);
+      assert.equal(r.overall.errors, 0);
+    }
+    const st = s.server.stack;
+    assert.equal(st.inFlight() + st.repliesPending + s.tb.inFlight(), 0);
+    assert.equal(s.tb.pool.inUse, 0, "every buffer is back in the pool");
+  });
+
+  await step("accept-queue overflow: counted, and the refused clients connect by retrying", () => {
+    // 32 SYNs at once against an accept queue of 1: the SYNs that find it full are dropped
+    // (counted) and their clients retransmit after the initial RTO (1 s, host-stacks.md §2.4).
+    const s = tcpScenario(sut, 1, 32, 1_000_000, { somaxconn: 1 });
+    s.tb.sim.run(8_000_000_000);
+    const r = s.server.stack.report();
+    const overflow = (r.drops["tcp.accept-queue-full-syn"] ?? 0) +
+      (r.drops["tcp.accept-queue-full-ack"] ?? 0);
+    assert.ok(overflow > 0, `no accept-queue overflow counted: ${JSON.stringify(r.drops)}`);
+    assert.equal(r.sockets.reduce((a, k) => a + k.drops, 0), overflow);
+    for (const k of Object.keys(r.drops)) {
+      assert.ok(k.startsWith("tcp.accept-queue-full"), `unexpected drop reason ${k}`);
+    }
+    const c = (s.clients[0] as TcpLoadClient).report();
+    for (const x of s.clients) x.destroy();
+    assert.equal(c.connectionsEstablished, 32, "every refused client connected on a retry");
+    assert.equal(c.connectionsBroken + c.loadErrors, 0);
+    assert.ok((c.tcp["retransmits"] ?? 0) > 0, "the refused SYNs were retransmitted");
+  });
+
+  await step("the same seed gives the same report over TCP", () => {
+    const run = () => {
+      const s = tcpScenario(sut, 2, 2, 2_500_000);
+      s.tb.sim.run(3_000_000);
+      const out = { server: s.server.stack.report(), clients: s.clients.map((c) => c.report()) };
+      for (const c of s.clients) c.destroy();
+      return out;
+    };
+    assert.deepEqual(run(), run());
+  });
 }
 
 /** Runs the suite against `sut` inside test `t`. */
@@ -195,6 +342,8 @@ export async function runStackConformance(
     const b = runLowLoad(sut, "memcached", "memcached-set-get").server.stack.report();
     assert.deepEqual(a, b);
   });
+
+  await runTcpCases(t, sut);
 
   await t.step("every core's time is busy or idle; busy is non-negative per category", () => {
     const s = runLowLoad(sut, "echo", "echo");

@@ -6,7 +6,7 @@
  * @module
  */
 import { LatencyRecorder, type LatencySummary } from "../metrics/latency_recorder.ts";
-import type { ClassReport, LoadClient } from "./load_client.ts";
+import type { ClassReport, LoadClientReport } from "./load_client.ts";
 import { CLIENT_CLASS_NAMES } from "./types.ts";
 
 /** Aggregate of several clients. */
@@ -23,13 +23,21 @@ export interface AggregateReport {
   readonly histograms: Readonly<Record<string, string>>;
 }
 
+/** What aggregation needs of a client machine (a `LoadClient` or a `TcpLoadClient`). */
+export interface ReportingClient {
+  /** The client's results. */
+  report(): LoadClientReport;
+  /** Its latency recorders, class order then overall. */
+  recorders(): { readonly byClass: readonly LatencyRecorder[]; readonly overall: LatencyRecorder };
+}
+
 /** Sums the reports of `clients` and merges their histograms. */
-export function aggregateClients(clients: readonly LoadClient[]): AggregateReport {
+export function aggregateClients(clients: readonly ReportingClient[]): AggregateReport {
   if (clients.length === 0) {
     throw new RangeError("Cannot aggregate 0 clients: give at least one");
   }
   const reports = clients.map((c) => c.report());
-  const merged = (pick: (c: LoadClient) => LatencyRecorder): {
+  const merged = (pick: (c: ReportingClient) => LatencyRecorder): {
     summary: LatencySummary;
     encoded: string;
   } => {

@@ -1,6 +1,6 @@
 /**
  * Load generators: client machines with explicit 4-tuple connections (one UDP flow each, fixed
- * source ports), closed- and open-loop pacing, per-class HDR latency histograms from the
+ * source ports, or one real TCP connection each: `TcpLoadClient`), closed- and open-loop pacing, per-class HDR latency histograms from the
  * intended send time, timeouts, and every reply checked by its protocol.
  *
  * @module
@@ -41,4 +41,10 @@ export {
   type LoopSpec,
   type OpenLoop,
 } from "./load_client.ts";
-export { aggregateClients, type AggregateReport } from "./aggregate.ts";
+export { aggregateClients, type AggregateReport, type ReportingClient } from "./aggregate.ts";
+export type { StreamProtocol } from "./stream_protocol.ts";
+export {
+  TcpLoadClient,
+  type TcpLoadClientOptions,
+  type TcpLoadClientReport,
+} from "./tcp_load_client.ts";

@@ -1,5 +1,5 @@
 /**
- * memcached over UDP load generation: the client protocol (frame header, request ids, reply
+ * memcached over UDP (and TCP) load generation: the client protocol (frame header, request ids, reply
  * reassembly and checks), key popularity, checkable values, presets (Dragonet's memaslap
  * profile, Facebook ETC) and a client-machine builder.
  *
@@ -27,3 +27,13 @@ export {
   type MemcachedWorkload,
 } from "./presets.ts";
 export { createMemcachedClient, type MemcachedClientOptions } from "./memcached_client.ts";
+export {
+  MAX_REPLY_LINE,
+  MAX_TCP_REQUEST,
+  MemcachedTcpClient,
+  type MemcachedTcpOptions,
+} from "./memcached_tcp.ts";
+export {
+  createMemcachedTcpClient,
+  type MemcachedTcpClientOptions,
+} from "./memcached_tcp_client.ts";
