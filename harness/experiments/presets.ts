@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { ExperimentSpec } from "./spec.ts";
+import type { ExperimentSpec, MemaslapWorkload } from "./spec.ts";
 
 /**
  * Server shape of Dragonet's runs: 10 hardware queues and 10 server threads (workloads.md §5,
@@ -88,8 +88,30 @@ export const UDP_ECHO: ExperimentSpec = {
   },
 };
 
+/**
+ * memcached over TCP with the same memaslap profile (issue 8): one real TCP connection per client
+ * instance from its own source port, the handshake before the measurement, on the stacks that
+ * model TCP (the Linux-like default kernel path and the Onload-like stack).
+ */
+export const MEMCACHED_TCP: ExperimentSpec = {
+  name: "memcached-tcp",
+  description:
+    "memcached over TCP, memaslap profile: 64 B keys, 64/1024 B values, 90% get, one closed-loop connection per client",
+  system: {
+    ...MEMCACHED_MEMASLAP.system,
+    servers: { "linux-default": SERVERS["linux-default"], "onload": SERVERS.onload },
+    workload: {
+      ...(MEMCACHED_MEMASLAP.system.workload as MemaslapWorkload),
+      transport: "tcp",
+    },
+  },
+  model: { calibration: {} },
+  run: MEMCACHED_MEMASLAP.run,
+};
+
 /** Presets by name. */
 export const EXPERIMENTS: Readonly<Record<string, ExperimentSpec>> = {
   [MEMCACHED_MEMASLAP.name]: MEMCACHED_MEMASLAP,
+  [MEMCACHED_TCP.name]: MEMCACHED_TCP,
   [UDP_ECHO.name]: UDP_ECHO,
 };

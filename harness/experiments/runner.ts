@@ -14,6 +14,8 @@ import { LoadClient } from "../../workloads/clients/load_client.ts";
 import { consecutiveFlows } from "../../workloads/clients/flow.ts";
 import { aggregateClients } from "../../workloads/clients/aggregate.ts";
 import { createMemcachedClient } from "../../workloads/memcached/memcached_client.ts";
+import { createMemcachedTcpClient } from "../../workloads/memcached/memcached_tcp_client.ts";
+import type { TcpLoadClient } from "../../workloads/clients/tcp_load_client.ts";
 import {
   DRAGONET_MEMCACHED_64,
   type MemcachedWorkload,
@@ -84,11 +86,11 @@ function makeClients(
   server: Server,
   spec: ExperimentSpec,
   p: ExperimentPoint,
-): LoadClient[] {
+): (LoadClient | TcpLoadClient)[] {
   const machines = Math.min(spec.system.clientMachines, p.clients);
   const measureStartNs = spec.run.warmupNs;
   const measureEndNs = spec.run.warmupNs + spec.run.durationNs;
-  const out: LoadClient[] = [];
+  const out: (LoadClient | TcpLoadClient)[] = [];
   let firstIndex = 0;
   for (let m = 0; m < machines; m++) {
     const n = Math.floor(p.clients / machines) + (m < p.clients % machines ? 1 : 0);
@@ -96,7 +98,8 @@ function makeClients(
     const name = `client${m}`;
     const w = spec.system.workload;
     if (w.kind === "memcached-memaslap") {
-      out.push(createMemcachedClient(tb, {
+      const create = w.transport === "tcp" ? createMemcachedTcpClient : createMemcachedClient;
+      out.push(create(tb, {
         workload: memcachedWorkload(spec, p),
         name,
         mac: clientMac(m),
@@ -161,6 +164,7 @@ export function runPoint(spec: ExperimentSpec, p: ExperimentPoint): PointOutcome
   const server = createServer(tb, {
     ...serverSpec,
     app: w.kind === "memcached-memaslap" ? "memcached" : "echo",
+    ...(w.kind === "memcached-memaslap" && w.transport === "tcp" ? { transport: "tcp" } : {}),
     ...(model.nicLatencyNs === undefined ? {} : { nicLatencyNs: model.nicLatencyNs }),
   });
   const clients = makeClients(tb, server, spec, p);

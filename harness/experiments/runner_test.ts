@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { MEMCACHED_MEMASLAP, UDP_ECHO } from "./presets.ts";
+import { MEMCACHED_MEMASLAP, MEMCACHED_TCP, UDP_ECHO } from "./presets.ts";
 import { runExperiment, runPoint } from "./runner.ts";
 import type { ExperimentSpec } from "./spec.ts";
 
@@ -37,6 +37,18 @@ Deno.test("experiment runner", async (t) => {
       assert.deepEqual(runPoint(spec, p).run, a.run);
     },
   );
+
+  await t.step("a memcached-over-TCP point on each stack: requests completed, none wrong", () => {
+    for (const stack of ["linux-default", "onload"]) {
+      const spec = small(MEMCACHED_TCP, [stack], 2_000_000);
+      const p = { stack, clients: 8, size: 64, burst: 0, repetition: 0, seed: 1 };
+      const m = runPoint(spec, p).run.metrics;
+      assert.ok(m.tps.value > 0, stack);
+      assert.equal(m.other.errors?.value, 0);
+      assert.equal(m.other.completed?.value, m.other.sent?.value);
+      assert.deepEqual(m.drops, {});
+    }
+  });
 
   await t.step(
     "an echo point with a burst keeps burst + 1 transactions per client in flight",

@@ -23,8 +23,13 @@ export interface MemaslapWorkload {
   readonly windowKeys: number;
   /** Requests in flight per client (memaslap concurrency). */
   readonly concurrency: number;
-  /** A request unanswered this long is lost (ns). */
+  /** A request unanswered this long is lost (ns; UDP only: TCP does not lose requests). */
   readonly timeoutNs: number;
+  /**
+   * Transport (default "udp"): "tcp" runs each client instance as one real TCP connection
+   * (handshake first, then the same requests and reply checks over the byte stream).
+   */
+  readonly transport?: "udp" | "tcp";
 }
 
 /** UDP echo, netperf UDP_RR style (workloads.md §6): closed loop with a burst. */
@@ -157,6 +162,11 @@ export function validateExperiment(spec: ExperimentSpec): string[] {
     intIn(p, "system.workload.windowKeys", w.windowKeys, 1, 100_000);
     intIn(p, "system.workload.concurrency", w.concurrency, 1, 64);
     intIn(p, "system.workload.timeoutNs", w.timeoutNs, 1, 1e12);
+    if (w.transport !== undefined && w.transport !== "udp" && w.transport !== "tcp") {
+      p.push(
+        `system.workload.transport must be "udp" or "tcp", got ${JSON.stringify(w.transport)}`,
+      );
+    }
   } else if (w?.kind === "udp-echo") {
     intIn(p, "system.workload.payloadBytes", w.payloadBytes, 1, 1472);
     intIn(p, "system.workload.burst", w.burst, 0, 1024);

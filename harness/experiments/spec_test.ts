@@ -43,4 +43,17 @@ Deno.test("experiment specs", async (t) => {
     assert.ok(problems.includes("run.repetitions must be an integer 1..100, got 0"));
     assert.ok(problems.some((p) => p.startsWith("run.sweep.clients must be a non-empty list")));
   });
+
+  await t.step("a memaslap workload's transport is udp or tcp", () => {
+    const w = MEMCACHED_MEMASLAP.system.workload;
+    const withTransport = (transport: string) =>
+      validateExperiment({
+        ...MEMCACHED_MEMASLAP,
+        system: { ...MEMCACHED_MEMASLAP.system, workload: { ...w, transport } },
+      } as ExperimentSpec);
+    assert.deepEqual(withTransport("tcp"), []);
+    assert.deepEqual(withTransport("sctp"), [
+      'system.workload.transport must be "udp" or "tcp", got "sctp"',
+    ]);
+  });
 });
