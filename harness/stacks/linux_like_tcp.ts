@@ -160,11 +160,17 @@ class Softirq implements CoreTask {
 }
 
 /** A memcached worker thread with its own connections. */
-class Worker implements CoreTask {
+export class MemcachedWorker implements CoreTask {
+  /** Task name. */
   readonly name: string;
+  /** Worker number. */
   readonly index: number;
+  /** The core it runs on. */
   readonly core: HostCore;
+  /** Segments its system calls emitted, waiting for their transmit cost. */
   readonly tx = new FrameList();
+  /** Connections the dispatcher handed to this worker. */
+  assigned = 0;
   readonly #m: LinuxLikeTcp;
   readonly #ready: Int32Array;
   readonly #inReady: Uint8Array;
@@ -182,6 +188,7 @@ class Worker implements CoreTask {
   #reply: Uint8Array = new Uint8Array(4096);
   #replyLen = 0;
 
+  /** Worker `index` of model `m` on `core`, for up to `maxConns` connection ids. */
   constructor(m: LinuxLikeTcp, index: number, core: HostCore, maxConns: number) {
     this.#m = m;
     this.index = index;
@@ -203,11 +210,13 @@ class Worker implements CoreTask {
 
   /** The dispatcher handed a new connection (a pipe notification). */
   assign(id: number, waker: number): void {
+    this.assigned++;
     this.#notify++;
     if (this.#m.tcp.engine.readable(id) > 0) this.markReady(id, waker);
     else this.wake(waker);
   }
 
+  /** Wakes the thread from `epoll_wait`; `waker` is the core whose step woke it. */
   wake(waker: number): void {
     // A wake from a step on this same core needs no kick: the core picks its next step when
     // that step's finish returns (kicking inside it would start a step in the middle of it).
@@ -226,6 +235,7 @@ class Worker implements CoreTask {
     }
   }
 
+  /** The wake-up IPI arrived. */
   ipiArrived(): void {
     if (this.#run !== Run.Waking) return;
     this.#run = Run.Running;
@@ -237,10 +247,12 @@ class Worker implements CoreTask {
       this.#notify > 0 || this.#len > 0;
   }
 
+  /** Whether it has a step to run. */
   ready(): boolean {
     return this.#run === Run.Running && this.#hasWork();
   }
 
+  /** Starts its next step (see the module documentation for the costs). */
   start(core: HostCore): void {
     const m = this.#m;
     const ns = m.cal.ns;
@@ -284,6 +296,7 @@ class Worker implements CoreTask {
     m.chargeSocketLock(core, false);
   }
 
+  /** Applies the step's effects. */
   finish(core: HostCore): void {
     const m = this.#m;
     const tcp = m.tcp;
@@ -451,7 +464,7 @@ export class LinuxLikeTcp extends TcpStackBase {
   /** The listening socket's lock. */
   readonly listenLocks: readonly Lock[];
   /** Worker threads. */
-  readonly workers: Worker[];
+  readonly workers: MemcachedWorker[];
   /** Connections closed by the application. */
   closed = 0;
   readonly #softirqs: Softirq[];
@@ -512,7 +525,7 @@ export class LinuxLikeTcp extends TcpStackBase {
     });
     this.workers = Array.from({ length: threads }, (_, i) => {
       const core = cores[i % cores.length] as HostCore;
-      const w = new Worker(this, i, core, maxConns);
+      const w = new MemcachedWorker(this, i, core, maxConns);
       core.addTask(w);
       return w;
     });
@@ -520,7 +533,7 @@ export class LinuxLikeTcp extends TcpStackBase {
     (cores[dc] as HostCore).addTask(this.#dispatcher);
     this.#ipiKind = sim.on(`${host.name}.linux-tcp.ipi`, (i) => {
       if (i < 0) this.#dispatcher.ipiArrived();
-      else (this.workers[i] as Worker).ipiArrived();
+      else (this.workers[i] as MemcachedWorker).ipiArrived();
     });
     this.#timerKind = sim.on(`${host.name}.linux-tcp.timer`, () => this.#timer());
     host.nic.onInterrupt = (q) => {
@@ -553,7 +566,7 @@ export class LinuxLikeTcp extends TcpStackBase {
       }
       if (ev.code === TcpEvent.Established || ev.code === TcpEvent.Closed) continue;
       const w = this.#owner[ev.id] ?? -1;
-      if (w >= 0) (this.workers[w] as Worker).markReady(ev.id, waker);
+      if (w >= 0) (this.workers[w] as MemcachedWorker).markReady(ev.id, waker);
     }
     const before = out.length;
     this.tcp.drain(out);
@@ -564,7 +577,7 @@ export class LinuxLikeTcp extends TcpStackBase {
   /** Gives connection `id` to worker `w`. */
   assign(id: number, w: number, waker: number): void {
     this.#owner[id] = w;
-    (this.workers[w] as Worker).assign(id, waker);
+    (this.workers[w] as MemcachedWorker).assign(id, waker);
   }
 
   /** The application closes connection `id`. */
