@@ -23,6 +23,11 @@ import type { TcpLoadClient } from "../../workloads/clients/tcp_load_client.ts";
 import type { Testbed } from "../../harness/sim/testbed.ts";
 import type { Server } from "../../harness/stacks/server.ts";
 import type { TcpStackBase } from "../../harness/stacks/_tcp_stack_base.ts";
+import type { NetHost } from "../../harness/sim/testbed.ts";
+import { FrameInfo } from "../../stack/packet/frame_info.ts";
+import { parseFrame } from "../../stack/packet/parse.ts";
+import { TcpEngine } from "../../stack/protocols/tcp/engine.ts";
+import { writeSegmentFrame } from "../../stack/protocols/tcp/frame.ts";
 import { DRAGONET_MEMCACHED_64 } from "../../workloads/memcached/presets.ts";
 
 /** A stack configuration under test: the server spec without its application. */
@@ -216,6 +221,28 @@ async function runTcpCases(t: Deno.TestContext, sut: StackUnderTest): Promise<vo
     assert.ok((c.tcp["retransmits"] ?? 0) > 0, "the refused SYNs were retransmitted");
   });
 
+  await step(
+    "bad segments: a bad checksum and a closed port counted, never answered with data",
+    () => {
+      const s = tcpScenario(sut, 1, 1, 2_000_000);
+      const probe = new SegmentProbe(s.tb, s.server);
+      s.tb.sim.run(500_000);
+      probe.syn(9001, 7777, true); // bad TCP checksum
+      probe.syn(9002, 9); // no listener on port 9: RST
+      s.tb.sim.run(3_000_000);
+      const r = s.server.stack.report();
+      assert.equal(r.drops["packet.tcp-bad-checksum"], 1);
+      assert.equal(r.drops["stack.bad-frame"], 1);
+      assert.equal(r.drops["tcp.no-socket"], 1);
+      assert.equal(probe.resets, 1, "the SYN to the closed port was answered with a RST");
+      assert.equal(probe.other, 0);
+      const c = (s.clients[0] as TcpLoadClient).report();
+      for (const x of s.clients) x.destroy();
+      assert.equal(c.overall.errors + c.connectionsBroken, 0);
+      assert.equal(c.overall.completed, c.overall.sent);
+    },
+  );
+
   await step("the same seed gives the same report over TCP", () => {
     const run = () => {
       const s = tcpScenario(sut, 2, 2, 2_500_000);
@@ -355,4 +382,52 @@ export async function runStackConformance(
       assert.ok(Math.abs(busy + core.idleNs() - now) < 1e-6);
     }
   });
+}
+
+/** A host that sends single SYNs to the server and counts what comes back. */
+class SegmentProbe implements NetHost {
+  readonly name = "probe";
+  readonly mac = new Uint8Array([2, 0, 0, 0, 9, 9]);
+  readonly ip = 0x0a000909;
+  /** RST segments received. */
+  resets = 0;
+  /** Other frames received. */
+  other = 0;
+  readonly #tb: Testbed;
+  readonly #server: Server;
+  readonly #tx: (buf: number, len: number) => boolean;
+  readonly #engine: TcpEngine;
+  readonly #info = new FrameInfo();
+
+  constructor(tb: Testbed, server: Server) {
+    this.#tb = tb;
+    this.#server = server;
+    this.#engine = new TcpEngine({ clock: () => tb.sim.now });
+    this.#tx = tb.attach(this);
+  }
+
+  /** Sends one SYN from `srcPort` to the server's `dstPort`, with a broken checksum if `bad`. */
+  syn(srcPort: number, dstPort: number, bad = false): void {
+    const e = this.#engine;
+    e.connect(this.ip, this.#server.host.ip, dstPort, srcPort);
+    const pool = this.#tb.pool;
+    const buf = pool.alloc(0);
+    const start = pool.start[buf] ?? 0;
+    const len = writeSegmentFrame(e.tx, 0, pool.bytes, start, {
+      srcMac: this.mac,
+      dstMac: this.#server.host.mac,
+    });
+    e.tx.clear();
+    if (bad) pool.bytes[start + 34 + 16] = (pool.bytes[start + 34 + 16] ?? 0) ^ 0xff;
+    pool.length[buf] = len;
+    this.#tx(buf, len);
+  }
+
+  receive(buf: number, len: number): void {
+    const pool = this.#tb.pool;
+    const ok = parseFrame(pool.bytes, pool.start[buf] ?? 0, len, this.#info) === 0;
+    if (ok && (this.#info.tcpFlags & 0x04) !== 0) this.resets++;
+    else this.other++;
+    pool.free(buf, pool.owner[buf] ?? 0);
+  }
 }
