@@ -1,6 +1,7 @@
 /**
- * Timed stack models: the interface, the Linux-like and Onload-like models, the server
- * applications, sockets and the server builder.
+ * Timed stack models: the interface, the Linux-like and Onload-like models (memcached and echo
+ * over UDP; memcached over TCP with the real TCP engine: `LinuxLikeTcp`, `OnloadLikeTcp`), the
+ * server applications, sockets and the server builder (`transport: "tcp"`).
  *
  * @module
  */
