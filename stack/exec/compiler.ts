@@ -3,7 +3,7 @@
  * `new Function` from the graph) that runs a packet with no per-node dispatch.
  *
  * Each F-node is emitted at its single in-edge followed by a `switch` on its port: its code
- * template when its work function has one ({@linkcode inlineWork}), so the node's body sits in
+ * template when its work function has one ({@linkcode templateWork}), so the node's body sits in
  * the generated function (V8 inlines only a few calls per function, so calls to ~40 small work
  * functions stay calls), else a direct call to the work function. Nodes reached by several edges
  * (joins), O-nodes with several inputs and entry nodes are copied to each site when their code
@@ -26,36 +26,41 @@
 import type { ExecContext } from "./context.ts";
 import type { Executor } from "./interpreter.ts";
 import { ExecKind, type Program } from "./program.ts";
+import type { WorkFn } from "./types.ts";
 
 /**
- * Where a code template is emitted: the node's numbers and the statement that leaves the node.
+ * Where a code template is emitted: JavaScript expressions for the node's numbers and the
+ * statement that leaves the node.
  *
- * Besides its own `uses`, the code sees these names (all fixed for the life of the compiled
- * function): `x` (the `ExecContext`), `E` (`x.env`), `V` (`x.view`), `B` (`x.bytes`), `POOL`
- * (`x.pool`), `S` and `L` (`x.pool.start` and `x.pool.length`), `PR` (`x.params`) and `XC`
- * (`x.extra`). The current buffer is `x.buf` (a node before it may have replaced it). The code
- * must not redeclare these names, nor `ver`, `M`, `PC`, `T` or names of the form `p<n>`, `f<n>`,
- * `h<n>`, `c<n>`, `n<n>`, `v<n>`, `w<n>` (the generated code's own).
+ * Besides its own `uses`, the code sees these names: `x` (the `ExecContext`), `E` (`x.env`), `V`
+ * (`x.view`), `B` (`x.bytes`), `POOL` (`x.pool`), `S` and `L` (`x.pool.start` and
+ * `x.pool.length`), `PR` (`x.params`) and `XC` (`x.extra`). The current buffer is `x.buf` (a node
+ * before it may have replaced it). The code must not redeclare these names, nor `N`, `ver`, `M`,
+ * `PC`, `T` or names of the form `p<n>`, `f<n>`, `h<n>`, `c<n>`, `n<n>`, `v<n>`, `w<n>` (the
+ * generated code's own).
+ *
+ * The compiler fills the site with the node's numbers as literals; the work function built by
+ * {@linkcode templateWork} fills it with lookups (`N`, `x.paramBase[N]`, `x.extraBase[N]`).
  */
 export interface InlineSite {
-  /** The node's number in the program (the work function's `node` argument). */
-  readonly node: number;
-  /** Offset of the node's parameters in `PR` (`x.paramBase[node]`). */
-  readonly paramBase: number;
-  /** Offset of the node's own counters in `XC` (`x.extraBase[node]`). */
-  readonly extraBase: number;
+  /** The node's number in the program (the work function's `node` argument), as an expression. */
+  readonly node: string;
+  /** Offset of the node's parameters in `PR` (`x.paramBase[node]`), as an expression. */
+  readonly paramBase: string;
+  /** Offset of the node's own counters in `XC` (`x.extraBase[node]`), as an expression. */
+  readonly extraBase: string;
   /** The statement that leaves the node activating the port given by the JS expression `port`. */
   ret(port: string): string;
 }
 
 /**
- * A code template of a work function: JavaScript statements the compiler emits in place of the
- * call, so the generated function holds the node bodies and V8 optimises them as one unit (its
- * inlining budget stops at a few work functions otherwise).
+ * A code template: the one text of an F-node's logic, as JavaScript statements. The compiler
+ * emits it in place of a call, so the generated function holds the node bodies and V8 optimises
+ * them as one unit; the interpreter calls the work function {@linkcode templateWork} builds from
+ * the same text.
  *
- * The statements must do exactly what the work function does (the interpreter keeps calling the
- * function; the interpreter/compiled equivalence test checks they agree) and leave through
- * `site.ret(...)` (falling off the end means "no output", -1). Declarations are local to the node.
+ * The statements leave through `site.ret(...)` (falling off the end means "no output", -1).
+ * Declarations are local to the node.
  */
 export interface InlineWork {
   /** Returns the statements for one node. */
@@ -97,15 +102,76 @@ const RESERVED = new Set([
   "start",
   "buf",
   "aborted",
+  "N",
 ]);
 
+/** Names the work function of a template binds from the context, with their definitions. */
+const CONTEXT_NAMES: readonly (readonly [string, string])[] = [
+  ["E", "x.env"],
+  ["V", "x.view"],
+  ["B", "x.bytes"],
+  ["POOL", "x.pool"],
+  ["S", "x.pool.start"],
+  ["L", "x.pool.length"],
+  ["PR", "x.params"],
+  ["XC", "x.extra"],
+];
+
+/** The site a template's work function passes: lookups by the `N` argument, `return` to leave. */
+const WORK_SITE: InlineSite = {
+  node: "N",
+  paramBase: "x.paramBase[N]",
+  extraBase: "x.extraBase[N]",
+  ret: (port) => `return (${port});`,
+};
+
 /**
- * Attaches a code template to a work function (see {@linkcode InlineWork}); returns `work`.
+ * Builds an F-node's work function from its code template (see {@linkcode InlineWork}) and
+ * attaches the template to it, so the interpreter (which calls the function) and the compiler
+ * (which emits the template in place of the call) run the same code text; they differ only in
+ * the site: the node's numbers as lookups here and as literals in compiled code, `return` here
+ * and a labelled `break` there.
+ *
+ * The function is `function (x, N)`: it binds the context names the code uses (`E`, `V`, ...)
+ * on each call and the `uses` helpers once; falling off the end returns -1 (no output).
+ *
+ * @example
+ * ```ts
+ * import { templateWork } from "./compiler.ts";
+ * const positive = templateWork<{ v: number }>({ code: (s) => s.ret("E.v > 0 ? 1 : 0") });
+ * ```
  *
  * @throws {Error} when a name in `uses` is not a plain identifier or is one the generated code
- * defines itself.
+ * defines itself, or when the code is not valid JavaScript.
  */
-export function inlineWork<F extends (...args: never[]) => number>(work: F, inline: InlineWork): F {
+export function templateWork<E>(inline: InlineWork): WorkFn<E> {
+  checkUses(inline);
+  const code = inline.code(WORK_SITE);
+  const names = Object.keys(inline.uses ?? {});
+  const bind = CONTEXT_NAMES.filter(([name]) =>
+    new RegExp(`\\b${name}\\b`).test(code) ||
+    (name === "POOL" && /\b[SL]\b/.test(code))
+  ).map(([name, value]) => `${name} = ${value.replace(/^x\.pool\./, "POOL.")}`);
+  let src = `"use strict";\n`;
+  if (names.length > 0) src += `const { ${names.join(", ")} } = U;\n`;
+  src += `return function work(x, N) {\n`;
+  if (bind.length > 0) src += `  const ${bind.join(", ")};\n`;
+  src += `${indentLines(code, "  ")}  return -1;\n};\n`;
+  let work: WorkFn<E>;
+  try {
+    work = new Function("U", src)(inline.uses ?? {}) as WorkFn<E>;
+  } catch (err) {
+    throw new Error(
+      `Cannot build a work function from a code template: ${(err as Error).message}; ` +
+        `the template must be JavaScript statements`,
+    );
+  }
+  INLINE.set(work, inline);
+  return work;
+}
+
+/** Refuses helper names that are not identifiers or that the generated code uses itself. */
+function checkUses(inline: InlineWork): void {
   for (const name of Object.keys(inline.uses ?? {})) {
     if (
       !/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) || RESERVED.has(name) || /^[fhcnpvw]\d+$/.test(name)
@@ -116,8 +182,6 @@ export function inlineWork<F extends (...args: never[]) => number>(work: F, inli
       );
     }
   }
-  INLINE.set(work, inline);
-  return work;
 }
 
 /** The code template attached to a work function, if any. */
@@ -130,7 +194,7 @@ export interface CompileOptions {
   /** Record the port trace in `ctx.trace` (slower; for tests). Default false. */
   readonly trace?: boolean;
   /**
-   * Emit the code templates of work functions that have one ({@linkcode inlineWork}) instead of
+   * Emit the code templates of work functions that have one ({@linkcode templateWork}) instead of
    * calling them. Default true.
    */
   readonly inline?: boolean;
@@ -299,9 +363,9 @@ function generate<E>(program: Program<E>, options: CompileOptions): Generated {
       usedBy.set(name, i);
     }
     return template.code({
-      node: i,
-      paramBase: p.paramBase[i] ?? 0,
-      extraBase: p.extraBase[i] ?? 0,
+      node: String(i),
+      paramBase: String(p.paramBase[i] ?? 0),
+      extraBase: String(p.extraBase[i] ?? 0),
       ret: (port) => `{ p${i} = ${port}; break n${i}; }`,
     });
   };

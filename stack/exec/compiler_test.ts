@@ -8,7 +8,7 @@ import {
   compileProgram,
   generateSource,
   inlineOf,
-  inlineWork,
+  templateWork,
 } from "./compiler.ts";
 import { ExecContext } from "./context.ts";
 import { type Executor, Interpreter } from "./interpreter.ts";
@@ -38,16 +38,16 @@ function sum(e: Toy, v: number): number {
 }
 
 /** `a`: port `a % 3`, or no output for a negative value; inlined. */
-const aWork = inlineWork((x: ExecContext<Toy>) => (x.env.a < 0 ? -1 : x.env.a % 3), {
+const aWork = templateWork<Toy>({
   code: (s) => `if (E.a < 0) {} else ${s.ret("E.a % 3")}`,
 });
 /** `b`: true when positive, after passing its value through the `sum` helper; inlined. */
-const bWork = inlineWork((x: ExecContext<Toy>) => (sum(x.env, x.env.b) > 0 ? 1 : 0), {
+const bWork = templateWork<Toy>({
   uses: { sum },
   code: (s) => s.ret("sum(E, E.b) > 0 ? 1 : 0"),
 });
 /** The sink aborts when `a` is 2 (a template returning ABORT), else drops. */
-const sinkWork = inlineWork((x: ExecContext<Toy>) => (x.env.a === 2 ? ABORT : 0), {
+const sinkWork = templateWork<Toy>({
   code: (s) => s.ret(`E.a === 2 ? ${ABORT} : 0`),
 });
 
@@ -155,14 +155,14 @@ Deno.test("compiler code templates", async (t) => {
   await t.step("a helper name the generated code uses itself is refused", () => {
     for (const name of ["x", "ver", "p3", "not an identifier"]) {
       assert.throws(
-        () => inlineWork(() => 0, { uses: { [name]: sum }, code: (s) => s.ret("0") }),
+        () => templateWork<Toy>({ uses: { [name]: sum }, code: (s) => s.ret("0") }),
         new RegExp(`helper name "${name}" must be an identifier`),
       );
     }
   });
 
   await t.step("two nodes binding one helper name to different values fail to compile", () => {
-    const other = inlineWork((x: ExecContext<Toy>) => (x.env.a < 0 ? -1 : x.env.a % 3), {
+    const other = templateWork<Toy>({
       uses: { sum: (_e: Toy, v: number) => v },
       code: (s) => `if (E.a < 0) {} else ${s.ret("sum(E, E.a) % 3")}`,
     });
@@ -182,4 +182,40 @@ Deno.test("compiler code templates", async (t) => {
     assert.equal(inlineOf(() => 0), undefined);
     assert.equal(inlineOf("w1"), undefined);
   });
+  await t.step("templateWork builds the work function from the template's own text", () => {
+    // Parameters and counters are looked up by the node argument; falling off the end is -1.
+    const work = templateWork<Toy>({
+      uses: { sum },
+      code: (s) => `
+        XC[${s.extraBase}]++;
+        if (E.a < 0) {} else ${s.ret(`sum(E, PR[${s.paramBase}]) + ${s.node}`)}`,
+    });
+    const program = buildProgram(toyGraph(), impls);
+    const pool = new BufferPool({ count: 1 });
+    const env: Toy = { a: 0, b: 0, seen: 0 };
+    const ctx = new ExecContext({ program, pool, env });
+    const params = new Float64Array([0, 0, 0, 7]);
+    const x = Object.assign(Object.create(ctx), {
+      params,
+      paramBase: Int32Array.of(0, 3),
+      extraBase: Int32Array.of(0, 1),
+      extra: new Float64Array(2),
+    }) as ExecContext<Toy>;
+    assert.equal(work(x, 1), 8);
+    assert.equal(env.seen, 7);
+    env.a = -1;
+    assert.equal(work(x, 1), -1);
+    assert.deepEqual([...x.extra], [0, 2]);
+    assert.match(String(work), /return \(sum\(E, PR\[x\.paramBase\[N\]\]\) \+ N\);/);
+  });
+
+  await t.step(
+    "a template that is not JavaScript is refused when the work function is built",
+    () => {
+      assert.throws(
+        () => templateWork<Toy>({ code: (s) => `if (E.a ${s.ret("0")}` }),
+        /Cannot build a work function from a code template: .*; the template must be JavaScript/,
+      );
+    },
+  );
 });

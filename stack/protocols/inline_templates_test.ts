@@ -1,5 +1,5 @@
 /**
- * The LPG's code templates (`inlineWork`) do what their work functions do: random and malformed
+ * The LPG's code templates (`templateWork`) run the same in compiled code as in their work functions: random and malformed
  * frames run through the interpreter and through the compiled function built with templates
  * (joins copied or called) and without them, and everything observable must be equal.
  */

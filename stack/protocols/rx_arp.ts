@@ -5,8 +5,8 @@
  * @module
  */
 import { defineSpec } from "../graph/types.ts";
-import { bool, BOOL_PORTS, dataEnd, type LpgImpl } from "./_node.ts";
-import { inlineWork } from "../exec/compiler.ts";
+import { bool, BOOL_PORTS, type LpgImpl } from "./_node.ts";
+import { templateWork } from "../exec/compiler.ts";
 
 /** `RxL3ARPValidHeaderLength`: at least 28 bytes after the L3 offset. */
 export const arpValidHeaderLength: LpgImpl = {
@@ -19,7 +19,7 @@ export const arpValidHeaderLength: LpgImpl = {
       doc: "Bytes after the L3 offset >= 28",
     } as const,
   ),
-  work: inlineWork((x) => bool(dataEnd(x) - (x.env.l3[x.buf] ?? 0) >= 28), {
+  work: templateWork({
     code: (s) => `
       const b = x.buf;
       ${s.ret("(S[b] ?? 0) + (L[b] ?? 0) - (E.l3[b] ?? 0) >= 28 ? 1 : 0")}`,
@@ -38,10 +38,7 @@ export const arpClassify: LpgImpl = {
       doc: "Classifies by ARP opcode",
     } as const,
   ),
-  work: inlineWork((x) => {
-    const op = x.view.getUint16((x.env.l3[x.buf] ?? 0) + 6);
-    return op === 1 ? 0 : op === 2 ? 1 : 2;
-  }, {
+  work: templateWork({
     code: (s) => `
       const op = V.getUint16((E.l3[x.buf] ?? 0) + 6);
       ${s.ret("op === 1 ? 0 : op === 2 ? 1 : 2")}`,
@@ -60,21 +57,13 @@ export const arpLocalIpDest: LpgImpl = {
       doc: "Target protocol address = local IP",
     } as const,
   ),
-  work: inlineWork(
-    (x) => bool(x.view.getUint32((x.env.l3[x.buf] ?? 0) + 24) === x.env.localIp),
-    { code: (s) => s.ret("V.getUint32((E.l3[x.buf] ?? 0) + 24) === E.localIp ? 1 : 0") },
-  ),
+  work: templateWork({
+    code: (s) => s.ret("V.getUint32((E.l3[x.buf] ?? 0) + 24) === E.localIp ? 1 : 0"),
+  }),
   dropPorts: { false: "arp-not-local" },
 };
 
-const validFormat = inlineWork((x: Parameters<LpgImpl["work"]>[0]): number => {
-  const o = x.env.l3[x.buf] ?? 0;
-  const v = x.view;
-  return bool(
-    v.getUint16(o) === 1 && v.getUint16(o + 2) === 0x0800 && v.getUint8(o + 4) === 6 &&
-      v.getUint8(o + 5) === 4,
-  );
-}, {
+const validFormat = templateWork({
   code: (s) => `
     const o = E.l3[x.buf] ?? 0;
     ${

@@ -13,9 +13,9 @@ import {
   noneOfExpr,
   PredKey,
 } from "../graph/predicate/vocabulary.ts";
-import { bool, BOOL_PORTS, dataEnd, dataStart, type LpgImpl } from "./_node.ts";
+import { BOOL_PORTS, type LpgImpl } from "./_node.ts";
 import { Priority, Spawn } from "../exec/types.ts";
-import { inlineWork } from "../exec/compiler.ts";
+import { templateWork } from "../exec/compiler.ts";
 
 /** `RxQueue`: takes the next buffer from the pipeline's input and re-polls itself (low priority). */
 export const rxQueue: LpgImpl = {
@@ -29,15 +29,7 @@ export const rxQueue: LpgImpl = {
       doc: "Takes a packet from the queue; `idle` when there is none; re-spawns itself (poll)",
     } as const,
   ),
-  work: inlineWork((x, n) => {
-    if (x.buf < 0) {
-      const b = x.input.shift();
-      x.spawn(n, Spawn.poll, -1, Priority.Low);
-      if (b < 0) return 1;
-      x.buf = b;
-    }
-    return 0;
-  }, {
+  work: templateWork({
     code: (s) => `
       if (x.buf < 0) {
         const b = x.input.shift();
@@ -75,7 +67,7 @@ export const etherValidLength: LpgImpl = {
       doc: "Frame length >= 14",
     } as const,
   ),
-  work: inlineWork((x) => bool((x.pool.length[x.buf] ?? 0) >= 14), {
+  work: templateWork({
     code: (s) => s.ret("(L[x.buf] ?? 0) >= 14 ? 1 : 0"),
   }),
   dropPorts: { false: "eth-truncated" },
@@ -91,7 +83,7 @@ export const etherValidUnicast: LpgImpl = {
       doc: "Destination MAC group bit clear",
     } as const,
   ),
-  work: inlineWork((x) => bool((x.view.getUint8(dataStart(x)) & 1) === 0), {
+  work: templateWork({
     code: (s) => s.ret("(V.getUint8(S[x.buf] ?? 0) & 1) === 0 ? 1 : 0"),
   }),
 };
@@ -106,14 +98,7 @@ export const etherValidMulticast: LpgImpl = {
       doc: "Destination MAC group bit set and not ff:ff:ff:ff:ff:ff",
     } as const,
   ),
-  work: inlineWork((x) => {
-    const o = dataStart(x);
-    const v = x.view;
-    return bool(
-      (v.getUint8(o) & 1) === 1 && !(v.getUint32(o) === 0xffffffff &&
-        v.getUint16(o + 4) === 0xffff),
-    );
-  }, {
+  work: templateWork({
     code: (s) => `
       const o = S[x.buf] ?? 0;
       ${
@@ -133,10 +118,7 @@ export const etherValidBroadcast: LpgImpl = {
       doc: "Destination MAC is ff:ff:ff:ff:ff:ff",
     } as const,
   ),
-  work: inlineWork((x) => {
-    const o = dataStart(x);
-    return bool(x.view.getUint32(o) === 0xffffffff && x.view.getUint16(o + 4) === 0xffff);
-  }, {
+  work: templateWork({
     code: (s) => `
       const o = S[x.buf] ?? 0;
       ${s.ret("V.getUint32(o) === 0xffffffff && V.getUint16(o + 4) === 0xffff ? 1 : 0")}`,
@@ -172,16 +154,7 @@ export const etherValidLocalMac: LpgImpl = {
       doc: "Destination MAC is the local MAC or broadcast",
     } as const,
   ),
-  work: inlineWork((x) => {
-    const o = dataStart(x);
-    const v = x.view;
-    const hi = v.getUint16(o);
-    const lo = v.getUint32(o + 2);
-    const e = x.env;
-    return bool(
-      (hi === e.localMacHi && lo === e.localMacLo) || (hi === 0xffff && lo === 0xffffffff),
-    );
-  }, {
+  work: templateWork({
     code: (s) => `
       const o = S[x.buf] ?? 0;
       const hi = V.getUint16(o);
@@ -205,7 +178,7 @@ export const etherValidType: LpgImpl = {
       doc: "EtherType >= 0x0800",
     } as const,
   ),
-  work: inlineWork((x) => bool(x.view.getUint16(dataStart(x) + 12) >= 0x0800), {
+  work: templateWork({
     code: (s) => s.ret("V.getUint16((S[x.buf] ?? 0) + 12) >= 0x0800 ? 1 : 0"),
   }),
   dropPorts: { false: "eth-bad-type" },
@@ -239,18 +212,7 @@ export const etherClassifyL3: LpgImpl = {
       doc: "Sets the L3 offset to 14 and classifies by EtherType",
     } as const,
   ),
-  work: inlineWork((x) => {
-    const o = dataStart(x);
-    const b = x.buf;
-    const e = x.env;
-    e.l3[b] = o + 14;
-    e.ipEnd[b] = dataEnd(x);
-    const t = x.view.getUint16(o + 12);
-    if (t === 0x0800) return 0;
-    if (t === 0x86dd) return 1;
-    if (t === 0x0806) return 2;
-    return 3;
-  }, {
+  work: templateWork({
     code: (s) => `
       const b = x.buf;
       const o = S[b] ?? 0;

@@ -6,8 +6,8 @@
  */
 import { defineSpec } from "../graph/types.ts";
 import { onesComplementSum } from "../packet/checksum.ts";
-import { bool, BOOL_PORTS, type LpgImpl } from "./_node.ts";
-import { inlineWork } from "../exec/compiler.ts";
+import { BOOL_PORTS, type LpgImpl } from "./_node.ts";
+import { templateWork } from "../exec/compiler.ts";
 
 /** `RxL3ICMPValidHeaderLength`: at least 8 bytes of IP payload. */
 export const icmpValidHeaderLength: LpgImpl = {
@@ -20,7 +20,7 @@ export const icmpValidHeaderLength: LpgImpl = {
       doc: "IP payload >= 8 bytes",
     } as const,
   ),
-  work: inlineWork((x) => bool((x.env.ipEnd[x.buf] ?? 0) - (x.env.l4[x.buf] ?? 0) >= 8), {
+  work: templateWork({
     code: (s) => s.ret("(E.ipEnd[x.buf] ?? 0) - (E.l4[x.buf] ?? 0) >= 8 ? 1 : 0"),
   }),
   dropPorts: { false: "icmp-truncated" },
@@ -37,10 +37,7 @@ export const icmpValidChecksum: LpgImpl = {
       doc: "ICMP checksum over the whole message verifies",
     } as const,
   ),
-  work: inlineWork((x) => {
-    const o = x.env.l4[x.buf] ?? 0;
-    return bool(onesComplementSum(x.bytes, o, (x.env.ipEnd[x.buf] ?? 0) - o) === 0xffff);
-  }, {
+  work: templateWork({
     uses: { onesComplementSum },
     code: (s) => `
       const o = E.l4[x.buf] ?? 0;
@@ -60,7 +57,7 @@ export const icmpIsTypeRequest: LpgImpl = {
       doc: "Type 8 and code 0",
     } as const,
   ),
-  work: inlineWork((x) => bool(x.view.getUint16(x.env.l4[x.buf] ?? 0) === 0x0800), {
+  work: templateWork({
     code: (s) => s.ret("V.getUint16(E.l4[x.buf] ?? 0) === 0x0800 ? 1 : 0"),
   }),
   dropPorts: { false: "icmp-not-echo-request" },

@@ -15,8 +15,8 @@ import {
   PredKey,
 } from "../graph/predicate/vocabulary.ts";
 import { onesComplementSum } from "../packet/checksum.ts";
-import { bool, BOOL_PORTS, dataEnd, type LpgImpl } from "./_node.ts";
-import { inlineWork } from "../exec/compiler.ts";
+import { BOOL_PORTS, type LpgImpl } from "./_node.ts";
+import { templateWork } from "../exec/compiler.ts";
 
 /** `RxL3IPv4ValidHeaderLength`: >= 20 bytes, IHL >= 5, header present; records IPs and end. */
 export const ipv4ValidHeaderLength: LpgImpl = {
@@ -33,21 +33,7 @@ export const ipv4ValidHeaderLength: LpgImpl = {
       doc: "Bytes after L3 >= 20, IHL >= 5 (quirk Q3 fixed) and >= the header length",
     } as const,
   ),
-  work: inlineWork((x) => {
-    const b = x.buf;
-    const e = x.env;
-    const o = e.l3[b] ?? 0;
-    const end = dataEnd(x);
-    if (end - o < 20) return 0;
-    const v = x.view;
-    const ihl = (v.getUint8(o) & 15) * 4;
-    if (ihl < 20 || end - o < ihl) return 0;
-    const total = o + v.getUint16(o + 2);
-    e.ipEnd[b] = total < end ? total : end;
-    e.rxSrcIp[b] = v.getUint32(o + 12);
-    e.rxDstIp[b] = v.getUint32(o + 16);
-    return 1;
-  }, {
+  work: templateWork({
     code: (s) => `
       const b = x.buf;
       const o = E.l3[b] ?? 0;
@@ -75,10 +61,9 @@ export const ipv4ValidReassembly: LpgImpl = {
       doc: "MF flag clear and fragment offset 0",
     } as const,
   ),
-  work: inlineWork(
-    (x) => bool((x.view.getUint16((x.env.l3[x.buf] ?? 0) + 6) & 0x3fff) === 0),
-    { code: (s) => s.ret("(V.getUint16((E.l3[x.buf] ?? 0) + 6) & 0x3fff) === 0 ? 1 : 0") },
-  ),
+  work: templateWork({
+    code: (s) => s.ret("(V.getUint16((E.l3[x.buf] ?? 0) + 6) & 0x3fff) === 0 ? 1 : 0"),
+  }),
   dropPorts: { false: "ipv4-fragment" },
 };
 
@@ -93,7 +78,7 @@ export const ipv4ValidVersion: LpgImpl = {
       doc: "Version = 4",
     } as const,
   ),
-  work: inlineWork((x) => bool(x.view.getUint8(x.env.l3[x.buf] ?? 0) >> 4 === 4), {
+  work: templateWork({
     code: (s) => s.ret("V.getUint8(E.l3[x.buf] ?? 0) >> 4 === 4 ? 1 : 0"),
   }),
   dropPorts: { false: "ipv4-bad-version" },
@@ -114,12 +99,7 @@ export const ipv4ValidLength: LpgImpl = {
       doc: "Header length <= total length <= bytes after L3",
     } as const,
   ),
-  work: inlineWork((x) => {
-    const o = x.env.l3[x.buf] ?? 0;
-    const v = x.view;
-    const total = v.getUint16(o + 2);
-    return bool(total <= dataEnd(x) - o && total >= (v.getUint8(o) & 15) * 4);
-  }, {
+  work: templateWork({
     code: (s) => `
       const b = x.buf;
       const o = E.l3[b] ?? 0;
@@ -157,11 +137,7 @@ export const ipv4ValidChecksum: LpgImpl = {
       doc: "IPv4 header one's-complement sum verifies",
     } as const,
   ),
-  work: inlineWork((x) => {
-    const o = x.env.l3[x.buf] ?? 0;
-    const ihl = (x.view.getUint8(o) & 15) * 4;
-    return bool(onesComplementSum(x.bytes, o, ihl) === 0xffff);
-  }, {
+  work: templateWork({
     uses: { onesComplementSum },
     code: (s) => `
       const o = E.l3[x.buf] ?? 0;
@@ -181,7 +157,7 @@ export const ipv4ValidLocalIp: LpgImpl = {
       doc: "Destination IP = local IP",
     } as const,
   ),
-  work: inlineWork((x) => bool(x.env.rxDstIp[x.buf] === x.env.localIp), {
+  work: templateWork({
     code: (s) => s.ret("E.rxDstIp[x.buf] === E.localIp ? 1 : 0"),
   }),
   dropPorts: { false: "ipv4-not-local" },
@@ -215,15 +191,7 @@ export const ipv4Classify: LpgImpl = {
       doc: "Sets the L4 offset; classifies protocol 6 / 17 / 1 (quirk Q4 fixed)",
     } as const,
   ),
-  work: inlineWork((x) => {
-    const b = x.buf;
-    const e = x.env;
-    const o = e.l3[b] ?? 0;
-    const v = x.view;
-    e.l4[b] = o + (v.getUint8(o) & 15) * 4;
-    const proto = v.getUint8(o + 9);
-    return proto === 17 ? 1 : proto === 1 ? 2 : proto === 6 ? 0 : 3;
-  }, {
+  work: templateWork({
     code: (s) => `
       const b = x.buf;
       const o = E.l3[b] ?? 0;

@@ -7,8 +7,8 @@
  */
 import { defineSpec } from "../graph/types.ts";
 import { ipv4PseudoHeaderSum, onesComplementSum } from "../packet/checksum.ts";
-import { bool, BOOL_PORTS, type LpgImpl } from "./_node.ts";
-import { inlineWork } from "../exec/compiler.ts";
+import { BOOL_PORTS, type LpgImpl } from "./_node.ts";
+import { templateWork } from "../exec/compiler.ts";
 
 /** `RxL4UDPValidHeaderLength`: 8 bytes of IP payload; records ports and the L5 offset. */
 export const udpValidHeaderLength: LpgImpl = {
@@ -21,16 +21,7 @@ export const udpValidHeaderLength: LpgImpl = {
       doc: "IP payload >= 8 bytes; records source/destination port and the L5 offset",
     } as const,
   ),
-  work: inlineWork((x) => {
-    const b = x.buf;
-    const e = x.env;
-    const o = e.l4[b] ?? 0;
-    if ((e.ipEnd[b] ?? 0) - o < 8) return 0;
-    e.l5[b] = o + 8;
-    e.rxSrcPort[b] = x.view.getUint16(o);
-    e.rxDstPort[b] = x.view.getUint16(o + 2);
-    return 1;
-  }, {
+  work: templateWork({
     code: (s) => `
       const b = x.buf;
       const o = E.l4[b] ?? 0;
@@ -58,11 +49,7 @@ export const udpValidLength: LpgImpl = {
       doc: "UDP length field >= 8 and within the IP payload",
     } as const,
   ),
-  work: inlineWork((x) => {
-    const o = x.env.l4[x.buf] ?? 0;
-    const len = x.view.getUint16(o + 4);
-    return bool(len >= 8 && o + len <= (x.env.ipEnd[x.buf] ?? 0));
-  }, {
+  work: templateWork({
     code: (s) => `
       const b = x.buf;
       const o = E.l4[b] ?? 0;
@@ -87,17 +74,7 @@ export const udpValidChecksum: LpgImpl = {
       doc: "UDP checksum with pseudo-header verifies (0 = no checksum)",
     } as const,
   ),
-  work: inlineWork((x) => {
-    const b = x.buf;
-    const e = x.env;
-    const o = e.l4[b] ?? 0;
-    const v = x.view;
-    if (!e.verifyUdpChecksum || v.getUint16(o + 6) === 0) return 1;
-    const len = v.getUint16(o + 4);
-    if (len < 8 || o + len > (e.ipEnd[b] ?? 0)) return 1;
-    const pseudo = ipv4PseudoHeaderSum(e.rxSrcIp[b] ?? 0, e.rxDstIp[b] ?? 0, 17, len);
-    return bool(onesComplementSum(x.bytes, o, len, pseudo) === 0xffff);
-  }, {
+  work: templateWork({
     uses: { ipv4PseudoHeaderSum, onesComplementSum },
     code: (s) => `
       const b = x.buf;

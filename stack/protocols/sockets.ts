@@ -14,7 +14,7 @@
 import { defineSpec, type GraphNode, type NodeSpec } from "../graph/types.ts";
 import { ABORT } from "../exec/types.ts";
 import { BOOL_PORTS, type LpgImpl } from "./_node.ts";
-import { inlineWork } from "../exec/compiler.ts";
+import { templateWork } from "../exec/compiler.ts";
 
 /** Reads a numeric attribute of a node, throwing a clear error when it is missing or bad. */
 export function numberAttribute(node: GraphNode, key: string): number {
@@ -56,18 +56,7 @@ export const udpDemuxFilter: LpgImpl = {
     }
     return out;
   },
-  work: inlineWork((x, n) => {
-    const b = x.buf;
-    const e = x.env;
-    return demuxMatch(
-      x.params,
-      x.paramBase[n] ?? 0,
-      e.rxSrcIp[b] ?? 0,
-      e.rxSrcPort[b] ?? 0,
-      e.rxDstIp[b] ?? 0,
-      e.rxDstPort[b] ?? 0,
-    );
-  }, {
+  work: templateWork({
     uses: { demuxMatch },
     code: (s) => `
       const b = x.buf;
@@ -152,12 +141,7 @@ export function balanceImpl(sockets: number): LpgImpl {
   return {
     spec: balanceSpec(sockets),
     params: () => [0],
-    work: inlineWork((x, n) => {
-      const i = x.paramBase[n] ?? 0;
-      const port = x.params[i] ?? 0;
-      x.params[i] = port + 1 === sockets ? 0 : port + 1;
-      return port;
-    }, {
+    work: templateWork({
       code: (s) => `
         const port = PR[${s.paramBase}] ?? 0;
         PR[${s.paramBase}] = port + 1 === ${sockets} ? 0 : port + 1;
@@ -184,15 +168,7 @@ export const toSocket: LpgImpl = {
   params: (node) => [numberAttribute(node, "tosocket")],
   extraCounters: ["delivered"],
   dropPorts: { drop: "socket-full" },
-  work: inlineWork((x, n) => {
-    const sid = x.params[x.paramBase[n] ?? 0] ?? 0;
-    const b = x.buf;
-    if (!x.env.socketRing(sid).push(b, sid)) return 0;
-    x.env.socket[b] = sid;
-    x.taken = true;
-    x.extra[x.extraBase[n] ?? 0] = (x.extra[x.extraBase[n] ?? 0] ?? 0) + 1;
-    return ABORT;
-  }, {
+  work: templateWork({
     code: (s) => `
       const sid = PR[${s.paramBase}] ?? 0;
       const b = x.buf;
@@ -216,10 +192,7 @@ export const fromSocket: LpgImpl = {
     } as const,
   ),
   params: (node) => [numberAttribute(node, "fromsocket")],
-  work: inlineWork((x, n) => {
-    x.env.socket[x.buf] = x.params[x.paramBase[n] ?? 0] ?? 0;
-    return 0;
-  }, {
+  work: templateWork({
     code: (s) => `
       E.socket[x.buf] = PR[${s.paramBase}] ?? 0;
       ${s.ret("0")}`,

@@ -7,7 +7,7 @@
 import { defineSpec } from "../graph/types.ts";
 import { ABORT } from "../exec/types.ts";
 import type { LpgImpl } from "./_node.ts";
-import { inlineWork } from "../exec/compiler.ts";
+import { templateWork } from "../exec/compiler.ts";
 
 /** `TxL2EtherAllocateHeader`: prepends 14 bytes. */
 export const etherAllocateHeader: LpgImpl = {
@@ -21,7 +21,7 @@ export const etherAllocateHeader: LpgImpl = {
     } as const,
   ),
   dropPorts: { drop: "no-headroom" },
-  work: inlineWork((x) => (x.pool.prepend(x.buf, 14) < 0 ? 1 : 0), {
+  work: templateWork({
     code: (s) => s.ret("POOL.prepend(x.buf, 14) < 0 ? 1 : 0"),
   }),
 };
@@ -36,18 +36,7 @@ export const etherFillHeader: LpgImpl = {
       doc: "Fills destination MAC, local source MAC and ethertype",
     } as const,
   ),
-  work: inlineWork((x) => {
-    const b = x.buf;
-    const e = x.env;
-    const o = x.pool.start[b] ?? 0;
-    const v = x.view;
-    v.setUint16(o, e.txDstMacHi[b] ?? 0);
-    v.setUint32(o + 2, e.txDstMacLo[b] ?? 0);
-    v.setUint16(o + 6, e.localMacHi);
-    v.setUint32(o + 8, e.localMacLo);
-    v.setUint16(o + 12, e.txEtherType[b] ?? 0);
-    return 0;
-  }, {
+  work: templateWork({
     code: (s) => `
       const b = x.buf;
       const o = S[b] ?? 0;
@@ -77,12 +66,7 @@ export const txQueue: LpgImpl = {
   ),
   extraCounters: ["sent"],
   dropPorts: { drop: "tx-full" },
-  work: inlineWork((x, n) => {
-    if (!x.env.tx.push(x.buf)) return 0;
-    x.taken = true;
-    x.extra[x.extraBase[n] ?? 0] = (x.extra[x.extraBase[n] ?? 0] ?? 0) + 1;
-    return ABORT;
-  }, {
+  work: templateWork({
     code: (s) => `
       if (!E.tx.push(x.buf)) ${s.ret("0")}
       x.taken = true;

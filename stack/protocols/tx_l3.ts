@@ -9,7 +9,7 @@ import { defineSpec } from "../graph/types.ts";
 import { internetChecksum } from "../packet/checksum.ts";
 import { Priority, Spawn } from "../exec/types.ts";
 import { BOOL_PORTS, type LpgCtx, type LpgImpl } from "./_node.ts";
-import { inlineWork } from "../exec/compiler.ts";
+import { templateWork } from "../exec/compiler.ts";
 
 /** TTL of transmitted IPv4 packets (the original's value, reference §6.8 and R3). */
 export const TX_TTL = 17;
@@ -26,7 +26,7 @@ export const ipv4AllocateHeader: LpgImpl = {
     } as const,
   ),
   dropPorts: { drop: "no-headroom" },
-  work: inlineWork((x) => (x.pool.prepend(x.buf, 20) < 0 ? 1 : 0), {
+  work: templateWork({
     code: (s) => s.ret("POOL.prepend(x.buf, 20) < 0 ? 1 : 0"),
   }),
 };
@@ -41,23 +41,7 @@ export const ipv4FillHeader: LpgImpl = {
       doc: "Fills the IPv4 header and sets the ethertype to IPv4",
     } as const,
   ),
-  work: inlineWork((x) => {
-    const b = x.buf;
-    const e = x.env;
-    const o = x.pool.start[b] ?? 0;
-    const v = x.view;
-    v.setUint16(o, 0x4500);
-    v.setUint16(o + 2, x.pool.length[b] ?? 0);
-    v.setUint32(o + 4, 0x4000); // id 0, DF
-    v.setUint8(o + 8, TX_TTL);
-    v.setUint8(o + 9, e.txProto[b] ?? 0);
-    v.setUint16(o + 10, 0);
-    v.setUint32(o + 12, e.localIp);
-    v.setUint32(o + 16, e.txDstIp[b] ?? 0);
-    v.setUint16(o + 10, internetChecksum(x.bytes, o, 20));
-    e.txEtherType[b] = 0x0800;
-    return 0;
-  }, {
+  work: templateWork({
     uses: { internetChecksum },
     code: (s) => `
       const b = x.buf;
@@ -126,18 +110,7 @@ export const arpResolve: LpgImpl = {
   ),
   extraCounters: ["parked", "request-failed"],
   dropPorts: { drop: "pending-full" },
-  work: inlineWork((x, n) => {
-    const b = x.buf;
-    const e = x.env;
-    const ip = e.txDstIp[b] ?? 0;
-    const i = e.arpFind(ip);
-    if (i >= 0) {
-      e.txDstMacHi[b] = e.arpMacHi[i] ?? 0;
-      e.txDstMacLo[b] = e.arpMacLo[i] ?? 0;
-      return 0;
-    }
-    return arpMiss(x, n, b, ip);
-  }, {
+  work: templateWork({
     uses: { arpMiss },
     code: (s) => `
       const b = x.buf;

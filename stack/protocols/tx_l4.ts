@@ -7,7 +7,7 @@
 import { defineSpec } from "../graph/types.ts";
 import { internetChecksum, ipv4PseudoHeaderSum } from "../packet/checksum.ts";
 import { BOOL_PORTS, type LpgImpl } from "./_node.ts";
-import { inlineWork } from "../exec/compiler.ts";
+import { templateWork } from "../exec/compiler.ts";
 
 const noHeadroom = {
   name: "no-headroom",
@@ -30,13 +30,7 @@ export const udpInitiateResponse: LpgImpl = {
     } as const,
   ),
   dropPorts: { drop: "no-destination" },
-  work: inlineWork((x) => {
-    const b = x.buf;
-    const e = x.env;
-    if (e.txDstIp[b] === 0 || e.txDstPort[b] === 0) return 1;
-    e.txProto[b] = 17;
-    return 0;
-  }, {
+  work: templateWork({
     code: (s) => `
       const b = x.buf;
       if (E.txDstIp[b] === 0 || E.txDstPort[b] === 0) ${s.ret("1")}
@@ -57,7 +51,7 @@ export const udpAllocateHeader: LpgImpl = {
     } as const,
   ),
   dropPorts: { drop: "no-headroom" },
-  work: inlineWork((x) => (x.pool.prepend(x.buf, 8) < 0 ? 1 : 0), {
+  work: templateWork({
     code: (s) => s.ret("POOL.prepend(x.buf, 8) < 0 ? 1 : 0"),
   }),
 };
@@ -74,22 +68,7 @@ export const udpFillHeader: LpgImpl = {
     } as const,
   ),
   dropPorts: { false: "udp-too-long" },
-  work: inlineWork((x) => {
-    const b = x.buf;
-    const e = x.env;
-    const o = x.pool.start[b] ?? 0;
-    const len = x.pool.length[b] ?? 0;
-    if (len > 65515) return 0;
-    const v = x.view;
-    v.setUint16(o, e.txSrcPort[b] ?? 0);
-    v.setUint16(o + 2, e.txDstPort[b] ?? 0);
-    v.setUint16(o + 4, len);
-    v.setUint16(o + 6, 0);
-    const pseudo = ipv4PseudoHeaderSum(e.localIp, e.txDstIp[b] ?? 0, 17, len);
-    const sum = internetChecksum(x.bytes, o, len, pseudo);
-    v.setUint16(o + 6, sum === 0 ? 0xffff : sum);
-    return 1;
-  }, {
+  work: templateWork({
     uses: { internetChecksum, ipv4PseudoHeaderSum },
     code: (s) => `
       const b = x.buf;
@@ -117,19 +96,7 @@ export const icmpInitiateResponse: LpgImpl = {
       doc: "Strips the echo request to its payload and records the reply's fields",
     } as const,
   ),
-  work: inlineWork((x) => {
-    const b = x.buf;
-    const e = x.env;
-    const o = e.l4[b] ?? 0;
-    e.txIcmpType[b] = 0;
-    e.txIcmpCode[b] = 0;
-    e.txIcmpRest[b] = x.view.getUint32(o + 4);
-    e.txDstIp[b] = e.rxSrcIp[b] ?? 0;
-    e.txProto[b] = 1;
-    x.pool.start[b] = o + 8;
-    x.pool.length[b] = (e.ipEnd[b] ?? 0) - o - 8;
-    return 0;
-  }, {
+  work: templateWork({
     code: (s) => `
       const b = x.buf;
       const o = E.l4[b] ?? 0;
@@ -156,7 +123,7 @@ export const icmpAllocateHeader: LpgImpl = {
     } as const,
   ),
   dropPorts: { drop: "no-headroom" },
-  work: inlineWork((x) => (x.pool.prepend(x.buf, 8) < 0 ? 1 : 0), {
+  work: templateWork({
     code: (s) => s.ret("POOL.prepend(x.buf, 8) < 0 ? 1 : 0"),
   }),
 };
@@ -171,18 +138,7 @@ export const icmpFillHeader: LpgImpl = {
       doc: "Fills type, code, bytes 4..8 and the checksum",
     } as const,
   ),
-  work: inlineWork((x) => {
-    const b = x.buf;
-    const e = x.env;
-    const o = x.pool.start[b] ?? 0;
-    const v = x.view;
-    v.setUint8(o, e.txIcmpType[b] ?? 0);
-    v.setUint8(o + 1, e.txIcmpCode[b] ?? 0);
-    v.setUint16(o + 2, 0);
-    v.setUint32(o + 4, e.txIcmpRest[b] ?? 0);
-    v.setUint16(o + 2, internetChecksum(x.bytes, o, x.pool.length[b] ?? 0));
-    return 1;
-  }, {
+  work: templateWork({
     uses: { internetChecksum },
     code: (s) => `
       const b = x.buf;

@@ -24,7 +24,7 @@
  * @module
  */
 import { defineSpec, type Edge, type Graph, type GraphNode, nodeId } from "../../graph/types.ts";
-import { inlineWork } from "../../exec/compiler.ts";
+import { templateWork } from "../../exec/compiler.ts";
 import type { ExecContext } from "../../exec/context.ts";
 import { nodeNumber, type Program } from "../../exec/program.ts";
 import { Priority, Spawn } from "../../exec/types.ts";
@@ -62,15 +62,7 @@ export const tcpValidHeaderLength: LpgImpl = {
       doc: "Bytes after L4 >= 20 and >= the data offset's header length",
     } as const,
   ),
-  work: inlineWork((x) => {
-    const b = x.buf;
-    const e = x.env;
-    const o = e.l4[b] ?? 0;
-    const end = e.ipEnd[b] ?? 0;
-    if (end - o < 20) return 0;
-    const hl = (x.view.getUint8(o + 12) >>> 4) * 4;
-    return hl >= 20 && o + hl <= end ? 1 : 0;
-  }, {
+  work: templateWork({
     code: (s) => `
       const b = x.buf;
       const o = E.l4[b] ?? 0;
@@ -201,7 +193,7 @@ export class TcpLpgLink {
 /** The TX source: the segment is already in the buffer; sets nothing, passes it on. */
 export const tcpSegmentsImpl: LpgImpl = {
   spec: tcpTxSpec,
-  work: inlineWork(() => 0, { code: (s) => s.ret("0") }),
+  work: templateWork({ code: (s) => s.ret("0") }),
 };
 
 const classifyWithTcp: LpgImpl = {
