@@ -617,7 +617,7 @@ export class LinuxLikeTcp extends TcpStackBase {
     if (d >= 0 && (this.#timerAt < 0 || d < this.#timerAt)) {
       this.#timerAt = d;
       const sim = this.host.testbed.sim;
-      sim.at(Math.max(d, sim.now), this.#timerKind);
+      sim.at(Math.max(Math.ceil(d), sim.now), this.#timerKind);
     }
   }
 

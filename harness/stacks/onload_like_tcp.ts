@@ -359,6 +359,6 @@ export class OnloadLikeTcp extends TcpStackBase {
   /** Schedules stack `i`'s engine timer at `atNs`. */
   scheduleTimer(i: number, atNs: number): void {
     const sim = this.host.testbed.sim;
-    sim.at(Math.max(atNs, sim.now), this.#timerKind, i);
+    sim.at(Math.max(Math.ceil(atNs), sim.now), this.#timerKind, i);
   }
 }

@@ -323,7 +323,7 @@ export class TcpLoadClient implements ClientNetHost {
     const d = this.engine.nextDeadline();
     if (d >= 0 && (this.#timerAt < 0 || d < this.#timerAt)) {
       this.#timerAt = d;
-      this.#sim.at(Math.max(d, this.#sim.now), this.#evTimer);
+      this.#sim.at(Math.max(Math.ceil(d), this.#sim.now), this.#evTimer);
     }
   }
 
