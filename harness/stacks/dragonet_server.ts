@@ -53,6 +53,13 @@ export function createDragonetServer(
       }: the dragonet stack allows default`,
     );
   }
+  if (spec.transport !== undefined && spec.transport !== "udp") {
+    throw new Error(
+      `Server spec field "transport" is ${
+        JSON.stringify(spec.transport)
+      }: the dragonet stack allows udp (its LPG has no TCP path)`,
+    );
+  }
   const queues = dragonetQueues(spec);
   const appCores = spec.threads ?? spec.cores;
   const host = new Host(testbed, {

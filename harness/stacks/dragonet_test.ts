@@ -103,5 +103,10 @@ Deno.test("Dragonet stack model in time", async (t) => {
       () => createDragonetServer(tb, { ...spec, nic: "intel-82599", queues: 1 }),
       /Queue count 1 is not usable/,
     );
+    assert.throws(
+      () =>
+        createDragonetServer(tb, { ...spec, nic: "sfc9020", app: "memcached", transport: "tcp" }),
+      /"transport" is "tcp": the dragonet stack allows udp/,
+    );
   });
 });
