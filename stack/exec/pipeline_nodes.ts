@@ -4,11 +4,14 @@
  * (a full queue drops with a counted reason), FromPipeline polls a queue from another pipeline
  * and re-polls itself, Demux returns the mux id as its port and clears it.
  *
- * Each is generic over the environment, so any graph can be split into pipelines.
+ * Each is generic over the environment, so any graph can be split into pipelines. Each work
+ * function is built from its code template ({@linkcode templateWork}), so compiled pipelines
+ * hold these nodes' bodies instead of calls.
  *
  * @module
  */
 import { defineSpec, type GraphNode, type NodeSpec } from "../graph/types.ts";
+import { templateWork } from "./compiler.ts";
 import { ABORT, type NodeImpl, Priority, Spawn } from "./types.ts";
 
 function param(node: GraphNode, key: string): number {
@@ -73,38 +76,40 @@ export function pipelineImpls<E>(): Map<string, NodeImpl<E>> {
   map.set(muxSpec.name, {
     spec: muxSpec,
     params: (node) => [param(node, "muxid")],
-    work: (x, n) => {
-      x.muxId[x.buf] = x.params[x.paramBase[n] ?? 0] ?? -1;
-      return 0;
-    },
+    work: templateWork({
+      code: (s) => `
+        x.muxId[x.buf] = PR[${s.paramBase}] ?? -1;
+        ${s.ret("0")}`,
+    }),
   });
   map.set(toPipelineSpec.name, {
     spec: toPipelineSpec,
     params: (node) => [param(node, "queue")],
     extraCounters: ["moved"],
     dropPorts: { drop: "queue-full" },
-    work: (x, n) => {
-      const q = x.outQueues[x.params[x.paramBase[n] ?? 0] ?? 0];
-      if (q === undefined || !q.push(x.buf, x.owner)) return 0;
-      x.taken = true;
-      const i = x.extraBase[n] ?? 0;
-      x.extra[i] = (x.extra[i] ?? 0) + 1;
-      return ABORT;
-    },
+    work: templateWork({
+      code: (s) => `
+        const q = x.outQueues[PR[${s.paramBase}] ?? 0];
+        if (q === undefined || !q.push(x.buf, x.owner)) ${s.ret("0")}
+        x.taken = true;
+        XC[${s.extraBase}]++;
+        ${s.ret(String(ABORT))}`,
+    }),
   });
   map.set(fromPipelineSpec.name, {
     spec: fromPipelineSpec,
     params: (node) => [param(node, "queue")],
-    work: (x, n) => {
-      if (x.buf < 0) {
-        const q = x.inQueues[x.params[x.paramBase[n] ?? 0] ?? 0];
-        const b = q === undefined ? -1 : q.shift();
-        x.spawn(n, Spawn.poll, -1, Priority.Low);
-        if (b < 0) return 1;
-        x.buf = b;
-      }
-      return 0;
-    },
+    work: templateWork({
+      code: (s) => `
+        if (x.buf < 0) {
+          const q = x.inQueues[PR[${s.paramBase}] ?? 0];
+          const b = q === undefined ? -1 : q.shift();
+          x.spawn(${s.node}, ${Spawn.poll}, -1, ${Priority.Low});
+          if (b < 0) ${s.ret("1")}
+          x.buf = b;
+        }
+        ${s.ret("0")}`,
+    }),
   });
   return map;
 }
@@ -115,11 +120,12 @@ export function demuxImpl<E>(spec: NodeSpec): NodeImpl<E> {
   return {
     spec,
     dropPorts: { _: "bad-mux-id" },
-    work: (x) => {
-      const b = x.buf;
-      const id = x.muxId[b] ?? -1;
-      x.muxId[b] = -1;
-      return id > 0 && id < ports ? id : 0;
-    },
+    work: templateWork({
+      code: (s) => `
+        const b = x.buf;
+        const id = x.muxId[b] ?? -1;
+        x.muxId[b] = -1;
+        ${s.ret(`id > 0 && id < ${ports} ? id : 0`)}`,
+    }),
   };
 }

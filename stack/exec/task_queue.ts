@@ -39,13 +39,15 @@ export class TaskQueue {
       this.overflows++;
       return false;
     }
-    const cap = this.capacity;
+    // Wraps by comparison, not `%` (an integer division on the per-packet path).
     if (priority === Priority.High) {
-      this.#head = (this.#head + cap - 1) % cap;
-      this.#node[this.#head] = node;
-      this.#buf[this.#head] = buf;
+      const head = this.#head === 0 ? this.capacity - 1 : this.#head - 1;
+      this.#head = head;
+      this.#node[head] = node;
+      this.#buf[head] = buf;
     } else {
-      const tail = (this.#head + this.#size) % cap;
+      let tail = this.#head + this.#size;
+      if (tail >= this.capacity) tail -= this.capacity;
       this.#node[tail] = node;
       this.#buf[tail] = buf;
     }
@@ -66,7 +68,8 @@ export class TaskQueue {
   /** Removes the front task. */
   shift(): void {
     if (this.#size === 0) return;
-    this.#head = (this.#head + 1) % this.capacity;
+    const head = this.#head + 1;
+    this.#head = head === this.capacity ? 0 : head;
     this.#size--;
   }
 }
