@@ -14,6 +14,7 @@
 import { attributesOf, indexGraph } from "../graph/graph_index.ts";
 import { topologicalNumbers } from "../graph/topological_order.ts";
 import { booleanPortValue, type Graph, type NodeId } from "../graph/types.ts";
+import { specsEqual } from "../graph/json.ts";
 import { type NodeImpl, SPAWN_NAMES, type SpawnName, type WorkFn } from "./types.ts";
 
 /** Runtime kind codes: F-node and the four O-node operators. */
@@ -170,7 +171,7 @@ export function buildProgram<E>(
         dropPortCounter.push([]);
         continue;
       }
-      if (impl.spec !== spec && JSON.stringify(impl.spec) !== JSON.stringify(spec)) {
+      if (!specsEqual(impl.spec, spec)) {
         problems.push(`node "${node.id}": spec "${spec.name}" differs from its implementation's`);
       }
       work.push(impl.work);

@@ -31,6 +31,17 @@ export function graphToJson(graph: Graph): string {
   return JSON.stringify(canonical, null, 2) + "\n";
 }
 
+/**
+ * Whether two node specs describe the same node once serialised: compares their canonical JSON
+ * forms, so key order (a spec read back from a file against one written in code) does not matter.
+ */
+export function specsEqual(a: NodeSpec, b: NodeSpec): boolean {
+  if (a === b) return true;
+  const canon = (s: NodeSpec) =>
+    JSON.stringify(new ShapeReader("spec in memory").spec(JSON.parse(JSON.stringify(s)), "spec"));
+  return canon(a) === canon(b);
+}
+
 /** Thrown when JSON text is not a graph; the message names the path and what was expected. */
 export class GraphJsonError extends Error {
   /** Makes the error. */

@@ -3,8 +3,8 @@ import fc from "fast-check";
 import { buildG1 } from "../../tests/graphs/g1.ts";
 import { buildQueues } from "../../tests/graphs/queues.ts";
 import { generateLayeredGraph } from "./generate.ts";
-import { graphToJson, parseGraph } from "./json.ts";
-import type { Graph, GraphNode, PredicateExpr } from "./types.ts";
+import { graphToJson, parseGraph, specsEqual } from "./json.ts";
+import { defineSpec, type Graph, type GraphNode, type PredicateExpr } from "./types.ts";
 
 const plain = { noNullPrototype: true } as const;
 
@@ -116,4 +116,11 @@ Deno.test("graph JSON", async (t) => {
       /"nodes\[0\]\.attributes\.sourse" must be one of source/,
     );
   });
+});
+
+Deno.test("specsEqual ignores key order and sees real differences", () => {
+  const a = defineSpec({ name: "x", kind: "fnode", ports: ["true", "false"], doc: "d" } as const);
+  const reordered = JSON.parse('{"doc":"d","ports":["true","false"],"kind":"fnode","name":"x"}');
+  assert.ok(specsEqual(a, reordered));
+  assert.ok(!specsEqual(a, { ...a, ports: ["false", "true"] }));
 });
