@@ -117,8 +117,11 @@ const CONTEXT_NAMES: readonly (readonly [string, string])[] = [
   ["XC", "x.extra"],
 ];
 
-/** The site a template's work function passes: lookups by the `N` argument, `return` to leave. */
-const WORK_SITE: InlineSite = {
+/**
+ * The site {@linkcode templateWork} fills a template with: lookups by the work function's `N`
+ * argument and `return` to leave.
+ */
+export const WORK_SITE: InlineSite = {
   node: "N",
   paramBase: "x.paramBase[N]",
   extraBase: "x.extraBase[N]",

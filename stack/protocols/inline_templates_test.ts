@@ -1,11 +1,13 @@
 /**
- * The LPG's code templates (`templateWork`) run the same in compiled code as in their work functions: random and malformed
- * frames run through the interpreter and through the compiled function built with templates
- * (joins copied or called) and without them, and everything observable must be equal.
+ * The LPG's code templates (`templateWork`) are the one text of each node: its work function is
+ * built from it, and random and malformed frames run through the interpreter and through the
+ * compiled function built with templates (joins copied or called) and without them, and
+ * everything observable must be equal.
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { type CompileOptions, generateSource } from "../exec/compiler.ts";
+import { type CompileOptions, generateSource, inlineOf, WORK_SITE } from "../exec/compiler.ts";
+import { buildLpg, lpgImpls } from "./lpg.ts";
 import { nodeNumber } from "../exec/program.ts";
 import {
   arpReplyFrame,
@@ -164,5 +166,19 @@ Deno.test("LPG code templates", async (t) => {
       );
     }
     assert.ok(onPath.has(nodeNumber(s.program, "tx.udp.fill-header")), "the TX path was traced");
+  });
+  await t.step("each templated node's work function is built from its template's text", () => {
+    const graph = buildLpg([...ENDPOINTS]);
+    let templated = 0;
+    for (const [name, impl] of lpgImpls(graph)) {
+      const template = inlineOf(impl.work);
+      if (template === undefined) continue;
+      templated++;
+      const text = String(impl.work);
+      for (const line of template.code(WORK_SITE).split("\n")) {
+        if (line.trim() !== "") assert.ok(text.includes(line.trim()), `${name}: ${line.trim()}`);
+      }
+    }
+    assert.ok(templated >= 30, `only ${templated} templated nodes`);
   });
 });
