@@ -7,6 +7,9 @@
  * DMA stand-in, same for all three), run RX, let the app poll and send, run TX, take the reply
  * off the TX ring and free it. Mpps = BATCH / (time per iteration).
  *
+ * A second compiled stack of the same graph runs too: compiled code is specialised to its own
+ * stack, so it must be as fast as the first.
+ *
  * A second group runs the echo through two pipelines (queue Q0 and application App0) linked by
  * bounded queues, to show what the pipeline hops cost.
  *
@@ -149,6 +152,8 @@ function pipelinedEcho(mode: "interpreter" | "compiled"): () => void {
 }
 
 const compiled = lpgEcho("compiled");
+// A second stack of the same graph: its compiled code must not share (and lose) the first's.
+const compiledAgain = lpgEcho("compiled");
 const interpreted = lpgEcho("interpreter");
 const handFused = fused();
 
@@ -160,6 +165,11 @@ Deno.bench({
 });
 Deno.bench({ name: "compiled LPG echo (x1000 frames)", group: "udp-echo-64", fn: compiled });
 Deno.bench({ name: "interpreted LPG echo (x1000 frames)", group: "udp-echo-64", fn: interpreted });
+Deno.bench({
+  name: "compiled LPG echo, second stack of the graph (x1000 frames)",
+  group: "udp-echo-64",
+  fn: compiledAgain,
+});
 
 const pipelinedCompiled = pipelinedEcho("compiled");
 const pipelinedInterpreted = pipelinedEcho("interpreter");
