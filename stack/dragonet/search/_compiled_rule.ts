@@ -65,6 +65,33 @@ function parseQuad(text: string): number {
   return (addr * 256 + part) >>> 0;
 }
 
+// The last address texts parsed and their results, one memo per field (0 source, 1
+// destination): the search compiles one match per candidate queue, so the same texts come back
+// many times in a row (keyed by the text itself, so any text is safe).
+const memoText = ["", ""];
+const memoAddr = new Uint32Array(2);
+const memoMask = new Uint32Array(2);
+// address of the last ipMask call (unmasked)
+let lastAddr = 0;
+
+/** Compared bits of address `text` (under `over`); leaves its address in `lastAddr`. */
+function ipMask(slot: 0 | 1, text: string | undefined, over: number | undefined): number {
+  if (text === undefined) {
+    lastAddr = 0;
+    return 0;
+  }
+  if (text !== memoText[slot]) {
+    const quad = parseQuad(text);
+    const p = quad >= 0 ? { addr: quad, mask: 0xffffffff } : parseIpv4Prefix(text);
+    memoText[slot] = text;
+    memoAddr[slot] = p.addr;
+    memoMask[slot] = p.mask;
+  }
+  lastAddr = memoAddr[slot] ?? 0;
+  const mask = memoMask[slot] ?? 0;
+  return over === undefined ? mask : (mask & over) >>> 0;
+}
+
 /**
  * Compiles `match` with `rank` and `queue`; null when the rule can never claim a whole UDP/IPv4
  * flow (another protocol or EtherType, or a field flows do not carry: VLAN, MAC, TCP SYN).
@@ -80,15 +107,10 @@ export function compileMatch(
   if (match.vlan !== undefined || match.dstMac !== undefined || match.tcpSyn !== undefined) {
     return null;
   }
-  const ip = (text: string | undefined, over: number | undefined): [number, number] => {
-    if (text === undefined) return [0, 0];
-    const quad = parseQuad(text);
-    const p = quad >= 0 ? { addr: quad, mask: 0xffffffff } : parseIpv4Prefix(text);
-    const mask = over === undefined ? p.mask : (p.mask & over) >>> 0;
-    return [(p.addr & mask) >>> 0, mask];
-  };
-  const [src, srcMask] = ip(match.srcIp, masks?.src);
-  const [dst, dstMask] = ip(match.dstIp, masks?.dst);
+  const srcMask = ipMask(0, match.srcIp, masks?.src);
+  const src = (lastAddr & srcMask) >>> 0;
+  const dstMask = ipMask(1, match.dstIp, masks?.dst);
+  const dst = (lastAddr & dstMask) >>> 0;
   let spMask = match.srcPort === undefined ? 0 : (match.srcPortMask ?? 0xffff) & 0xffff;
   let dpMask = match.dstPort === undefined ? 0 : (match.dstPortMask ?? 0xffff) & 0xffff;
   if (masks !== undefined) {

@@ -7,6 +7,10 @@
  * queues, plus the flow being placed, and only against the rules the change adds (or, for a
  * flow whose claiming rule the change removes, against all rules). Moves are applied to the
  * loads, the cost is read, and the moves are reverted, so evaluating allocates almost nothing.
+ * A change that only adds one exact rule (all four fields under full masks, the oracles' usual
+ * candidate for a fully specified flow) can move only the one flow with the rule's numbers, so
+ * that flow is found through a hash of fully specified flows instead of scanning the affected
+ * queues (the same move under the same affected-queues contract).
  * Agreement with the from-scratch {@link NicConfigMapper} is a tested property.
  *
  * @module
@@ -16,7 +20,7 @@ import type { FilterRule, NicConfig, ProposedChange } from "../../../nicmodels/_
 import { type CompiledRule, ruleClaims } from "./_compiled_rule.ts";
 import type { Cost } from "./cost.ts";
 import { type CostFunction, flowWeight } from "./cost_function.ts";
-import { type Flow, flowFields, flowKey, flowPorts } from "./flow.ts";
+import { ALL_FLOW_FIELDS, type Flow, flowFields, flowKey, flowPorts } from "./flow.ts";
 import { checkMappable, type MapperPlan } from "./mapper_plan.ts";
 import type { QMap } from "./queue_mapper.ts";
 import { QueueLoads } from "./queue_loads.ts";
@@ -56,6 +60,17 @@ function shapeKey(src: number, dst: number, ports: number): string {
   return `${src >>> 0}.${dst >>> 0}.${ports >>> 0}`;
 }
 
+/** A number (no allocation) hashing a fully specified flow's fields, for {@link QMapState}. */
+function exactHash(src: number, dst: number, ports: number): number {
+  return (Math.imul(src, 0x9e3779b1) ^ Math.imul(dst ^ 0x85ebca6b, 0xc2b2ae35) ^ ports) | 0;
+}
+
+/** True when `r` compares all four fields under full masks (claims one fully specified flow). */
+function isExact(r: CompiledRule): boolean {
+  return r.pattern === ALL_FLOW_FIELDS && r.srcMask === 0xffffffff &&
+    r.dstMask === 0xffffffff && r.portMask === 0xffffffff;
+}
+
 /** Incremental flow -> queue state over one NIC plan and cost function. */
 export class QMapState {
   /** The NIC plan. */
@@ -86,6 +101,8 @@ export class QMapState {
   #fPos = new Int32Array(64);
   #free: number[] = [];
   #slotByKey = new Map<string, number>();
+  /** Slots of fully specified flows by a hash of their numbers (exact rules find them here). */
+  #exactSlots = new Map<number, number[]>();
   #byQueue: number[][];
   // scratch for candidate evaluation
   #moveFlow = new Int32Array(64);
@@ -318,6 +335,11 @@ export class QMapState {
   /** Fills the move buffers with flows in affected queues whose queue the change alters. */
   #moves(change: ProposedChange, removed: number[], added: (CompiledRule | null)[]): void {
     this.#nMoves = 0;
+    const a0 = added[0];
+    if (removed.length === 0 && added.length === 1 && a0 && isExact(a0)) {
+      this.#exactMove(change, added);
+      return;
+    }
     const seen: number[] = [];
     const base = this.#rules.length;
     const fFields = this.#fFields;
@@ -345,17 +367,19 @@ export class QMapState {
             added,
           );
         } else {
-          // add-only change: a flow moves only to an added rule that claims it and outranks
-          let rank = this.#rankOf(old, added);
+          // add-only change: a flow moves only to an added rule that claims it and outranks;
+          // the rank of its current rule is looked up only once an added rule claims it
+          let rank = NaN;
           for (let j = 0; j < added.length; j++) {
             const a = added[j];
-            if (!a || a.rank >= rank) continue;
             if (
-              ((fFields[s] ?? 0) & a.pattern) === a.pattern &&
-              (((fSrc[s] ?? 0) ^ a.src) & a.srcMask) === 0 &&
-              (((fDst[s] ?? 0) ^ a.dst) & a.dstMask) === 0 &&
-              (((fPorts[s] ?? 0) ^ a.ports) & a.portMask) === 0
-            ) {
+              !a || ((fFields[s] ?? 0) & a.pattern) !== a.pattern ||
+              (((fSrc[s] ?? 0) ^ a.src) & a.srcMask) !== 0 ||
+              (((fDst[s] ?? 0) ^ a.dst) & a.dstMask) !== 0 ||
+              (((fPorts[s] ?? 0) ^ a.ports) & a.portMask) !== 0
+            ) continue;
+            if (rank !== rank) rank = this.#rankOf(old, added); // NaN: not looked up yet
+            if (a.rank < rank) {
               d = base + j;
               rank = a.rank;
             }
@@ -367,6 +391,34 @@ export class QMapState {
         this.#moveDecider[this.#nMoves] = d;
         this.#nMoves++;
       }
+    }
+  }
+
+  /**
+   * The moves of a change that only adds one exact rule (`added[0]`): only the fully
+   * specified flow with the rule's numbers can move, so it is found by hash instead of scanning
+   * the affected queues' flows (the same single move, if its queue is an affected one).
+   */
+  #exactMove(change: ProposedChange, added: readonly (CompiledRule | null)[]): void {
+    const a = added[0] as CompiledRule;
+    const list = this.#exactSlots.get(exactHash(a.src, a.dst, a.ports));
+    if (list === undefined) return;
+    for (let k = 0; k < list.length; k++) {
+      const s = list[k] as number;
+      if (this.#fSrc[s] !== a.src || this.#fDst[s] !== a.dst || this.#fPorts[s] !== a.ports) {
+        continue;
+      }
+      const q = this.#fQueue[s] ?? NONE;
+      if (q < 0 || q >= this.#byQueue.length || !change.affectedQueues.includes(q)) return;
+      const old = this.#fDecider[s] ?? NONE;
+      if (a.rank >= this.#rankOf(old, added)) return;
+      const d = this.#rules.length; // base + 0: the added rule
+      this.#grow(1);
+      this.#moveFlow[0] = s;
+      this.#moveTo[0] = a.queue;
+      this.#moveDecider[0] = d;
+      this.#nMoves = 1;
+      return;
     }
   }
 
@@ -514,6 +566,12 @@ export class QMapState {
     else this.#flows[s] = p.flow;
     this.#ensure(this.#flows.length);
     this.#slotByKey.set(key, s);
+    if (p.fields === ALL_FLOW_FIELDS) {
+      const h = exactHash(p.src, p.dst, p.ports);
+      const list = this.#exactSlots.get(h);
+      if (list === undefined) this.#exactSlots.set(h, [s]);
+      else list.push(s);
+    }
     this.#fFields[s] = p.fields;
     this.#fSrc[s] = p.src;
     this.#fDst[s] = p.dst;
@@ -542,6 +600,14 @@ export class QMapState {
     this.loads.add(this.#fCls[s] ?? 0, this.#fQueue[s] ?? NONE, this.#fWeight[s] ?? 0, -1);
     this.#unlist(s);
     this.#slotByKey.delete(key);
+    if (this.#fFields[s] === ALL_FLOW_FIELDS) {
+      const h = exactHash(this.#fSrc[s] ?? 0, this.#fDst[s] ?? 0, this.#fPorts[s] ?? 0);
+      const list = this.#exactSlots.get(h);
+      if (list !== undefined) {
+        list.splice(list.indexOf(s), 1);
+        if (list.length === 0) this.#exactSlots.delete(h);
+      }
+    }
     this.#flows[s] = undefined;
     this.#free.push(s);
     return true;

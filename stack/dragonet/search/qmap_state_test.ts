@@ -98,6 +98,72 @@ Deno.test("incremental flow -> queue state", async (t) => {
       );
     },
   );
+  await t.step(
+    "exact rules on fully specified flows (found by hash) move flows as the scan does",
+    () => {
+      const mapper = new NicConfigMapper(PLAN_82599);
+      const cost = balanceCost();
+      const full = fc.record({
+        srcIp: fc.integer({ min: 1, max: 3 }),
+        dstIp: fc.integer({ min: 1, max: 2 }),
+        srcPort: fc.integer({ min: 1, max: 2 }),
+        dstPort: fc.constant(7),
+      });
+      const exactStep = fc.record({
+        flow: full,
+        ruleFlow: full,
+        queue: fc.integer({ min: 1, max: NQ - 1 }),
+        priority: fc.integer({ min: 1, max: 3 }),
+        fdir: fc.boolean(),
+        // affected queues as the caller states them: all, or the default and target queue only
+        narrow: fc.boolean(),
+        pend: fc.boolean(),
+      });
+      fc.assert(
+        fc.property(fc.array(exactStep, { maxLength: 30 }), (steps) => {
+          // `st` gets one added rule per change (hash path); `ref` the same rule twice, which
+          // takes the scan over the affected queues (the second copy never outranks the first)
+          const st = new QMapState(PLAN_82599, dragonetIntel82599Config(NQ), cost);
+          const ref = new QMapState(PLAN_82599, dragonetIntel82599Config(NQ), cost);
+          let exact = true; // every change so far named all queues as affected
+          for (const s of steps) {
+            if (!s.pend && !st.has(s.flow)) {
+              st.add(s.flow);
+              ref.add(s.flow);
+            }
+            const f = s.ruleFlow;
+            const match = {
+              proto: 17,
+              srcIp: formatIpv4Address(f.srcIp),
+              dstIp: formatIpv4Address(f.dstIp),
+              srcPort: f.srcPort,
+              dstPort: f.dstPort,
+            };
+            const rule: FilterRule = s.fdir
+              ? { table: "fdir-perfect", match, queue: s.queue }
+              : { table: "five-tuple", match, queue: s.queue, priority: s.priority };
+            const affectedQueues = s.narrow ? [0, s.queue] : ALL;
+            const one = { ops: [{ op: "add" as const, rule }], queue: s.queue, affectedQueues };
+            const two = { ...one, ops: [...one.ops, ...one.ops] };
+            const pend = s.pend && !st.has(s.flow);
+            const p1 = pend ? st.pend(s.flow) : null;
+            const p2 = pend ? ref.pend(s.flow) : null;
+            const predicted = st.evaluate(one, p1);
+            assert.deepEqual(predicted, ref.evaluate(two, p2));
+            st.commit(one, p1);
+            ref.commit(two, p2);
+            assert.deepEqual(st.cost(), predicted);
+            assert.deepEqual(st.qmap(), ref.qmap());
+            exact &&= !s.narrow;
+            const q = st.qmap();
+            if (exact) assert.deepEqual(q, qmapOf(mapper, st.config(), q.flows));
+            assert.deepEqual(st.cost(), costOfQMap(cost, NQ, q.flows, q.queues));
+          }
+        }),
+        { seed: 42, numRuns: 150 },
+      );
+    },
+  );
   await t.step("removing a rule that is not installed is a clear error", () => {
     const st = new QMapState(PLAN_82599, dragonetIntel82599Config(NQ), balanceCost());
     const rule: FilterRule = { table: "five-tuple", match: { dstPort: 1 }, queue: 1, priority: 1 };

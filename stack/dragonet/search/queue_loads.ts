@@ -4,8 +4,11 @@
  *
  * Class 0 is best effort, class 1 gold (high priority) for two-class cost functions. `count`
  * holds flow counts; `load` holds the weights the cost function asked for: flow counts (the
- * original's model, default) or declared packet rates (an extension). Updating is O(1) and
- * allocates nothing, so the search can apply a candidate's moves, evaluate and revert.
+ * original's model, default) or declared packet rates (an extension). `total` sums the classes
+ * per queue, and `totalSum` / `totalSumSq` its sum and sum of squares over all queues, so a
+ * balance over all queues but a few is O(1) to read (exact while weights are integers, see
+ * `integral`). Updating is O(1) and allocates nothing, so the search can apply a candidate's
+ * moves, evaluate and revert.
  *
  * @module
  */
@@ -25,6 +28,18 @@ export class QueueLoads {
   readonly load: Float64Array;
   /** Flows per class over every queue. */
   readonly classTotal: Int32Array;
+  /** Load of all classes per queue (the sum of `load` over classes), index `q`. */
+  readonly total: Float64Array;
+  /** Σ of `total` over every queue, kept up to date by {@link QueueLoads.add}. */
+  totalSum = 0;
+  /** Σ of `total[q]²` over every queue, kept up to date by {@link QueueLoads.add}. */
+  totalSumSq = 0;
+  /**
+   * True while every weight added since construction (or {@link QueueLoads.clear}) was an
+   * integer: then `totalSum` and `totalSumSq` are exact (integers below 2^53), equal to sums
+   * computed from scratch in any order, so a cost may read them instead of scanning the queues.
+   */
+  integral = true;
 
   /** Empty loads for `queues` queues and `classes` classes. */
   constructor(queues: number, classes: number) {
@@ -39,6 +54,7 @@ export class QueueLoads {
     this.count = new Int32Array(queues * classes);
     this.load = new Float64Array(queues * classes);
     this.classTotal = new Int32Array(classes);
+    this.total = new Float64Array(queues);
   }
 
   /** Adds (sign 1) or removes (sign -1) one flow of class `cls` with weight `w` on queue `q`. */
@@ -48,6 +64,12 @@ export class QueueLoads {
     const i = cls * this.queues + q;
     this.count[i] = (this.count[i] ?? 0) + sign;
     this.load[i] = (this.load[i] ?? 0) + sign * w;
+    const x = this.total[q] ?? 0;
+    const y = x + sign * w;
+    this.total[q] = y;
+    this.totalSum += sign * w;
+    this.totalSumSq += y * y - x * x;
+    if (!Number.isInteger(w)) this.integral = false;
   }
 
   /** Flow count of class `cls` on queue `q`. */
@@ -62,9 +84,7 @@ export class QueueLoads {
 
   /** Load of all classes on queue `q`. */
   totalLoadOf(q: number): number {
-    let s = 0;
-    for (let c = 0; c < this.classes; c++) s += this.load[c * this.queues + q] ?? 0;
-    return s;
+    return this.total[q] ?? 0;
   }
 
   /** Clears every count and load. */
@@ -72,6 +92,10 @@ export class QueueLoads {
     this.count.fill(0);
     this.load.fill(0);
     this.classTotal.fill(0);
+    this.total.fill(0);
+    this.totalSum = 0;
+    this.totalSumSq = 0;
+    this.integral = true;
   }
 }
 
