@@ -5,6 +5,12 @@
  * map; keep the lowest cost, ties to the first candidate (lowest queue); commit and continue.
  * A candidate costing `ok` is taken at once. O(flows × queues × cost).
  *
+ * When the oracle proposes nothing for a flow (every filter table it may use is full), the
+ * search throws a {@link SearchError} by default; with `overflow: "unfiltered"` it places the flow
+ * under the rules already installed, with no change: on the NIC's default queue unless an
+ * installed wildcard rule claims it (queue mapping does not model RSS, so a flow a real NIC would
+ * hash over its RSS queues counts on the default queue here), and says how many in a warning.
+ *
  * @module
  */
 import { diffConfig } from "../../../nicmodels/_shared/config_diff.ts";
@@ -29,6 +35,11 @@ export interface GreedyOptions {
   readonly cost: CostFunction;
   /** Flows to place. */
   readonly flows: readonly Flow[];
+  /**
+   * What to do with a flow the oracle proposes nothing for: "error" (default) throws a
+   * {@link SearchError}; "unfiltered" places it under the installed rules with an empty change.
+   */
+  readonly overflow?: "error" | "unfiltered";
 }
 
 /** Places every flow greedily; throws {@link SearchError} when the oracle has no candidate. */
@@ -40,6 +51,11 @@ export function greedySearch(o: GreedyOptions): SearchResult {
   const placements: Placement[] = [];
   const warnings: string[] = [];
   let evaluated = 0;
+  let unfiltered = 0;
+  const overflow = o.overflow ?? "error";
+  if (overflow !== "error" && overflow !== "unfiltered") {
+    throw new RangeError(`Overflow "${overflow}" is unknown: use "error" or "unfiltered"`);
+  }
   order.forEach((flow, i) => {
     if (state.has(flow)) {
       warnings.push(`Flow ${flowKey(flow)} given twice: placed once`);
@@ -47,6 +63,19 @@ export function greedySearch(o: GreedyOptions): SearchResult {
     }
     const pending = state.pend(flow);
     const cands = o.oracle.propose(flow);
+    if (cands.length === 0 && overflow === "unfiltered") {
+      const change: ProposedChange = { ops: [], queue: -1, affectedQueues: [] };
+      const queue = state.commit(change, pending);
+      placements.push({
+        flow,
+        queue,
+        change: { ...change, queue },
+        cost: state.cost(),
+        evaluated: 0,
+      });
+      unfiltered++;
+      return;
+    }
     if (cands.length === 0) {
       throw new SearchError(
         `Oracle ${o.oracle.name} proposes no change for flow #${i} (${formatFlow(flow)}) after ` +
@@ -72,6 +101,12 @@ export function greedySearch(o: GreedyOptions): SearchResult {
     o.oracle.commit(change);
     placements.push({ flow, queue, change, cost: bestCost as Cost, evaluated: n });
   });
+  if (unfiltered > 0) {
+    warnings.push(
+      `${unfiltered} of ${order.length} flows found no room in any filter table oracle ` +
+        `${o.oracle.name} may use: left unfiltered (placements with no ops)`,
+    );
+  }
   const config = state.config();
   return {
     config,

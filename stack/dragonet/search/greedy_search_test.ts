@@ -10,6 +10,7 @@ import { NicConfigMapper } from "./nic_config_mapper.ts";
 import { PLAN_82599 } from "./mapper_plan.ts";
 import { qmapOf } from "./queue_mapper.ts";
 import { SearchError } from "./search_result.ts";
+import { Intel82599SearchOracle } from "./oracles/intel_82599.ts";
 import { at, connectFlows, setup82599 } from "./_test_setup.ts";
 import { costOfQMap } from "./cost_function.ts";
 
@@ -86,6 +87,55 @@ Deno.test("greedy search", async (t) => {
     const r = greedySearch({ ...setup82599(4), cost: balanceCost(), flows: [...f, at(f, 0)] });
     assert.equal(r.qmap.flows.length, 2);
     assert.match(r.warnings[0] ?? "", /given twice/);
+  });
+  await t.step(
+    "overflow unfiltered: flows beyond the filter tables stay on the default queue, with no ops",
+    () => {
+      const flows = connectFlows(128 + 2046 + 5);
+      const r = greedySearch({
+        ...setup82599(10, 1),
+        cost: balanceCost(),
+        flows,
+        overflow: "unfiltered",
+      });
+      const bare = r.placements.filter((p) => p.change.ops.length === 0);
+      assert.equal(bare.length, 5);
+      assert.ok(bare.every((p) => p.queue === 0 && p.evaluated === 0));
+      assert.deepEqual(r.placements.slice(-5).map((p) => p.flow), flows.slice(-5));
+      assert.equal(r.ops.length, 128 + 2046);
+      assert.ok(r.warnings.some((w) => /^5 of 2179 flows found no room/.test(w)));
+      assert.deepEqual(r.qmap, qmapOf(new NicConfigMapper(PLAN_82599), r.config, r.qmap.flows));
+      assert.deepEqual(r.cost, costOfQMap(balanceCost(), 10, r.qmap.flows, r.qmap.queues));
+    },
+  );
+  await t.step("overflow unfiltered: an installed wildcard rule still claims such a flow", () => {
+    const config = {
+      ...setup82599(10, 1).config,
+      filters: [{ table: "five-tuple", match: { proto: 17, dstPort: 9 }, queue: 4, priority: 1 }],
+    };
+    const flows = [...connectFlows(127 + 2046), { srcIp: 77, srcPort: 1, dstIp: 5, dstPort: 9 }];
+    const r = greedySearch({
+      plan: PLAN_82599,
+      config,
+      oracle: new Intel82599SearchOracle(config),
+      cost: balanceCost(),
+      flows,
+      overflow: "unfiltered",
+    });
+    const last = at(r.placements, r.placements.length - 1);
+    assert.deepEqual([last.change.ops.length, last.queue], [0, 4]);
+  });
+  await t.step("an unknown overflow value is a clear error", () => {
+    assert.throws(
+      () =>
+        greedySearch({
+          ...setup82599(10),
+          cost: balanceCost(),
+          flows: connectFlows(1),
+          overflow: "rss" as "error",
+        }),
+      /Overflow "rss" is unknown: use "error" or "unfiltered"/,
+    );
   });
 });
 

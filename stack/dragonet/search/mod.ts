@@ -6,6 +6,13 @@
  * oracle only proposes configuration changes; the search only chooses. The result is a NIC
  * configuration and the diff that gets there.
  *
+ * Scale: the greedy search places 10,000 flows on 128 queues in well under a second. On the
+ * 82599 (128 queues, but at most 128 five-tuple + 8,190 Flow Director perfect filters at PBALLOC
+ * 3) only 8,318 flows can get a filter; `greedySearch({ ..., overflow: "unfiltered" })` leaves
+ * the rest on the default queue instead of throwing (RSS, which would spread them over at most
+ * 16 queues, is not modelled by queue mapping). `search_bench.ts` measures both that case and a
+ * synthetic NIC where all 10,000 flows get a filter.
+ *
  * @example
  * ```ts
  * import { balanceCost, greedySearch, Intel82599SearchOracle, PLAN_82599 } from "./mod.ts";

@@ -2,10 +2,22 @@
  * Search-time benchmarks (dragonet-model.md §11: the original's Haskell figures for the same
  * sweep are 9.2 ms / 1.2 s / 105 s greedy for 10 / 100 / 500 flows). Reported, never asserted.
  *
- * Targets: 500 flows greedy < 50 ms; one incremental add on a 10,000-flow state < 1 ms.
- * The 82599 holds at most 128 + 8,190 filters (PBALLOC 3), so the 10,000-flow cases run on a
- * synthetic NIC with one unbounded exact-match table and 128 queues (bench-only; it measures
- * the search machinery, not a real NIC's limits).
+ * Targets: 500 flows greedy < 50 ms; 10,000 flows on 128 queues (82599) < 2 s; one incremental
+ * add on a 10,000-flow state < 1 ms.
+ *
+ * What "10,000 flows on 128 queues (82599)" means here. The 82599 has 128 RX queues, all
+ * reachable by filters, but RSS spreads over at most 16 of them; its filters hold at most 128
+ * five-tuple + 8,190 Flow Director perfect rules (PBALLOC 3, the largest allocation) = 8,318
+ * flows (nic-models.md §2.1, §2.3-§2.5). So 10,000 fully specified flows cannot all get a filter.
+ * Three rows measure it:
+ * - "82599 at capacity": 8,318 flows on the real 82599 model (PBALLOC 3, 128 queues), every flow
+ *   on a filter (the largest all-filtered case the NIC allows);
+ * - "82599 10,000 flows": the same NIC with `overflow: "unfiltered"`: the 1,682 flows beyond the
+ *   tables stay unfiltered, on the default queue 0 (queue mapping does not model RSS, and Dragonet
+ *   runs keep it off; with RSS on they would be hashed over at most 16 queues). This is the row
+ *   the target refers to;
+ * - "synthetic NIC": one unbounded exact-match table and 128 queues (bench-only), so all 10,000
+ *   flows get a filter; it measures the search machinery, not a real NIC's limits.
  *
  * Run: `deno bench --allow-read stack/dragonet/search/search_bench.ts`
  *
@@ -92,13 +104,39 @@ for (const n of [10, 100, 500, 2000]) {
   });
 }
 
+const atCapacity = connectFlows(128 + 8_190);
+const tenThousand = connectFlows(10_000);
+Deno.bench({
+  name: "greedy 8,318 flows, 82599 at capacity (PBALLOC 3), 128 queues, balance",
+  group: "search 10000",
+  n: 3,
+  warmup: 1,
+  fn: () => {
+    greedySearch({ ...setup82599(128, 3), cost: balanceCost(), flows: atCapacity });
+  },
+});
+Deno.bench({
+  name: "greedy 10,000 flows, 82599 PBALLOC 3, 128 queues, 1,682 unfiltered, balance",
+  group: "search 10000",
+  baseline: true,
+  n: 3,
+  warmup: 1,
+  fn: () => {
+    greedySearch({
+      ...setup82599(128, 3),
+      cost: balanceCost(),
+      flows: tenThousand,
+      overflow: "unfiltered",
+    });
+  },
+});
 Deno.bench({
   name: "greedy 10,000 flows, synthetic NIC, 128 queues, balance",
   group: "search 10000",
-  n: 1,
-  warmup: 0,
+  n: 3,
+  warmup: 1,
   fn: () => {
-    greedySearch({ ...synthetic(128), cost: balanceCost(), flows: connectFlows(10_000) });
+    greedySearch({ ...synthetic(128), cost: balanceCost(), flows: tenThousand });
   },
 });
 
