@@ -1,48 +1,65 @@
 /**
- * The central invariant (reference `dragonet-model.md` §1, §5): the NIC model steering frames to
- * queues plus the embedded software graph deliver exactly what the software-only LPG delivers,
- * socket by socket, and send exactly the same frames. The software graph is the real LPG (with
- * the classifier predicates of `lpg_predicates.ts`) embedded into the configured 82599 PRG, so
- * each queue runs a pruned copy.
+ * The central invariant (issue 7; reference `dragonet-model.md` §1, §5): for random NIC
+ * configurations, random endpoint sets and random frames (valid and malformed), the NIC model
+ * plus the embedded software graph deliver exactly what the software-only LPG delivers, frame by
+ * frame: the same socket (for an endpoint with several sockets: a socket of the same endpoint,
+ * since `balanceAcrossRxQs` pins one socket per queue where the LPG balances round robin), the
+ * same drop-reason class (`_invariant_classes.ts` defines the classes and why names differ) and
+ * the same transmitted bytes.
  *
- * Frames are drawn from a seeded generator; `DRAGONET_INVARIANT_FRAMES` sets how many (default
- * 10000; the issue's full run is 100000).
+ * For each of the three NICs (Intel 82599 with random five-tuple filters and optional RSS,
+ * SFC9020 with random full and wildcard IP filters, the plain RSS NIC with a random key, table
+ * and hashed fields), fast-check (seed 42) draws endpoint sets (wildcards, overlapping
+ * endpoints, up to three sockets per endpoint) and configurations steering those flows and
+ * unrelated ones to random queues within the NIC's limits. SFC configurations its hashed table
+ * refuses are skipped and counted. Each run gets its share of the frame budget:
+ * `DRAGONET_INVARIANT_FRAMES` frames per NIC (default 4000, which keeps the whole file around
+ * 20 s on the lab's 2-core machine; the issue's full figure is 100000).
  */
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
-import { uniformInt } from "pure-rand/distribution/uniformInt";
-import type { RandomGenerator } from "pure-rand/types/RandomGenerator";
-import type { NicConfig } from "../../../nicmodels/_shared/nic.ts";
-import { RxResult } from "../../../nicmodels/_shared/nic.ts";
+import { formatIpv4Address } from "../../../nicmodels/_shared/addr.ts";
+import {
+  type FilterRule,
+  NIC_DROP_NAMES,
+  type NicConfig,
+  NicConfigError,
+  type NicModel,
+  RxResult,
+} from "../../../nicmodels/_shared/nic.ts";
+import { TableId82599 } from "../../../nicmodels/intel_82599/capabilities.ts";
 import { dragonetIntel82599Config } from "../../../nicmodels/intel_82599/default_config.ts";
 import { Intel82599 } from "../../../nicmodels/intel_82599/model.ts";
 import { configure82599Prg } from "../../../nicmodels/intel_82599/prg_configure.ts";
-import { TableId82599 } from "../../../nicmodels/intel_82599/capabilities.ts";
-import { PipelineSet } from "../../exec/pipelines.ts";
+import { rssNicCapabilities } from "../../../nicmodels/rss/capabilities.ts";
+import { RssNic } from "../../../nicmodels/rss/model.ts";
+import { configureRssNicPrg } from "../../../nicmodels/rss/prg_configure.ts";
+import { SFC_IP_TABLE } from "../../../nicmodels/solarflare_sfc9020/capabilities.ts";
+import { sfcDragonetConfig } from "../../../nicmodels/solarflare_sfc9020/config.ts";
+import { Sfc9020Nic } from "../../../nicmodels/solarflare_sfc9020/model.ts";
+import { configureSfc9020Prg } from "../../../nicmodels/solarflare_sfc9020/prg_configure.ts";
 import type { Graph } from "../../graph/types.ts";
-import { parseIpv4, parseMac } from "../../packet/addr.ts";
-import { BufferPool } from "../../packet/buffer_pool.ts";
-import { BufRing, LpgEnv } from "../../protocols/env.ts";
-import { buildLpg, lpgImpls } from "../../protocols/lpg.ts";
+import { buildLpg } from "../../protocols/lpg.ts";
 import type { UdpEndpoint } from "../../protocols/udp_sockets_expansion.ts";
+import { DROP_CLASS_OF, dropClassOf } from "./_invariant_classes.ts";
 import {
-  arpRequestFrame,
-  LOCAL_IP,
-  LOCAL_MAC,
-  PEER_IP,
-  PEER_MAC,
-  pingFrame,
-  udpFrame,
-} from "../../protocols/_testing.ts";
-import { etherClassifyL3 } from "../../protocols/rx_ethernet.ts";
-import { ipv4Classify } from "../../protocols/rx_ipv4.ts";
-import { constImpls } from "./const_impls.ts";
+  FRAME_KINDS,
+  LOCAL,
+  nextFrame,
+  OTHER_LOCAL,
+  OTHER_PEER,
+  PEER,
+  PORTS,
+  REMOTE_PORTS,
+} from "./_invariant_frames.ts";
+import { type FrameOutcome, FrameRunner } from "./_invariant_run.ts";
 import { annotateLpgPredicates, lpgCollapsible } from "./lpg_predicates.ts";
 import { makeGraph } from "./make_graph.ts";
 
-function frameCount(): number {
+function frameBudget(): number {
   const text = Deno.env.get("DRAGONET_INVARIANT_FRAMES");
-  if (text === undefined || text === "") return 10_000;
+  if (text === undefined || text === "") return 4000;
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1 || n > 10_000_000) {
     throw new RangeError(
@@ -52,205 +69,295 @@ function frameCount(): number {
   return n;
 }
 
-const QUEUES = 4;
-const ENDPOINTS: UdpEndpoint[] = [
-  { sockets: [{ sid: 0, appId: 0 }], srcIp: 0, srcPort: 0, dstIp: 0, dstPort: 7 },
-  { sockets: [{ sid: 1, appId: 1 }], srcIp: 0, srcPort: 0, dstIp: 0, dstPort: 9 },
-  {
-    sockets: [{ sid: 2, appId: 1 }],
-    srcIp: parseIpv4(PEER_IP) >>> 0,
-    srcPort: 40001,
-    dstIp: 0,
-    dstPort: 9,
-  },
-];
+/** Property runs (configurations) per NIC; the frame budget is split evenly between them. */
+const RUNS = 10;
 
-const udp = (dstPort: number, srcPort: number | undefined, queue: number) => ({
-  table: TableId82599.FiveTuple,
-  match: { proto: 17, dstPort, ...(srcPort === undefined ? {} : { srcPort }) },
-  queue,
-  priority: 1,
+// ---- Endpoint sets -------------------------------------------------------------------------
+
+const arbEndpointShape = fc.record({
+  srcIp: fc.constantFrom(0, 0, PEER, OTHER_PEER),
+  srcPort: fc.constantFrom(0, 0, ...REMOTE_PORTS),
+  dstIp: fc.constantFrom(0, 0, LOCAL),
+  dstPort: fc.constantFrom(...PORTS),
+  sockets: fc.integer({ min: 1, max: 3 }),
+  appId: fc.integer({ min: 0, max: 2 }),
 });
 
-/** The NIC configuration: 5-tuple filters steer some flows off the default queue. */
-function nicConfig(): NicConfig {
-  const base = dragonetIntel82599Config(QUEUES);
-  return { ...base, filters: [udp(7, 40000, 1), udp(7, 40002, 2), udp(9, undefined, 3)] };
+/** Up to five distinct endpoints (overlapping through wildcards), sockets numbered in order. */
+const arbEndpoints = fc.uniqueArray(arbEndpointShape, {
+  maxLength: 5,
+  selector: (e) => `${e.srcIp}:${e.srcPort}:${e.dstIp}:${e.dstPort}`,
+}).map((shapes) => {
+  let sid = 0;
+  return shapes.map((s): UdpEndpoint => ({
+    srcIp: s.srcIp,
+    srcPort: s.srcPort,
+    dstIp: s.dstIp,
+    dstPort: s.dstPort,
+    sockets: Array.from({ length: s.sockets }, () => ({ sid: sid++, appId: s.appId })),
+  }));
+});
+
+// ---- NIC configurations --------------------------------------------------------------------
+
+/** One NIC under test: how to draw a configuration and build its model and configured PRG. */
+interface NicCase {
+  readonly name: string;
+  readonly config: fc.Arbitrary<NicConfig>;
+  model(config: NicConfig): NicModel;
+  prg(config: NicConfig): Graph;
 }
 
-/** Two five-tuple filters per steered queue, both ports on queue 3 (the control loop's shape). */
-function twoPerQueueConfig(): NicConfig {
-  const base = dragonetIntel82599Config(QUEUES);
-  return {
-    ...base,
-    filters: [
-      udp(7, 40000, 1),
-      udp(7, 40001, 1),
-      udp(9, 40002, 2),
-      udp(9, 40003, 2),
-      udp(7, 40003, 3),
-      udp(9, 40000, 3),
-    ],
-  };
-}
+const arbFlow = fc.record({
+  dstPort: fc.option(fc.constantFrom(...PORTS, 5000), { nil: undefined }),
+  srcPort: fc.option(fc.constantFrom(...REMOTE_PORTS), { nil: undefined }),
+  srcIp: fc.option(fc.constantFrom(PEER, OTHER_PEER), { nil: undefined }),
+  dstIp: fc.option(fc.constantFrom(LOCAL, OTHER_LOCAL), { nil: undefined }),
+});
 
-/** One generated frame, by kind, from a seeded generator. */
-function makeFrame(rng: RandomGenerator, i: number): Uint8Array {
-  const payload = new Uint8Array(8);
-  new DataView(payload.buffer).setUint32(0, i);
-  const kind = uniformInt(rng, 0, 9);
-  const srcPort = 40000 + uniformInt(rng, 0, 3);
-  if (kind <= 4) return udpFrame(7, payload, { srcPort });
-  if (kind <= 6) return udpFrame(9, payload, { srcPort });
-  if (kind === 7) return udpFrame(5000, payload, { srcPort });
-  if (kind === 8) return pingFrame(1, i & 0xffff, payload);
-  return arpRequestFrame();
-}
-
-interface Observed {
-  readonly delivered: string[];
-  readonly sent: string[];
-}
-
-const hex = (pool: BufferPool, b: number) =>
-  Array.from(
-    pool.bytes.subarray(pool.start[b] ?? 0, (pool.start[b] ?? 0) + (pool.length[b] ?? 0)),
-    (x) => x.toString(16).padStart(2, "0"),
-  ).join("");
-
-/**
- * Runs `frames` through the pipelines of `graph`; `steer` gives each frame's queue (-1 = the NIC
- * dropped it). Returns every socket delivery and every sent frame.
- */
-function run(
-  graph: Graph,
-  frames: readonly Uint8Array[],
-  steer: (f: Uint8Array) => number,
-): Observed {
-  const pool = new BufferPool({ count: 1024 });
-  // A fake clock one second further per batch refills the ICMP error bucket (burst above a batch):
-  // both runs see the same limiter, never the wall clock.
-  let clock = 0;
-  const env = new LpgEnv(pool, {
-    localIp: LOCAL_IP,
-    localMac: LOCAL_MAC,
-    icmpErrorBurst: 1000,
-    now: () => clock,
-  });
-  const m = parseMac(PEER_MAC);
-  env.arpInsert(
-    parseIpv4(PEER_IP) >>> 0,
-    (m[0] ?? 0) << 8 | (m[1] ?? 0),
-    ((m[2] ?? 0) << 24 | (m[3] ?? 0) << 16 | (m[4] ?? 0) << 8 | (m[5] ?? 0)) >>> 0,
+const arbKeyHex = (bytes: number) =>
+  fc.uint8Array({ minLength: bytes, maxLength: bytes }).map((k) =>
+    Array.from(k, (x) => x.toString(16).padStart(2, "0")).join("")
   );
-  const rings = new Map<string, BufRing>();
-  for (let q = 0; q < QUEUES; q++) rings.set(`Q${q}`, new BufRing(256));
-  const set = new PipelineSet({
-    graph,
-    impls: new Map([...lpgImpls(graph), ...constImpls()]),
-    pool,
-    env,
-    inputs: rings,
+
+const arbRss = (queues: number, entries: number, keyBytes: number) =>
+  fc.record({
+    enabled: fc.constant(true),
+    key: arbKeyHex(keyBytes),
+    table: fc.array(fc.integer({ min: 0, max: queues - 1 }), {
+      minLength: entries,
+      maxLength: entries,
+    }),
+    fields: fc.record({ "ipv4-udp": fc.constantFrom("2-tuple" as const, "4-tuple" as const) }),
   });
-  const out: Observed = { delivered: [], sent: [] };
-  const collect = () => {
-    for (const [sid, ring] of env.sockets) {
-      for (let b = ring.shift(); b >= 0; b = ring.shift()) {
-        out.delivered.push(`${sid}:${hex(pool, b)}`);
-        pool.free(b, pool.owner[b] ?? 0);
-      }
-    }
-    for (let b = env.tx.shift(); b >= 0; b = env.tx.shift()) {
-      out.sent.push(hex(pool, b));
-      pool.free(b, pool.owner[b] ?? 0);
-    }
-  };
-  set.start();
-  set.run(16);
-  // Gratuitous ARP at start: one per queue pipeline in the embedded graph, so not compared.
-  for (let b = env.tx.shift(); b >= 0; b = env.tx.shift()) pool.free(b, pool.owner[b] ?? 0);
-  const BATCH = 64;
-  for (let i = 0; i < frames.length; i += BATCH) {
-    for (const f of frames.slice(i, i + BATCH)) {
-      const q = steer(f);
-      if (q < 0) continue;
-      const b = pool.alloc(0);
-      assert.ok(b >= 0, "buffer pool exhausted");
-      pool.bytes.set(f, pool.start[b] ?? 0);
-      pool.length[b] = f.length;
-      assert.ok(rings.get(`Q${q}`)?.push(b), `queue ${q} ring full`);
-    }
-    set.run(200);
-    collect();
-    clock += 1000;
-  }
-  return out;
+
+const intel82599: NicCase = {
+  name: "Intel 82599 (five-tuple filters, optional RSS)",
+  config: fc.integer({ min: 2, max: 8 }).chain((queues) =>
+    fc.record({
+      queues: fc.constant(queues),
+      rss: fc.option(arbRss(queues, 128, 40), { nil: null }),
+      filters: fc.array(
+        fc.record({
+          flow: arbFlow,
+          queue: fc.integer({ min: 0, max: queues - 1 }),
+          priority: fc.integer({ min: 1, max: 7 }),
+        }),
+        { maxLength: 6 },
+      ),
+    })
+  ).map(({ queues, rss, filters }): NicConfig => ({
+    ...dragonetIntel82599Config(queues),
+    rss,
+    filters: filters.map(({ flow, queue, priority }): FilterRule => ({
+      table: TableId82599.FiveTuple,
+      match: {
+        proto: 17,
+        ...(flow.dstPort === undefined ? {} : { dstPort: flow.dstPort }),
+        ...(flow.srcPort === undefined ? {} : { srcPort: flow.srcPort }),
+        ...(flow.srcIp === undefined ? {} : { srcIp: formatIpv4Address(flow.srcIp) }),
+        ...(flow.dstIp === undefined ? {} : { dstIp: formatIpv4Address(flow.dstIp) }),
+      },
+      queue,
+      priority,
+    })),
+  })),
+  model: (config) => new Intel82599(config),
+  prg: configure82599Prg,
+};
+
+const sfc9020: NicCase = {
+  name: "SFC9020 (full and wildcard IP filters)",
+  config: fc.integer({ min: 2, max: 8 }).chain((queues) =>
+    fc.record({
+      queues: fc.constant(queues),
+      filters: fc.array(
+        fc.record({
+          full: fc.boolean(),
+          dstIp: fc.constantFrom(LOCAL, LOCAL, OTHER_LOCAL),
+          dstPort: fc.constantFrom(...PORTS, 5000),
+          srcIp: fc.constantFrom(PEER, OTHER_PEER),
+          srcPort: fc.constantFrom(...REMOTE_PORTS),
+          queue: fc.integer({ min: 0, max: queues - 1 }),
+          priority: fc.integer({ min: 0, max: 3 }),
+        }),
+        { maxLength: 6 },
+      ),
+    })
+  ).map(({ queues, filters }): NicConfig => ({
+    ...sfcDragonetConfig(queues),
+    filters: filters.map((f): FilterRule => ({
+      table: SFC_IP_TABLE,
+      match: {
+        proto: 17,
+        dstIp: formatIpv4Address(f.dstIp),
+        dstPort: f.dstPort,
+        ...(f.full ? { srcIp: formatIpv4Address(f.srcIp), srcPort: f.srcPort } : {}),
+      },
+      queue: f.queue,
+      priority: f.priority,
+    })),
+  })),
+  model: (config) => new Sfc9020Nic(config),
+  prg: configureSfc9020Prg,
+};
+
+const RSS_QUEUES = 4;
+const RSS_CAPS = rssNicCapabilities({ queues: RSS_QUEUES, tableEntries: 16, keyBytes: 40 });
+const plainRss: NicCase = {
+  name: "plain RSS NIC (random key, table and hashed fields)",
+  config: arbRss(RSS_QUEUES, 16, 40).map((rss): NicConfig => ({
+    queues: RSS_QUEUES,
+    ringSize: RSS_CAPS.rings.default.value,
+    rss,
+    filters: [],
+    settings: {},
+  })),
+  model: (config) => new RssNic({ queues: RSS_QUEUES, tableEntries: 16, keyBytes: 40 }, config),
+  prg: (config) => configureRssNicPrg(RSS_CAPS, config),
+};
+
+// ---- The comparison ------------------------------------------------------------------------
+
+/** Per-NIC tallies, reported and checked for coverage after the property. */
+interface Tally {
+  runs: number;
+  refused: number;
+  frames: number;
+  nicDropped: number;
+  delivered: number;
+  sent: number;
+  readonly classes: Map<string, number>;
+  readonly kinds: Uint32Array;
+  readonly perQueue: Map<number, number>;
 }
 
-Deno.test("central invariant: NIC model + embedded graph deliver what the LPG delivers", () => {
-  const n = frameCount();
-  const rng = xoroshiro128plus(42);
-  const frames = Array.from({ length: n }, (_, i) => makeFrame(rng, i));
-  const lpg = buildLpg(ENDPOINTS);
-  const config = nicConfig();
-  const nic = new Intel82599(config);
-  // The configured PRG (filters expanded) and the LPG with classifier predicates: the NIC's
-  // steering prunes each queue's copy (ARP/ICMP gone from the filtered queues, sockets of other
-  // ports gone, demux filters folded away).
-  const built = makeGraph(configure82599Prg(config), annotateLpgPredicates(lpg), {
-    collapsible: lpgCollapsible,
-  });
-  const outcomes = built.embedding.queues.map((q) => [...q.outcomes.values()]);
-  assert.ok(outcomes.some((o) => o.includes("removed")), "some queue copy is pruned");
-  assert.ok(outcomes.some((o) => o.includes("const")), "some demux filter is decided by the NIC");
+function describe(o: FrameOutcome, endpointOf: ReadonlyMap<number, number>) {
+  return {
+    endpoints: o.sockets.map((s) => endpointOf.get(s) ?? -1),
+    dropClass: dropClassOf(o.drops),
+    sent: o.sent,
+  };
+}
+
+function checkConfig(
+  nic: NicCase,
+  endpoints: readonly UdpEndpoint[],
+  config: NicConfig,
+  seed: number,
+  frames: number,
+  tally: Tally,
+): void {
+  let model: NicModel;
+  let prg: Graph;
+  try {
+    model = nic.model(config);
+    prg = nic.prg(config);
+  } catch (e) {
+    // The SFC's hashed table may refuse an insertion (equal filter, search limit): skip.
+    if (e instanceof NicConfigError) {
+      tally.refused++;
+      return;
+    }
+    throw e;
+  }
+  tally.runs++;
+  const lpg = buildLpg(endpoints);
+  const built = makeGraph(prg, annotateLpgPredicates(lpg), { collapsible: lpgCollapsible });
+  const embedded = new FrameRunner(built.software, config.queues);
+  const reference = new FrameRunner(lpg, 1);
+  const endpointOf = new Map<number, number>();
+  endpoints.forEach((e, i) => e.sockets.forEach((s) => endpointOf.set(s.sid, i)));
+  const rng = xoroshiro128plus(seed);
   const rx = new RxResult();
-  const perQueue = new Array<number>(QUEUES).fill(0);
-  const embedded = run(built.software, frames, (f) => {
+  for (let i = 0; i < frames; i++) {
+    const f = nextFrame(rng, endpoints, tally.kinds);
     rx.reset();
-    const q = nic.classify(f, 0, f.length, rx);
-    if (q >= 0) perQueue[q] = (perQueue[q] ?? 0) + 1;
-    return q;
-  });
-  const reference = run(lpg, frames, () => 0);
-  // Not vacuous: every queue got frames, sockets received, the stack answered.
-  assert.ok(perQueue.every((c) => c > 0), `frames per queue ${perQueue.join(",")}`);
-  assert.ok(reference.delivered.length > 0 && reference.sent.length > 0);
-  assert.deepEqual(embedded.delivered.sort(), reference.delivered.sort());
-  assert.deepEqual(embedded.sent.sort(), reference.sent.sort());
+    const q = model.classify(f, 0, f.length, rx);
+    let got: FrameOutcome;
+    if (q < 0) {
+      tally.nicDropped++;
+      got = { sockets: [], drops: [NIC_DROP_NAMES[rx.drop] ?? `nic-drop-${rx.drop}`], sent: [] };
+    } else {
+      tally.perQueue.set(q, (tally.perQueue.get(q) ?? 0) + 1);
+      got = embedded.step(f, q);
+    }
+    const want = reference.step(f, 0);
+    const a = describe(got, endpointOf);
+    const b = describe(want, endpointOf);
+    const hex = Array.from(f, (x) => x.toString(16).padStart(2, "0")).join("");
+    assert.deepEqual(
+      a,
+      b,
+      `${nic.name}: frame ${i} on queue ${q} differs\nframe ${hex}\nLPG drops ${
+        want.drops.join(",")
+      }, embedded drops ${got.drops.join(",")}\nendpoints ${JSON.stringify(endpoints)}\n` +
+        `config ${JSON.stringify(config)}`,
+    );
+    tally.frames++;
+    if (want.sockets.length > 0) tally.delivered++;
+    if (want.sent.length > 0) tally.sent++;
+    tally.classes.set(b.dropClass, (tally.classes.get(b.dropClass) ?? 0) + 1);
+  }
+}
+
+Deno.test("central invariant: NIC model + embedded graph deliver what the LPG delivers", async (t) => {
+  const budget = frameBudget();
+  const perRun = Math.max(1, Math.ceil(budget / RUNS));
+  for (const nic of [intel82599, sfc9020, plainRss]) {
+    await t.step(nic.name, () => {
+      const tally: Tally = {
+        runs: 0,
+        refused: 0,
+        frames: 0,
+        nicDropped: 0,
+        delivered: 0,
+        sent: 0,
+        classes: new Map(),
+        kinds: new Uint32Array(FRAME_KINDS.length),
+        perQueue: new Map(),
+      };
+      fc.assert(
+        fc.property(arbEndpoints, nic.config, fc.integer(), (endpoints, config, seed) => {
+          checkConfig(nic, endpoints, config, seed, perRun, tally);
+        }),
+        { seed: 42, numRuns: RUNS },
+      );
+      console.log(
+        `${nic.name}: ${tally.runs} configurations (${tally.refused} refused), ${tally.frames} ` +
+          `frames, ${tally.nicDropped} dropped by the NIC, ${tally.delivered} delivered, ` +
+          `${tally.sent} answered; classes ${JSON.stringify(Object.fromEntries(tally.classes))}`,
+      );
+      // Not vacuous: configurations ran, frames were delivered and answered, several queues
+      // were used, and every drop class the generator aims at occurred.
+      assert.ok(tally.runs >= RUNS / 2, `only ${tally.runs} of ${RUNS} configurations applied`);
+      assert.ok(tally.delivered > 0 && tally.sent > 0, "no delivery or no answer");
+      assert.ok(tally.perQueue.size >= 2, `frames reached queues ${[...tally.perQueue.keys()]}`);
+      if (budget >= 2000) {
+        for (
+          const c of [
+            "none",
+            "link",
+            "unsupported",
+            "arp",
+            "ipv4-header",
+            "ipv4-fragment",
+            "ipv4-not-local",
+            "icmp",
+            "udp",
+          ]
+        ) {
+          assert.ok((tally.classes.get(c) ?? 0) > 0, `no frame of class ${c}`);
+        }
+      }
+    });
+  }
 });
 
-Deno.test("central invariant: two filters per queue, the LPG's own spec predicates, default options", () => {
-  const n = frameCount();
-  const rng = xoroshiro128plus(7);
-  const frames = Array.from({ length: n }, (_, i) => makeFrame(rng, i));
-  const lpg = buildLpg(ENDPOINTS);
-  const config = twoPerQueueConfig();
-  const nic = new Intel82599(config);
-  // What the control loop's default builder does: no annotation, no collapsible option. The
-  // classifiers' spec predicates prune ports; their effects attribute keeps them running.
-  const built = makeGraph(configure82599Prg(config), lpg);
-  const classifiers = lpg.nodes.filter((x) =>
-    x.spec === etherClassifyL3.spec.name || x.spec === ipv4Classify.spec.name
-  ).map((x) => x.id);
-  assert.equal(classifiers.length, 2);
-  for (const q of built.embedding.queues.slice(1)) {
-    // Steered queues get only UDP: each classifier keeps one live port, and still runs.
-    for (const id of classifiers) {
-      assert.equal(q.outcomes.get(id), "partial", `${q.queue.tag} ${id}`);
-    }
-    assert.ok([...q.outcomes.values()].includes("removed"), "the steered queues lose ARP and ICMP");
-  }
-  const rx = new RxResult();
-  const perQueue = new Array<number>(QUEUES).fill(0);
-  const embedded = run(built.software, frames, (f) => {
-    rx.reset();
-    const q = nic.classify(f, 0, f.length, rx);
-    if (q >= 0) perQueue[q] = (perQueue[q] ?? 0) + 1;
-    return q;
-  });
-  const reference = run(lpg, frames, () => 0);
-  assert.ok(perQueue.every((c) => c > 0), `frames per queue ${perQueue.join(",")}`);
-  assert.ok(reference.delivered.length > 0 && reference.sent.length > 0);
-  assert.deepEqual(embedded.delivered.sort(), reference.delivered.sort());
-  assert.deepEqual(embedded.sent.sort(), reference.sent.sort());
+Deno.test("drop classes: every reason has a class and an unknown reason is refused", () => {
+  assert.equal(dropClassOf([]), "none");
+  assert.equal(dropClassOf(["udp-bad-checksum", "ipv4-bad-checksum"]), "ipv4-header");
+  assert.equal(dropClassOf(["rx_length_errors"]), dropClassOf(["eth-truncated"]));
+  for (const name of NIC_DROP_NAMES.slice(1)) assert.ok(name in DROP_CLASS_OF, name);
+  assert.throws(() => dropClassOf(["no-such-reason"]), /Drop reason "no-such-reason" has no class/);
 });
