@@ -1,7 +1,7 @@
 /**
  * Dragonet's stack in simulated time: the NIC configured by the queue-allocation search through
- * the real control loop, one stack pipeline per hardware queue on a dedicated polling core, one
- * application pipeline per application thread on its own core, every pipeline the real compiled
+ * the real control loop, one stack pipeline per hardware queue, one application pipeline per
+ * application thread, each on the core its placement gives it, every pipeline the real compiled
  * program of the embedded graph run on the real frame bytes (dragonet-model.md §12).
  *
  * Start-up (§12.1, §12.4): one application per thread registers; the first binds the listening
@@ -11,17 +11,24 @@
  * searches, and the NIC diff takes effect after a simulated reconfiguration time
  * ({@link DragonetTiming}); meanwhile the flow's packets keep arriving on the default queue.
  *
- * Cores: `appCores` application threads plus one dedicated polling core per hardware queue
- * (Dragonet's runs: 10 queues and 10 app threads on a 20-core server, workloads.md §5). Every
- * thread spins (polls); there are no interrupts, system calls or copies.
+ * Cores: a {@link DragonetLayout} (`dragonet_placement.ts`) places every queue pipeline and app
+ * pipeline on a core: `colocated` (queue `i` and app thread `i` share core `i`, run to
+ * completion), `split` (stack cores and app cores within the same total) or `dedicated`
+ * (Dragonet's runs: one polling core per queue plus one per app thread, 20 cores for 10 queues
+ * and 10 threads, workloads.md §5). A core with several pipelines runs them in round robin, one
+ * step at a time. Every core spins (polls); there are no interrupts, system calls or copies.
  *
  * Costs, all from `harness/sim/calibration.ts` (the same as in the other models), charged per
  * stage the real pipelines went through in a step:
  * - a frame polled from the NIC: `ring_access_bypass` (driver) + `l3l4_rx` (stack);
  * - a buffer crossing between pipelines (queue -> app, app -> queue): the producer's enqueue
  *   costs `lock_uncontended` (one atomic on the queue) and the consumer's dequeue one
- *   `cache_line_transfer` (the buffer's descriptor and header lines move cores; host-stacks.md
- *   §5.2 adders, §6: "cross-core hand-offs pay a cache-transfer cost");
+ *   `cache_line_transfer` when the producer ran on another core (the buffer's descriptor and
+ *   header lines move cores; host-stacks.md §5.2 adders, §6: "cross-core hand-offs pay a
+ *   cache-transfer cost"), else one `lock_uncontended` (the lines are already local);
+ * - a core switching from one pipeline to another between steps (colocated and split placements):
+ *   `sched_running` (scheduler work when the thread is already running, host-stacks.md §5.1),
+ *   charged as scheduler time; a core with one pipeline never switches;
  * - the application's work per request: its calibration op (memcached `memcached_get`, echo
  *   none);
  * - a frame sent: `l3l4_tx` (stack) + `ring_access_bypass` (driver), as in the Onload-like model.
@@ -60,6 +67,7 @@ import { StackDrop } from "./drops.ts";
 import { dragonetGraph } from "./dragonet_graph.ts";
 import { LpgServe, LpgServerApp } from "./dragonet_apps.ts";
 import type { ServerApp } from "./server_app.ts";
+import type { DragonetLayout } from "./dragonet_placement.ts";
 import { DEFAULT_SOCKET_QUEUE_DATAGRAMS } from "./udp_socket.ts";
 import type { MemcachedEngine } from "../../stack/apps/memcached/mod.ts";
 
@@ -109,19 +117,14 @@ export function dragonetNicModel(nic: string, queues: number): NicModel {
 
 /** Options of {@link DragonetStack}. */
 export interface DragonetOptions {
-  /** Application threads (one app pipeline and core each). */
-  readonly appCores: number;
+  /** Queues, app threads and the core of each pipeline (from `dragonetLayout`). */
+  readonly layout: DragonetLayout;
   /** Socket ring and inter-pipeline queue bound (default {@link DEFAULT_SOCKET_QUEUE_DATAGRAMS}). */
   readonly socketQueueDatagrams?: number;
   /** Reconfiguration timing (default {@link DEFAULT_DRAGONET_TIMING}). */
   readonly timing?: DragonetTiming;
   /** Search: "incremental" (default, the original's `-i`) or "greedy". */
   readonly search?: "greedy" | "incremental";
-}
-
-/** Host cores a Dragonet server needs: the app threads plus one polling core per queue. */
-export function dragonetHostCores(appCores: number, queues: number): number {
-  return appCores + queues;
 }
 
 /** Lets a consumer take only the buffers whose producer's step has finished. */
@@ -131,6 +134,7 @@ class Gate {
   budget = 0;
   taken = 0;
   consumer: Worker | null = null;
+  producer: Worker | null = null;
   constructor(q: BoundedQueue) {
     this.q = q;
   }
@@ -149,6 +153,7 @@ class Gate {
 /** One pipeline and the thread running it on its core. */
 class Worker implements CoreTask {
   readonly name: string;
+  readonly index: number;
   readonly core: HostCore;
   readonly p: Pipeline<LpgEnv>;
   /** Hardware queue (stack pipelines) or -1 (app pipelines). */
@@ -165,12 +170,14 @@ class Worker implements CoreTask {
 
   constructor(
     m: DragonetStack,
+    index: number,
     p: Pipeline<LpgEnv>,
     core: HostCore,
     queue: number,
     app: LpgServerApp | null,
   ) {
     this.#m = m;
+    this.index = index;
     this.name = `dragonet-${p.name}`;
     this.p = p;
     this.core = core;
@@ -215,6 +222,14 @@ export class DragonetStack extends StackBase {
   reconfigurationFailures = 0;
   /** Flows registered with the control loop. */
   flowsRegistered = 0;
+  /** Filters added to the NIC by applied reconfigurations, minus those removed. */
+  filtersInstalled = 0;
+  /** Simulated time (ns) the first reconfiguration took effect on the NIC, or -1. */
+  firstReconfigNs = -1;
+  /** Steps in which a core switched from one pipeline to another. */
+  coreSwitches = 0;
+  /** The core placement. */
+  readonly layout: DragonetLayout;
   /** Frames the pipelines sent at start-up (gratuitous ARP), discarded before traffic. */
   startupFrames = 0;
   readonly #workers: Worker[] = [];
@@ -231,6 +246,7 @@ export class DragonetStack extends StackBase {
   readonly #reasonCode = new Map<string, number>();
   readonly #localIp: number;
   readonly #port: number;
+  readonly #lastOnCore: Int32Array;
 
   /** Installs the model on `host` (NIC in Dragonet's bring-up configuration) serving `app`. */
   constructor(host: Host, app: ServerApp, options: DragonetOptions) {
@@ -239,17 +255,20 @@ export class DragonetStack extends StackBase {
     this.#timing = options.timing ?? DEFAULT_DRAGONET_TIMING;
     const nic = host.nic;
     const queues = nic.queues;
-    const apps = options.appCores;
-    if (!Number.isInteger(apps) || apps < 1 || apps > 256) {
-      throw new RangeError(`Dragonet app cores ${apps} is invalid: must be an integer 1..256`);
-    }
-    if (host.cores.length < dragonetHostCores(apps, queues)) {
+    const layout = options.layout;
+    this.layout = layout;
+    const apps = layout.threads;
+    if (layout.queues !== queues) {
       throw new RangeError(
-        `Dragonet stack needs ${apps} app cores + ${queues} queue cores = ${
-          dragonetHostCores(apps, queues)
-        } cores, the host has ${host.cores.length}`,
+        `Dragonet placement has ${layout.queues} queues, the host's NIC has ${queues}: they must match`,
       );
     }
+    if (host.cores.length !== layout.cores) {
+      throw new RangeError(
+        `Dragonet placement uses ${layout.cores} cores, the host has ${host.cores.length}: they must match`,
+      );
+    }
+    this.#lastOnCore = new Int32Array(layout.cores).fill(-1);
     const bundle = dragonetNicBundle(
       nic.model.capabilities.id === "intel-82599"
         ? "intel-82599"
@@ -342,10 +361,10 @@ export class DragonetStack extends StackBase {
       let lpgApp: LpgServerApp | null = null;
       if (p.name.startsWith("Q")) {
         queue = Number(p.name.slice(1));
-        core = host.cores[queue] as HostCore;
+        core = host.cores[layout.queueCore[queue] ?? 0] as HostCore;
       } else {
         const appId = Number(p.name.slice(3));
-        core = host.cores[queues + (appIndex++ % apps)] as HostCore;
+        core = host.cores[layout.appCore[appIndex++ % apps] ?? 0] as HostCore;
         const sids: number[] = [];
         const froms: number[] = [];
         for (const sid of sidsOf.get(appId) ?? []) {
@@ -357,7 +376,7 @@ export class DragonetStack extends StackBase {
         }
         if (sids.length > 0) lpgApp = new LpgServerApp(this.env, p.ctx, sids, froms, engine);
       }
-      const w = new Worker(this, p, core, queue, lpgApp);
+      const w = new Worker(this, this.#workers.length, p, core, queue, lpgApp);
       this.#workers.push(w);
       core.addTask(w);
     }
@@ -372,9 +391,14 @@ export class DragonetStack extends StackBase {
       }
     }
     for (const w of this.#workers) {
-      for (const q of w.p.ctx.outQueues) w.outGates.push(gates.get(q) as Gate);
+      for (const q of w.p.ctx.outQueues) {
+        const g = gates.get(q) as Gate;
+        g.producer = w;
+        w.outGates.push(g);
+      }
     }
-    for (const c of host.cores) c.addSpinner();
+    const used = new Set(this.#workers.map((w) => w.core));
+    for (const c of host.cores) if (used.has(c)) c.addSpinner();
     // Start: init nodes (gratuitous ARP) and pollers; frames sent before traffic are discarded.
     this.set.start();
     for (const w of this.#workers) this.#run(w);
@@ -433,10 +457,16 @@ export class DragonetStack extends StackBase {
     }
     this.#run(w);
     let crossIn = 0;
+    let crossInRemote = 0;
     for (const g of w.inGates) {
       crossIn += g.taken;
+      if (g.producer !== null && g.producer.core !== w.core) crossInRemote += g.taken;
       g.budget = 0;
     }
+    const last = this.#lastOnCore[core.id] ?? -1;
+    const switched = last >= 0 && last !== w.index ? 1 : 0;
+    this.#lastOnCore[core.id] = w.index;
+    this.coreSwitches += switched;
     let served = 0;
     const app = w.app;
     if (app !== null) {
@@ -469,7 +499,9 @@ export class DragonetStack extends StackBase {
     if (w.p.ctx.freedAtEnd !== w.lastFreed) this.#countDrops(w);
     core.charge(CoreCat.Driver, polled * (ns[Op.ring_access_bypass] as number));
     core.charge(CoreCat.Stack, polled * (ns[Op.l3l4_rx] as number));
-    core.charge(CoreCat.Stack, crossIn * (ns[Op.cache_line_transfer] as number));
+    core.charge(CoreCat.Sched, switched * (ns[Op.sched_running] as number));
+    core.charge(CoreCat.Stack, crossInRemote * (ns[Op.cache_line_transfer] as number));
+    core.charge(CoreCat.Stack, (crossIn - crossInRemote) * (ns[Op.lock_uncontended] as number));
     if (served > 0 && this.app.workOp >= 0) core.charge(CoreCat.App, ns[this.app.workOp] as number);
     core.charge(CoreCat.Stack, crossOut * (ns[Op.lock_uncontended] as number));
     core.charge(CoreCat.Stack, tx * (ns[Op.l3l4_tx] as number));
@@ -567,6 +599,11 @@ export class DragonetStack extends StackBase {
     if (ops !== undefined) {
       this.host.nic.model.apply(ops);
       this.reconfigurations++;
+      for (const op of ops) {
+        if (op.op === "add") this.filtersInstalled++;
+        else if (op.op === "remove") this.filtersInstalled--;
+      }
+      if (this.firstReconfigNs < 0) this.firstReconfigNs = this.host.testbed.sim.now;
     }
     this.#controlRun();
   }
@@ -593,6 +630,24 @@ export class DragonetStack extends StackBase {
     }
     w.lastDrops = now;
     w.lastFreed = w.p.ctx.freedAtEnd;
+  }
+
+  /**
+   * The control loop's metrics for a results file (`other` field): reconfigurations applied and
+   * failed, flows registered, filters installed, time of the first reconfiguration (only once
+   * one took effect), pipeline switches on shared cores and the core count.
+   */
+  controlMetrics(): Record<string, { value: number; unit: "count" | "ns" }> {
+    return {
+      dragonet_reconfigurations: { value: this.reconfigurations, unit: "count" },
+      dragonet_reconfiguration_failures: { value: this.reconfigurationFailures, unit: "count" },
+      dragonet_flows_registered: { value: this.flowsRegistered, unit: "count" },
+      dragonet_filters_installed: { value: this.filtersInstalled, unit: "count" },
+      ...(this.firstReconfigNs < 0
+        ? {}
+        : { dragonet_first_reconfig_ns: { value: this.firstReconfigNs, unit: "ns" as const } }),
+      dragonet_core_switches: { value: this.coreSwitches, unit: "count" },
+    };
   }
 
   /** Requests in NIC rings, queue -> app queues and socket rings. */

@@ -1,26 +1,24 @@
 /**
  * Builds a Dragonet server machine from the same plain data as the other servers
  * ({@link ServerSpec} with `stack: "dragonet"`): the NIC in Dragonet's bring-up configuration,
- * `cores` application cores plus one polling core per hardware queue, the application, and the
- * {@link DragonetStack}.
+ * `cores` cores in total (as every stack gets) used as the spec's `placement` says
+ * (`dragonet_placement.ts`), the application, and the {@link DragonetStack}.
  *
  * @module
  */
 import { parseIpv4, parseMac } from "../../stack/packet/addr.ts";
 import { Host } from "../sim/host.ts";
 import type { Testbed } from "../sim/testbed.ts";
-import {
-  dragonetHostCores,
-  dragonetNicModel,
-  type DragonetOptions,
-  DragonetStack,
-} from "./dragonet.ts";
+import { dragonetNicModel, type DragonetOptions, DragonetStack } from "./dragonet.ts";
 import { EchoApp, MemcachedApp, type ServerApp } from "./server_app.ts";
 import type { Server, ServerSpec } from "./server.ts";
+import { dragonetLayout } from "./dragonet_placement.ts";
 
-/** Hardware queues of a Dragonet server spec: `queues`, else one per app core (at most 16). */
-export function dragonetQueues(spec: Pick<ServerSpec, "cores" | "queues">): number {
-  return spec.queues ?? Math.min(spec.cores, 16);
+/** Hardware queues of a Dragonet server spec under its placement; throws on a bad placement. */
+export function dragonetQueues(
+  spec: Pick<ServerSpec, "cores" | "queues" | "threads" | "placement" | "stackCores">,
+): number {
+  return dragonetLayout(spec).queues;
 }
 
 /**
@@ -30,7 +28,7 @@ export function dragonetQueues(spec: Pick<ServerSpec, "cores" | "queues">): numb
 export function createDragonetServer(
   testbed: Testbed,
   spec: ServerSpec,
-  options: Omit<DragonetOptions, "appCores" | "socketQueueDatagrams"> = {},
+  options: Omit<DragonetOptions, "layout" | "socketQueueDatagrams"> = {},
 ): Server {
   const name = spec.name ?? "server";
   const ip = parseIpv4(spec.ip ?? "10.0.0.1");
@@ -60,19 +58,18 @@ export function createDragonetServer(
       }: the dragonet stack allows udp (its LPG has no TCP path)`,
     );
   }
-  const queues = dragonetQueues(spec);
-  const appCores = spec.threads ?? spec.cores;
+  const layout = dragonetLayout(spec);
   const host = new Host(testbed, {
     name,
     mac,
     ip,
-    cores: dragonetHostCores(appCores, queues),
-    nic: dragonetNicModel(spec.nic, queues),
+    cores: layout.cores,
+    nic: dragonetNicModel(spec.nic, layout.queues),
     ...(spec.nicLatencyNs === undefined ? {} : { nicLatencyNs: spec.nicLatencyNs }),
   });
   const stack = new DragonetStack(host, app, {
     ...options,
-    appCores,
+    layout,
     ...(spec.socketQueueDatagrams === undefined
       ? {}
       : { socketQueueDatagrams: spec.socketQueueDatagrams }),

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { createTestbed } from "../sim/testbed.ts";
 import { CoreCat } from "../sim/host_core.ts";
+import { Op } from "../sim/calibration.ts";
 import { TestClient } from "../../tests/stacks/_client.ts";
 import type { ClientMode } from "../../tests/stacks/_client.ts";
 import { DragonetStack } from "./dragonet.ts";
@@ -66,26 +67,126 @@ Deno.test("Dragonet stack model in time", async (t) => {
     assert.equal(rx[0], 160);
   });
 
-  await t.step("queue pipelines poll on their own cores; app work runs on the app cores", () => {
+  await t.step(
+    "dedicated: queue pipelines poll on their own cores; app work on the app cores",
+    () => {
+      const s = scenario(
+        { cores: 5, queues: 3, placement: "dedicated", nic: "intel-82599" },
+        "memcached",
+        "memcached-get-miss",
+      );
+      for (const c of s.clients) assert.equal(c.answered, c.sent);
+      const cores = s.server.host.cores;
+      assert.equal(cores.length, 5);
+      for (let q = 0; q < 3; q++) {
+        assert.equal(cores[q]?.categoryNs[CoreCat.App], 0, `queue core ${q} ran app work`);
+        assert.ok((cores[q]?.categoryNs[CoreCat.Driver] ?? 0) > 0 || q === 0);
+      }
+      const appNs = [3, 4].map((i) => cores[i]?.categoryNs[CoreCat.App] ?? 0);
+      assert.ok(appNs.every((v) => v > 0), `app core work ${appNs.join(",")}`);
+      assert.deepEqual(
+        [...s.stack.set.pipelines.keys()].sort(),
+        ["App0", "App1", "Q0", "Q1", "Q2"],
+      );
+      assert.equal(s.report.queues.reduce((a, q) => a + q.interrupts, 0), 0);
+      assert.equal(s.stack.coreSwitches, 0, "a core with one pipeline never switches");
+    },
+  );
+
+  await t.step(
+    "colocated: every core runs its queue and its app thread, paying the switches",
+    () => {
+      const s = scenario({ cores: 3, nic: "intel-82599" }, "memcached", "memcached-get-miss");
+      for (const c of s.clients) assert.equal(c.answered, c.sent);
+      const cores = s.server.host.cores;
+      assert.equal(cores.length, 3);
+      assert.equal(s.stack.layout.queues, 3);
+      assert.equal(s.stack.layout.threads, 3);
+      assert.deepEqual(
+        [...s.stack.set.pipelines.keys()].sort(),
+        ["App0", "App1", "App2", "Q0", "Q1", "Q2"],
+      );
+      const appNs = cores.map((c) => c.categoryNs[CoreCat.App] ?? 0);
+      assert.ok(appNs.filter((v) => v > 0).length >= 2, `app work per core ${appNs.join(",")}`);
+      const sched = cores.reduce((a, c) => a + (c.categoryNs[CoreCat.Sched] ?? 0), 0);
+      assert.ok(s.stack.coreSwitches > 0);
+      assert.equal(sched, s.stack.coreSwitches * (s.tb.calibration.ns[Op.sched_running] ?? NaN));
+    },
+  );
+
+  await t.step("split: queue pipelines on the stack cores, app threads on the others", () => {
     const s = scenario(
-      { cores: 2, queues: 3, nic: "intel-82599" },
+      { cores: 4, queues: 3, placement: "split", stackCores: 1, nic: "sfc9020" },
       "memcached",
       "memcached-get-miss",
     );
     for (const c of s.clients) assert.equal(c.answered, c.sent);
     const cores = s.server.host.cores;
-    assert.equal(cores.length, 5);
-    for (let q = 0; q < 3; q++) {
-      assert.equal(cores[q]?.categoryNs[CoreCat.App], 0, `queue core ${q} ran app work`);
-      assert.ok((cores[q]?.categoryNs[CoreCat.Driver] ?? 0) > 0 || q === 0);
+    assert.equal(cores.length, 4);
+    assert.equal(cores[0]?.categoryNs[CoreCat.App], 0, "the stack core ran app work");
+    assert.ok((cores[0]?.categoryNs[CoreCat.Driver] ?? 0) > 0);
+    for (const i of [1, 2, 3]) {
+      assert.equal(cores[i]?.categoryNs[CoreCat.Driver], 0, `app core ${i} polled the NIC`);
     }
-    const appNs = [3, 4].map((i) => cores[i]?.categoryNs[CoreCat.App] ?? 0);
-    assert.ok(appNs.every((v) => v > 0), `app core work ${appNs.join(",")}`);
-    assert.deepEqual(
-      [...s.stack.set.pipelines.keys()].sort(),
-      ["App0", "App1", "Q0", "Q1", "Q2"],
+    assert.ok(s.stack.coreSwitches > 0, "three queue pipelines share the stack core");
+  });
+
+  await t.step("the control loop's metrics name what it did", () => {
+    const s = scenario({ cores: 4, nic: "intel-82599" }, "echo", "echo");
+    const m = s.stack.controlMetrics();
+    assert.equal(m.dragonet_flows_registered?.value, 8);
+    assert.equal(m.dragonet_reconfigurations?.value, s.stack.reconfigurations);
+    assert.ok((m.dragonet_filters_installed?.value ?? 0) >= 1);
+    const first = m.dragonet_first_reconfig_ns?.value ?? -1;
+    assert.ok(first > 1000 && first < 10_000_000, `first reconfiguration at ${first} ns`);
+    const slow = scenario({ cores: 4, nic: "intel-82599" }, "echo", "echo", {
+      searchNsPerCandidate: 1e9,
+      filterWriteNs: 1_000,
+    }).stack.controlMetrics();
+    assert.equal(slow.dragonet_first_reconfig_ns, undefined);
+    assert.equal(slow.dragonet_filters_installed?.value, 0);
+  });
+
+  await t.step("a bad placement is refused naming the field and what is allowed", () => {
+    const tb = createTestbed({ seed: 1 });
+    const spec = {
+      cores: 4,
+      nic: "intel-82599" as const,
+      stack: "dragonet" as ServerSpec["stack"],
+      app: "echo" as const,
+    };
+    assert.throws(
+      () =>
+        createDragonetServer(tb, {
+          ...spec,
+          placement: "spread" as NonNullable<ServerSpec["placement"]>,
+        }),
+      /"placement" is "spread": allowed colocated, split, dedicated/,
     );
-    assert.equal(s.report.queues.reduce((a, q) => a + q.interrupts, 0), 0);
+    assert.throws(
+      () => createDragonetServer(tb, { ...spec, placement: "dedicated", queues: 4 }),
+      /"queues" is 4: placement "dedicated" on 4 cores allows an integer 1\.\.3/,
+    );
+    assert.throws(
+      () => createDragonetServer(tb, { ...spec, placement: "dedicated", queues: 2, threads: 1 }),
+      /placement "dedicated" needs one core per queue and per app thread, queues 2 \+ threads 1 = 3/,
+    );
+    assert.throws(
+      () => createDragonetServer(tb, { ...spec, queues: 5 }),
+      /"queues" is 5: placement "colocated" on 4 cores allows an integer 1\.\.4/,
+    );
+    assert.throws(
+      () => createDragonetServer(tb, { ...spec, stackCores: 2 }),
+      /"stackCores" is 2: only placement "split" takes it, placement is "colocated"/,
+    );
+    assert.throws(
+      () => createDragonetServer(tb, { ...spec, placement: "split", stackCores: 4 }),
+      /"stackCores" is 4: placement "split" on 4 cores allows an integer 1\.\.3/,
+    );
+    assert.throws(
+      () => createDragonetServer(tb, { ...spec, cores: 1, placement: "split" }),
+      /"cores" is 1: placement "split" needs at least 2/,
+    );
   });
 
   await t.step("a NIC without a search oracle or a bad variant is refused with the reason", () => {

@@ -20,6 +20,7 @@ import { OnloadLike, onloadNicConfig } from "./onload_like.ts";
 import { OnloadLikeTcp } from "./onload_like_tcp.ts";
 import { createDragonetServer, dragonetQueues } from "./dragonet_server.ts";
 import { dragonetNicModel } from "./dragonet.ts";
+import type { DragonetPlacement } from "./dragonet_placement.ts";
 import { ECHO_PORT, EchoApp, MEMCACHED_PORT, MemcachedApp, type ServerApp } from "./server_app.ts";
 import type { StackModel } from "./stack_model.ts";
 
@@ -50,8 +51,15 @@ export interface ServerSpec {
   readonly stack: StackKind;
   /** Variant of the stack model (Linux-like: default, rss-pinned, busy-poll). */
   readonly variant?: string;
-  /** Worker threads (Linux-like; default one per core). */
+  /** Worker threads (Linux-like; default one per core) or app threads (Dragonet). */
   readonly threads?: number;
+  /**
+   * Dragonet only: how its pipelines use the `cores` (colocated, split, dedicated; default
+   * colocated); see `dragonet_placement.ts`.
+   */
+  readonly placement?: DragonetPlacement;
+  /** Dragonet placement "split" only: cores running the queue pipelines (default half). */
+  readonly stackCores?: number;
   /** Application. */
   readonly app: AppKind;
   /** Application port (default: memcached 7777, echo 888). */
