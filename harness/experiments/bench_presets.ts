@@ -3,9 +3,14 @@
  * UDP with Dragonet's memaslap profile and UDP echo, each on Dragonet (82599 and SFC9020), the
  * three Linux-like variants and the Onload-like stack.
  *
- * Shape (workloads.md §5, §6; host-stacks.md §2.7): 10 hardware queues and 10 server cores (for
- * Dragonet: 10 application cores plus one polling core per queue, as in Dragonet's runs on a
- * 20-core server), 8 client machines, one flow per client instance, closed loop.
+ * Shape (workloads.md §5, §6; host-stacks.md §2.7): 10 hardware queues and 10 server cores for
+ * every stack (the lab's rule: stacks differ in which operations they run and on which core, never
+ * in the resources one side gets), 8 client machines, one flow per client instance, closed loop.
+ * Dragonet's main rows use the `colocated` placement (each core polls its queue and runs the app
+ * thread for it, `harness/stacks/dragonet_placement.ts`). One extra row, `dragonet-82599-20c`,
+ * is Dragonet's own testbed (workloads.md §5: a 20-core server, 10 queues, 10 app threads):
+ * `dedicated` placement with 20 cores, labelled with its core count; every run records `cores`
+ * among its parameters.
  *
  * Simulated time per point is the lab's choice so that the whole bench takes a few minutes of
  * wall time on a 2-core machine (a real run measured 50 s after 2 s of warm-up); it is a
@@ -16,13 +21,49 @@
 import { MEMCACHED_MEMASLAP, UDP_ECHO } from "./presets.ts";
 import type { ExperimentSpec, SystemSpec } from "./spec.ts";
 
-/** Server cores and hardware queues of every stack (workloads.md §5: 10 queues, 10 threads). */
-const CORES = 10;
+/**
+ * Server cores and hardware queues of every stack's main row (issue 8's first experiment and
+ * host-stacks.md §2.7: 10 queues, 10 server cores).
+ */
+export const BENCH_CORES = 10;
+
+/**
+ * Cores of Dragonet's own testbed: one polling core per queue plus one per app thread
+ * (workloads.md §5: "Server: 20 cores"; dragonet-model.md §12.4).
+ */
+export const DRAGONET_TESTBED_CORES = 20;
+
+/**
+ * Labels of rows that deliberately differ from {@link BENCH_CORES}, with their core count (the
+ * label ends in `-<cores>c`).
+ */
+export const BENCH_EXTRA_CORE_ROWS: Readonly<Record<string, number>> = {
+  "dragonet-82599-20c": DRAGONET_TESTBED_CORES,
+};
 
 /** Every stack of the bench by label. */
 export const BENCH_SERVERS: SystemSpec["servers"] = {
-  "dragonet-82599": { cores: CORES, queues: CORES, nic: "intel-82599", stack: "dragonet" },
-  "dragonet-sfc9020": { cores: CORES, queues: CORES, nic: "sfc9020", stack: "dragonet" },
+  "dragonet-82599": {
+    cores: BENCH_CORES,
+    queues: BENCH_CORES,
+    placement: "colocated",
+    nic: "intel-82599",
+    stack: "dragonet",
+  },
+  "dragonet-sfc9020": {
+    cores: BENCH_CORES,
+    queues: BENCH_CORES,
+    placement: "colocated",
+    nic: "sfc9020",
+    stack: "dragonet",
+  },
+  "dragonet-82599-20c": {
+    cores: DRAGONET_TESTBED_CORES,
+    queues: BENCH_CORES,
+    placement: "dedicated",
+    nic: "intel-82599",
+    stack: "dragonet",
+  },
   ...MEMCACHED_MEMASLAP.system.servers,
 };
 

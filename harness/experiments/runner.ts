@@ -10,6 +10,7 @@ import { createTestbed, type Testbed } from "../sim/testbed.ts";
 import { CORE_CAT_NAMES } from "../sim/host_core.ts";
 import { createNicModel, createServer, type Server } from "../stacks/server.ts";
 import type { StackReport } from "../stacks/stack_model.ts";
+import { DragonetStack } from "../stacks/dragonet.ts";
 import { LoadClient } from "../../workloads/clients/load_client.ts";
 import { consecutiveFlows } from "../../workloads/clients/flow.ts";
 import { aggregateClients } from "../../workloads/clients/aggregate.ts";
@@ -190,11 +191,13 @@ export function runPoint(spec: ExperimentSpec, p: ExperimentPoint): PointOutcome
   ) if (v > 0) drops[k] = v;
   const elapsed = tb.sim.now;
   const completed = agg.overall.completed;
+  // Every run records the server's total cores: stacks are compared on equal cores.
+  const cores = server.host.cores.length;
   const run = makeRun({
     stack: p.stack,
     params: w.kind === "memcached-memaslap"
-      ? { clients: p.clients, valueBytes: p.size }
-      : { clients: p.clients, payloadBytes: p.size, burst: p.burst },
+      ? { clients: p.clients, valueBytes: p.size, cores }
+      : { clients: p.clients, payloadBytes: p.size, burst: p.burst, cores },
     repetition: p.repetition,
     seed: p.seed,
     clock: "simulated",
@@ -233,6 +236,7 @@ export function runPoint(spec: ExperimentSpec, p: ExperimentPoint): PointOutcome
         value: stack.sockets.reduce((a, s) => a + s.lockWaitNs, 0),
         unit: "ns",
       },
+      ...(server.stack instanceof DragonetStack ? server.stack.controlMetrics() : {}),
     },
   });
   return { run, stack };
