@@ -150,6 +150,8 @@ export interface SearchRunOptions {
   readonly goldQueues?: number;
   /** Reproduce quirk Q8 (priority). */
   readonly originalBeQueues: boolean;
+  /** Greedy only: what to do with flows no filter table has room for (default `error`). */
+  readonly overflow?: "error" | "unfiltered";
 }
 
 function costOf(o: SearchRunOptions): CostFunction {
@@ -186,9 +188,13 @@ export function runSearch(o: SearchRunOptions, flows: readonly Flow[]): {
   }
   const setup = make(o.queues);
   const cost = costOf(o);
+  const overflow = o.overflow ?? "error";
+  if (overflow !== "error" && o.search !== "greedy") {
+    throw new Error(`Option --overflow ${overflow} works only with --search greedy`);
+  }
   const t0 = performance.now();
   const result = o.search === "greedy"
-    ? greedySearch({ ...setup, cost, flows })
+    ? greedySearch({ ...setup, cost, flows, overflow })
     : new IncrementalSearch({ ...setup, cost }).update(flows);
   return { result, ms: performance.now() - t0 };
 }
@@ -218,6 +224,7 @@ export function formatSearchResult(r: SearchResult, ms: number, queues: number):
 const COSTS = ["balance", "priority", "static", "dummy"] as const;
 const SEARCHES = ["greedy", "incremental"] as const;
 const WEIGHTINGS = ["count", "rate"] as const;
+const OVERFLOWS = ["error", "unfiltered"] as const;
 
 /** Builds the `lab search` command group writing to `out`. */
 export function searchCommand(out: CliIo = processIo): Command {
@@ -280,6 +287,12 @@ export function searchCommand(out: CliIo = processIo): Command {
       integerOption("--gold-queues", { min: 1, max: 126 }),
     )
     .option("--original-be-queues", "priority cost: reproduce quirk Q8", false)
+    .option(
+      "--overflow <what>",
+      "greedy: flows no filter table has room for are an error, or stay unfiltered on queue 0",
+      choiceOption("--overflow", OVERFLOWS),
+      "error" as const,
+    )
     .option("--json", "print the result (configuration, flow -> queue map, cost) as JSON", false)
     .action(async (o) => {
       const flows = o.flowsFile === undefined
@@ -293,6 +306,7 @@ export function searchCommand(out: CliIo = processIo): Command {
         weighting: o.weighting,
         goldPerQueue: o.goldPerQueue,
         originalBeQueues: o.originalBeQueues,
+        overflow: o.overflow,
         ...(o.goldSrc === undefined ? {} : { goldSrc: o.goldSrc }),
         ...(o.goldQueues === undefined ? {} : { goldQueues: o.goldQueues }),
       };

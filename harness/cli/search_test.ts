@@ -63,6 +63,22 @@ Deno.test("lab search", async (t) => {
     assert.match(text, /\n {4}1 {2}1\n {4}2 {2}1\n {4}3 {2}1\n$/);
     await Deno.remove(dir, { recursive: true });
   });
+  await t.step(
+    "--overflow unfiltered leaves flows beyond the filter tables on queue 0",
+    async () => {
+      const text = await run(["run", "--flows", "2200", "--overflow", "unfiltered"]);
+      assert.match(text, /filters: five-tuple 128, fdir-perfect 2046\n/);
+      assert.match(text, /\n {4}0 {2}26\n/);
+      await assert.rejects(
+        () => run(["run", "--flows", "2200"]),
+        /every filter table it may use is full/,
+      );
+      await assert.rejects(
+        () => run(["run", "--flows", "10", "--search", "incremental", "--overflow", "unfiltered"]),
+        /--overflow unfiltered works only with --search greedy/,
+      );
+    },
+  );
   await t.step("errors name the problem", async () => {
     await assert.rejects(() => run(["run", "--cost", "priority"]), /needs --gold-src/);
     await assert.rejects(
