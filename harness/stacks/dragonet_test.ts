@@ -6,7 +6,7 @@ import { TestClient } from "../../tests/stacks/_client.ts";
 import type { ClientMode } from "../../tests/stacks/_client.ts";
 import { DragonetStack } from "./dragonet.ts";
 import { createDragonetServer } from "./dragonet_server.ts";
-import type { ServerSpec } from "./server.ts";
+import { createServer, type ServerSpec } from "./server.ts";
 import type { DragonetTiming } from "./dragonet.ts";
 
 function scenario(
@@ -186,6 +186,10 @@ Deno.test("Dragonet stack model in time", async (t) => {
     assert.throws(
       () => createDragonetServer(tb, { ...spec, cores: 1, placement: "split" }),
       /"cores" is 1: placement "split" needs at least 2/,
+    );
+    assert.throws(
+      () => createServer(tb, { ...spec, stack: "linux-like", placement: "split" }),
+      /"placement" is "split": only the dragonet stack takes it, stack is "linux-like"/,
     );
   });
 

@@ -94,6 +94,14 @@ export interface Server {
 /** Builds the server described by `spec` on `testbed`; throws a clear error on a bad spec. */
 export function createServer(testbed: Testbed, spec: ServerSpec): Server {
   if (spec.stack === "dragonet") return createDragonetServer(testbed, spec);
+  for (const field of ["placement", "stackCores"] as const) {
+    if (spec[field] !== undefined) {
+      throw new Error(
+        `Server spec field "${field}" is ${JSON.stringify(spec[field])}: only the dragonet stack ` +
+          `takes it, stack is "${spec.stack}"`,
+      );
+    }
+  }
   const name = spec.name ?? "server";
   const ip = parseIpv4(spec.ip ?? "10.0.0.1");
   const mac = parseMac(spec.mac ?? "02:00:00:00:00:01");
