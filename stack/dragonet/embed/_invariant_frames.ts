@@ -62,6 +62,7 @@ export const FRAME_KINDS = [
   "ipv6",
   "other-mac",
   "icmp-not-echo",
+  "vlan-tagged",
 ] as const;
 
 const pick = <T>(rng: RandomGenerator, xs: readonly T[]): T =>
@@ -73,6 +74,7 @@ function udp(
   srcPort: number,
   dstIp: number,
   dstPort: number,
+  vlan?: number,
 ): Uint8Array {
   const payload = new Uint8Array(uniformInt(rng, 0, 40));
   for (let i = 0; i < payload.length; i++) payload[i] = uniformInt(rng, 0, 255);
@@ -87,6 +89,7 @@ function udp(
     ipId: uniformInt(rng, 0, 0xffff),
     // A zero UDP checksum means "none" (RFC 768): both paths must accept it too.
     l4Checksum: uniformInt(rng, 0, 9) === 0 ? ChecksumMode.None : ChecksumMode.Full,
+    ...(vlan === undefined ? {} : { vlan: { id: vlan } }),
   });
   return scratch.slice(0, n);
 }
@@ -285,6 +288,18 @@ export function nextFrame(
       f[36] = c >> 8;
       f[37] = c & 0xff;
       return f;
+    }
+    case "vlan-tagged": {
+      // 802.1Q-tagged UDP to an endpoint: a NIC parses past the tag, the LPG has no VLAN node.
+      const e = endpoints.length === 0 ? ANY_7 : pick(rng, endpoints);
+      return udp(
+        rng,
+        e.srcIp !== 0 ? e.srcIp : PEER,
+        e.srcPort !== 0 ? e.srcPort : REMOTE_PORTS[0],
+        LOCAL,
+        e.dstPort !== 0 ? e.dstPort : PORTS[0],
+        uniformInt(rng, 1, 4094),
+      );
     }
     default:
       throw new RangeError(`Frame kind ${k} is not in FRAME_KINDS (0..${FRAME_KINDS.length - 1})`);

@@ -14,12 +14,14 @@
  * unrelated ones to random queues within the NIC's limits. SFC configurations its hashed table
  * refuses are skipped (a failed `fc.pre`, replaced by another draw) and counted. Each of the
  * `RUNS` applied configurations gets its share of `DRAGONET_INVARIANT_FRAMES` frames per NIC:
- * default 40000, about 11 s for the whole file on the lab's 2-core machine; the issue's full
+ * default 40000, 11-16 s for the whole file on the lab's 2-core machine; the issue's full
  * figure, 100000 per NIC, takes about 40 s.
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
+import { uniformInt } from "pure-rand/distribution/uniformInt";
+import type { RandomGenerator } from "pure-rand/types/RandomGenerator";
 import { formatIpv4Address } from "../../../nicmodels/_shared/addr.ts";
 import {
   type FilterRule,
@@ -44,6 +46,7 @@ import type { Graph } from "../../graph/types.ts";
 import { buildLpg, lpgImpls } from "../../protocols/lpg.ts";
 import { buildProgram } from "../../exec/program.ts";
 import type { UdpEndpoint } from "../../protocols/udp_sockets_expansion.ts";
+import { udpFrame } from "../../protocols/_testing.ts";
 import { DROP_CLASS_OF, dropClassOf } from "./_invariant_classes.ts";
 import {
   FRAME_KINDS,
@@ -241,6 +244,22 @@ interface Tally {
   readonly perQueue: Map<number, number>;
 }
 
+function newTally(): Tally {
+  return {
+    runs: 0,
+    refused: 0,
+    frames: 0,
+    nicDropped: 0,
+    delivered: 0,
+    sent: 0,
+    pruned: 0,
+    refusals: new Set(),
+    classes: new Map(),
+    kinds: new Uint32Array(FRAME_KINDS.length),
+    perQueue: new Map(),
+  };
+}
+
 function describe(o: FrameOutcome, endpointOf: ReadonlyMap<number, number>) {
   return {
     endpoints: o.sockets.map((s) => endpointOf.get(s) ?? -1),
@@ -256,6 +275,7 @@ function checkConfig(
   seed: number,
   frames: number,
   tally: Tally,
+  source: (rng: RandomGenerator) => Uint8Array = (rng) => nextFrame(rng, endpoints, tally.kinds),
 ): void {
   let model: NicModel;
   let prg: Graph;
@@ -287,7 +307,7 @@ function checkConfig(
   const rng = xoroshiro128plus(seed);
   const rx = new RxResult();
   for (let i = 0; i < frames; i++) {
-    const f = nextFrame(rng, endpoints, tally.kinds);
+    const f = source(rng);
     rx.reset();
     const q = model.classify(f, 0, f.length, rx);
     let got: FrameOutcome;
@@ -301,7 +321,8 @@ function checkConfig(
     const want = reference.step(f, 0);
     const a = describe(got, endpointOf);
     const b = describe(want, endpointOf);
-    const hex = Array.from(f, (x) => x.toString(16).padStart(2, "0")).join("");
+    const hex = Array.from(f.subarray(0, 128), (x) => x.toString(16).padStart(2, "0")).join("") +
+      (f.length > 128 ? `... (${f.length} bytes)` : "");
     assert.deepEqual(
       a,
       b,
@@ -322,19 +343,7 @@ Deno.test("central invariant: NIC model + embedded graph deliver what the LPG de
   const perRun = Math.max(1, Math.ceil(budget / RUNS));
   for (const nic of [intel82599, sfc9020, plainRss]) {
     await t.step(nic.name, () => {
-      const tally: Tally = {
-        runs: 0,
-        refused: 0,
-        frames: 0,
-        nicDropped: 0,
-        delivered: 0,
-        sent: 0,
-        pruned: 0,
-        refusals: new Set(),
-        classes: new Map(),
-        kinds: new Uint32Array(FRAME_KINDS.length),
-        perQueue: new Map(),
-      };
+      const tally = newTally();
       fc.assert(
         fc.property(arbEndpoints, nic.config, fc.integer(), (endpoints, config, seed) => {
           checkConfig(nic, endpoints, config, seed, perRun, tally);
@@ -375,6 +384,26 @@ Deno.test("central invariant: NIC model + embedded graph deliver what the LPG de
       }
     });
   }
+  // Known divergence, kept runnable: every NIC drops frames longer than its largest frame (1522
+  // bytes by default: `rx_oversize`), while the LPG has no MTU check and delivers them. The
+  // generator above therefore draws no oversize frames; this step runs once the LPG gains one.
+  await t.step({
+    name: "oversize frames (ignored: the LPG has no MTU check, the NICs drop them as rx_oversize)",
+    ignore: true,
+    fn: () => {
+      const endpoints: UdpEndpoint[] = [
+        { sockets: [{ sid: 0, appId: 0 }], srcIp: 0, srcPort: 0, dstIp: 0, dstPort: 7 },
+      ];
+      const tally = newTally();
+      const oversize = (rng: RandomGenerator) =>
+        udpFrame(7, new Uint8Array(1523 - 42 + uniformInt(rng, 0, 400)));
+      for (const nic of [intel82599, sfc9020, plainRss]) {
+        const config = fc.sample(nic.config, { seed: 42, numRuns: 1 })[0];
+        assert.ok(config !== undefined);
+        checkConfig(nic, endpoints, config, 42, 50, tally, oversize);
+      }
+    },
+  });
 });
 
 Deno.test("drop classes: every reason has a class and an unknown reason is refused", () => {
