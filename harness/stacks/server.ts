@@ -41,7 +41,7 @@ export interface ServerSpec {
   readonly mac?: string;
   /** IPv4 address (default "10.0.0.1"). */
   readonly ip?: string;
-  /** Cores. */
+  /** Total server cores, for every stack (Dragonet places its pipelines on them by `placement`). */
   readonly cores: number;
   /** NIC model. */
   readonly nic: NicKind;
