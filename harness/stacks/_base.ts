@@ -174,11 +174,13 @@ export abstract class StackBase implements StackModel {
       })),
       queues: this.#queueReport(),
       cores: this.host.cores.map((c) => {
+        // idleNs() settles a spin still in progress into categoryNs: read it first.
+        const idleNs = c.idleNs();
         const busy: Record<string, number> = {};
         CORE_CAT_NAMES.forEach((name, i) => {
           busy[name] = c.categoryNs[i] ?? 0;
         });
-        return { busy, idleNs: c.idleNs() };
+        return { busy, idleNs };
       }),
       wakeups: this.wakeups,
       spuriousWakeups: this.spuriousWakeups,
