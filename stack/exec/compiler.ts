@@ -18,6 +18,13 @@
  * same order as the interpreter's explicit stack (last pushed first), so traces, counters and
  * bytes match it exactly; the equivalence property tests check this for every option.
  *
+ * Port counters are counted where the port is taken, except one port of each F-node that a port
+ * activation always runs first (its only in-edge, nothing before it in the activation that could
+ * abort): that node's calls equal the activation's count, so the port is derived when counters
+ * are read ({@linkcode CompileOptions.deriveCounters}; 68 of 328 increment sites on the LPG). On
+ * the UDP echo this saved ~2-5 ns of ~205 ns per frame, within the bench's noise on a shared
+ * machine (`stack/apps/echo/udp_echo_bench.ts`, min over interleaved runs).
+ *
  * Source: `/work/shared/reference/dragonet-model.md` §12.3 (the original's LLVM code generation,
  * `Runner/LLVM.hs`, compiled one function per node; this compiles one function per pipeline).
  *
