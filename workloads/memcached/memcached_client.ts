@@ -53,13 +53,28 @@ export interface MemcachedClientOptions {
   readonly extra?: Partial<LoadClientOptions>;
 }
 
+/**
+ * The last key-length table built: every client machine of a run (and every point of a sweep)
+ * asks for the same table, which is a pure function of the record count and the key-size
+ * distribution, so it is computed once and shared read only.
+ */
+let lastKeyLengths: { records: number; keySize: string; lengths: Uint8Array } | null = null;
+
+function sharedKeyLengths(records: number, keySize: string): Uint8Array {
+  const last = lastKeyLengths;
+  if (last !== null && last.records === records && last.keySize === keySize) return last.lengths;
+  const lengths = keyLengths(records, createSampler(parseDistribution(keySize)));
+  lastKeyLengths = { records, keySize, lengths };
+  return lengths;
+}
+
 /** Creates and attaches a memcached client machine; call `start()` on it. */
 export function createMemcachedClient(
   tb: ClientTestbed,
   o: MemcachedClientOptions,
 ): LoadClient {
   const w = o.workload;
-  const lengths = keyLengths(w.records, createSampler(parseDistribution(w.keySize)));
+  const lengths = sharedKeyLengths(w.records, w.keySize);
   const valueSize = createSampler(parseDistribution(w.valueSize));
   const keys = createKeyChooser(w.popularity, w.records);
   const offset = o.loadOffset ?? 0;

@@ -55,6 +55,43 @@ Deno.test("LatencyRecorder", async (t) => {
     );
   });
 
+  await t.step("mergedPacked encodes and summarises exactly like merging one by one", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.array(fc.integer({ min: 0, max: 1e10 }), { maxLength: 60 }),
+          { minLength: 1, maxLength: 6 },
+        ),
+        (groups) => {
+          const sources = groups.map((xs) => {
+            const r = new LatencyRecorder({ mode: "wasm" });
+            for (const x of xs) r.record(x);
+            return r;
+          });
+          const oneByOne = new LatencyRecorder({ mode: "packed" });
+          for (const s of sources) oneByOne.merge(s);
+          const merged = LatencyRecorder.mergedPacked(sources);
+          assert.equal(merged.mode, "packed");
+          assert.equal(merged.encode(), oneByOne.encode());
+          assert.deepEqual(merged.summary(), oneByOne.summary());
+          for (const r of [...sources, oneByOne, merged]) r.destroy();
+        },
+      ),
+      { seed: 42, numRuns: 25 },
+    );
+  });
+
+  await t.step("mergedPacked of packed sources falls back to merging one by one", () => {
+    const a = new LatencyRecorder({ mode: "packed" });
+    const b = new LatencyRecorder({ mode: "wasm" });
+    a.record(5);
+    b.record(70_000);
+    const m = LatencyRecorder.mergedPacked([a, b]);
+    assert.equal(m.count, 2);
+    assert.equal(m.summary().maxNs, 70_000);
+    for (const r of [a, b, m]) r.destroy();
+  });
+
   await t.step("corrected recording back-fills the samples a stalled client missed", () => {
     const r = new LatencyRecorder({ mode: "packed" });
     r.recordCorrected(10_000, 1000);
