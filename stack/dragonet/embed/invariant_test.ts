@@ -17,6 +17,9 @@
  * `RUNS` applied configurations gets its share of `DRAGONET_INVARIANT_FRAMES` frames per NIC:
  * default 40000, 11-16 s for the whole file on the lab's 2-core machine; the issue's full
  * figure, 100000 per NIC, takes about 40 s.
+ *
+ * Two known divergences are kept as ignored steps with their reason (oversize frames; EtherType
+ * filters for protocols the LPG lacks), so the generator leaves those cases out of the property.
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
@@ -363,6 +366,8 @@ function checkConfig(
   endpoints.forEach((e, i) => e.sockets.forEach((s) => endpointOf.set(s.sid, i)));
   const rng = xoroshiro128plus(seed);
   const rx = new RxResult();
+  // balanceAcrossRxQs pins one socket per (endpoint, queue): the embedded graph must keep to it.
+  const pinned = new Map<string, number>();
   for (let i = 0; i < frames; i++) {
     const f = source(rng);
     rx.reset();
@@ -388,6 +393,16 @@ function checkConfig(
       }, embedded drops ${got.drops.join(",")}\nendpoints ${JSON.stringify(endpoints)}\n` +
         `config ${JSON.stringify(config)}`,
     );
+    for (const sid of got.sockets) {
+      const key = `${endpointOf.get(sid)}:${q}`;
+      const first = pinned.get(key) ?? sid;
+      pinned.set(key, first);
+      assert.equal(
+        sid,
+        first,
+        `${nic.name}: endpoint:queue ${key} reached sockets ${first}, ${sid}`,
+      );
+    }
     tally.frames++;
     if (want.sockets.length > 0) tally.delivered++;
     if (want.sent.length > 0) tally.sent++;
