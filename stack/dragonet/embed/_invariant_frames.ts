@@ -2,8 +2,9 @@
  * Random frames for the central invariant test: valid UDP to each endpoint, near misses (one
  * field off), other hosts, ARP, ICMP echo, TCP, and malformed frames of every drop class
  * (truncations, bad checksums, bad IHL, bad version and total length, fragments, unknown and
- * IPv6 ethertypes, foreign MACs, 802.1Q tags). No oversize frames (see the invariant test). Frames come from a seeded `pure-rand` stream so a failing
- * property run replays exactly (not part of the public surface).
+ * IPv6 ethertypes, foreign MACs, 802.1Q tags); no oversize frames (see the invariant test).
+ * Frames come from a seeded `pure-rand` stream so a failing property run replays exactly (not
+ * part of the public surface).
  *
  * @module
  */
