@@ -41,12 +41,7 @@ export function aggregateClients(clients: readonly ReportingClient[]): Aggregate
     summary: LatencySummary;
     encoded: string;
   } => {
-    const r = LatencyRecorder.mergedPacked(clients.map(pick));
-    try {
-      return { summary: r.summary(), encoded: r.encode() };
-    } finally {
-      r.destroy();
-    }
+    return LatencyRecorder.mergedSummary(clients.map(pick));
   };
   const histograms: Record<string, string> = {};
   const combine = (name: string, rows: readonly ClassReport[], latency: LatencySummary) => ({

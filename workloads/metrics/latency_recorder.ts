@@ -193,16 +193,38 @@ export class LatencyRecorder {
    * encoded range header stays what one-by-one merging gives.
    */
   static mergedPacked(sources: readonly LatencyRecorder[]): LatencyRecorder {
-    const digits = sources[0]?.significantDigits ?? 3;
-    const r = new LatencyRecorder({
-      mode: "packed",
-      significantDigits: digits as 1 | 2 | 3 | 4 | 5,
-    });
+    const { packed, wasm } = LatencyRecorder.#mergeBoth(sources);
+    wasm?.destroy();
+    return packed;
+  }
+
+  /**
+   * The summary and encoded form of `sources` merged, exactly as a packed recorder merging them
+   * one by one gives them (see {@link LatencyRecorder.mergedPacked}); the summary is read from
+   * the WebAssembly merge, which runs the same arithmetic over the same counts.
+   */
+  static mergedSummary(
+    sources: readonly LatencyRecorder[],
+  ): { readonly summary: LatencySummary; readonly encoded: string } {
+    const { packed, wasm } = LatencyRecorder.#mergeBoth(sources);
+    try {
+      return { summary: (wasm ?? packed).summary(), encoded: packed.encode() };
+    } finally {
+      wasm?.destroy();
+      packed.destroy();
+    }
+  }
+
+  static #mergeBoth(
+    sources: readonly LatencyRecorder[],
+  ): { packed: LatencyRecorder; wasm: LatencyRecorder | null } {
+    const digits = (sources[0]?.significantDigits ?? 3) as 1 | 2 | 3 | 4 | 5;
+    const r = new LatencyRecorder({ mode: "packed", significantDigits: digits });
     if (sources.some((s) => s.mode !== "wasm" || s.significantDigits !== digits)) {
       for (const s of sources) r.merge(s);
-      return r;
+      return { packed: r, wasm: null };
     }
-    const w = new LatencyRecorder({ mode: "wasm", significantDigits: digits as 1 | 2 | 3 | 4 | 5 });
+    const w = new LatencyRecorder({ mode: "wasm", significantDigits: digits });
     try {
       const h = r.#live() as unknown as PackedInternals;
       for (const s of sources) {
@@ -214,11 +236,16 @@ export class LatencyRecorder {
           h.resize(top);
         }
       }
-      r.merge(w);
-    } finally {
+      // A plain 64-bit copy: adding it reads a Float64Array, not packed counts.
+      const copy = decodeFromCompressedBase64(encodeIntoCompressedBase64(w.#live()), 64, false);
+      r.#addHistogram(copy, w.#min, w.#max);
+      copy.destroy();
+    } catch (err) {
       w.destroy();
+      r.destroy();
+      throw err;
     }
-    return r;
+    return { packed: r, wasm: w };
   }
 
   /** Samples recorded. */

@@ -55,7 +55,7 @@ Deno.test("LatencyRecorder", async (t) => {
     );
   });
 
-  await t.step("mergedPacked encodes and summarises exactly like merging one by one", () => {
+  await t.step("mergedPacked and mergedSummary give exactly what merging one by one gives", () => {
     fc.assert(
       fc.property(
         fc.array(
@@ -74,6 +74,10 @@ Deno.test("LatencyRecorder", async (t) => {
           assert.equal(merged.mode, "packed");
           assert.equal(merged.encode(), oneByOne.encode());
           assert.deepEqual(merged.summary(), oneByOne.summary());
+          assert.deepEqual(LatencyRecorder.mergedSummary(sources), {
+            summary: oneByOne.summary(),
+            encoded: oneByOne.encode(),
+          });
           for (const r of [...sources, oneByOne, merged]) r.destroy();
         },
       ),
