@@ -21,9 +21,10 @@
  * Port counters are counted where the port is taken, except one port of each F-node that a port
  * activation always runs first (its only in-edge, nothing before it in the activation that could
  * abort): that node's calls equal the activation's count, so the port is derived when counters
- * are read ({@linkcode CompileOptions.deriveCounters}; 68 of 328 increment sites on the LPG). On
- * the UDP echo this saved ~2-5 ns of ~205 ns per frame, within the bench's noise on a shared
- * machine (`stack/apps/echo/udp_echo_bench.ts`, min over interleaved runs).
+ * are read ({@linkcode CompileOptions.deriveCounters}; 68 of 328 increment sites on the LPG, 18
+ * of the 55 counter increments of one UDP echo). Measured on the UDP echo, both settings in one
+ * process, alternating: -6 to +1 ns of ~215 ns per frame (min of 50 rounds, three runs), so
+ * within the noise of a shared machine; the 64-byte echo stays ~2x the hand-fused one.
  *
  * Source: `/work/shared/reference/dragonet-model.md` §12.3 (the original's LLVM code generation,
  * `Runner/LLVM.hs`, compiled one function per node; this compiles one function per pipeline).
