@@ -18,20 +18,12 @@
  * same order as the interpreter's explicit stack (last pushed first), so traces, counters and
  * bytes match it exactly; the equivalence property tests check this for every option.
  *
- * Port counters are counted where the port is taken, except one port of each F-node that a port
- * activation always runs first (its only in-edge, nothing before it in the activation that could
- * abort): that node's calls equal the activation's count, so the port is derived when counters
- * are read ({@linkcode CompileOptions.deriveCounters}; 68 of 328 increment sites on the LPG, 18
- * of the 55 counter increments of one UDP echo). Measured on the UDP echo, both settings in one
- * process, alternating: -6 to +1 ns of ~215 ns per frame (min of 50 rounds, three runs), so
- * within the noise of a shared machine; the 64-byte echo stays ~2x the hand-fused one.
- *
  * Source: `/work/shared/reference/dragonet-model.md` §12.3 (the original's LLVM code generation,
  * `Runner/LLVM.hs`, compiled one function per node; this compiles one function per pipeline).
  *
  * @module
  */
-import type { ExecContext, PortDerivation } from "./context.ts";
+import type { ExecContext } from "./context.ts";
 import type { Executor } from "./interpreter.ts";
 import { ExecKind, type Program } from "./program.ts";
 import type { WorkFn } from "./types.ts";
@@ -101,7 +93,6 @@ const RESERVED = new Set([
   "W",
   "M",
   "PC",
-  "PX",
   "T",
   "U",
   "ver",
@@ -216,11 +207,6 @@ export interface CompileOptions {
    * {@linkcode DEFAULT_JOIN_INLINE_LIMIT}.
    */
   readonly joinInlineLimit?: number;
-  /**
-   * Leave one port counter of each node that a port activation always runs next uncounted and
-   * derive it when counters are read ({@linkcode ExecContext.derivePorts}). Default true.
-   */
-  readonly deriveCounters?: boolean;
 }
 
 /** A compiled program bound to one context. */
@@ -241,11 +227,10 @@ export function generateSource<E>(program: Program<E>, options: CompileOptions =
   return generate(program, options).source;
 }
 
-/** The source, the helper values its templates call by name and its derived port counters. */
+/** The source and the helper values its templates call by name. */
 interface Generated {
   readonly source: string;
   readonly uses: ReadonlyMap<string, unknown>;
-  readonly derivation: PortDerivation;
 }
 
 function generate<E>(program: Program<E>, options: CompileOptions): Generated {
@@ -269,47 +254,13 @@ function generate<E>(program: Program<E>, options: CompileOptions): Generated {
   // Which nodes are reachable at all from an entry: code is emitted for those only.
   const emitted = new Uint8Array(n);
   const work: number[] = [];
-  // Emitted nodes in discovery order: a node with one in-edge comes after its predecessor.
-  const order: number[] = [];
   for (const e of entries) work.push(e);
   while (work.length > 0) {
     const i = work.pop() ?? 0;
     if (emitted[i] === 1) continue;
     emitted[i] = 1;
-    order.push(i);
     for (const list of p.succ[i] ?? []) for (const s of list) work.push(s);
   }
-
-  // Derived counters (Knuth's counting on a spanning tree, in its simplest form): the successor
-  // a port activation visits first, when it is an F-node with that one in-edge and no stamp,
-  // runs exactly once per activation (nothing runs between the two that could abort), so its
-  // calls equal the activation count and one of its ports need not be counted: the folded
-  // port, else `true` or `out`, else its first port that is not a drop.
-  const derivedPort = new Int32Array(n).fill(-1);
-  const sourceSlot = new Int32Array(n).fill(-1);
-  if (options.deriveCounters !== false) {
-    for (const a of order) {
-      (p.succ[a] ?? []).forEach((list, port) => {
-        const b = list[list.length - 1];
-        if (b === undefined || p.kind[b] !== ExecKind.F || isFunction(b)) return;
-        const names = p.portNames[b] ?? [];
-        if (names.length === 0) return;
-        const folded = p.constantPort[b] ?? -1;
-        const drops = p.dropPortCounter[b] ?? [];
-        let q = folded >= 0 ? folded : names.indexOf("true");
-        if (q < 0) q = names.indexOf("out");
-        if (q < 0) q = Math.max(0, names.findIndex((_, k) => drops[k] === undefined));
-        derivedPort[b] = q;
-        sourceSlot[b] = a * mp + port;
-      });
-    }
-  }
-  const derivedNodes = order.filter((i) => (derivedPort[i] ?? -1) >= 0);
-  const derivation: PortDerivation = {
-    slot: Int32Array.from(derivedNodes, (i) => i * mp + (derivedPort[i] ?? 0)),
-    node: Int32Array.from(derivedNodes),
-    source: Int32Array.from(derivedNodes, (i) => sourceSlot[i] ?? 0),
-  };
 
   // A node needs to raise the productive flag only when no predecessor can have raised it.
   const preds: number[][] = Array.from({ length: n }, () => []);
@@ -384,7 +335,7 @@ function generate<E>(program: Program<E>, options: CompileOptions): Generated {
   const fire = (i: number, port: number, indent: string): string => {
     let s = "";
     if (raisesProductive(i)) s += `${indent}x.productive = true;\n`;
-    if (derivedPort[i] !== port) s += `${indent}PC[${i * mp + port}]++;\n`;
+    s += `${indent}PC[${i * mp + port}]++;\n`;
     if (trace) s += `${indent}T.push(${i}, ${port});\n`;
     if (needsStamp(i)) s += `${indent}${setFired(i)}\n`;
     const succ = p.succ[i]?.[port] ?? [];
@@ -450,11 +401,7 @@ function generate<E>(program: Program<E>, options: CompileOptions): Generated {
         s += fire(i, port, in1 + "    ");
         s += `${in1}    break;\n${in1}  }\n`;
       }
-      // A derived node that fails uncounted lowers its implied calls first.
-      const fail = (derivedPort[i] ?? -1) >= 0
-        ? `{ PX[${i * mp + (derivedPort[i] ?? 0)}]--; badPort(${i}, p${i}); }`
-        : `badPort(${i}, p${i});`;
-      s += `${in1}  default: if (p${i} >= 0) ${fail} M[${i}]++;\n`;
+      s += `${in1}  default: if (p${i} >= 0) badPort(${i}, p${i}); M[${i}]++;\n`;
       s += `${in1}}\n`;
     } else {
       const inputs = p.inputs[i]?.length ?? 0;
@@ -546,7 +493,7 @@ function generate<E>(program: Program<E>, options: CompileOptions): Generated {
   src += `  switch (start) {\n`;
   for (const e of entries) src += `    case ${e}: aborted = v${e}(); break; // ${p.ids[e]}\n`;
   src += `    default: x.end(); badStart(start);\n  }\n  x.end();\n  return aborted;\n};\n`;
-  return { source: src, uses, derivation };
+  return { source: src, uses };
 }
 
 /** Indents every non-empty line of `code` (trimmed of surrounding blank lines) by `indent`. */
@@ -576,7 +523,7 @@ export function compileProgram<E>(
   ctx: ExecContext<E>,
   options: CompileOptions = {},
 ): CompiledProgram {
-  const { source, uses, derivation } = generate(program, options);
+  const { source, uses } = generate(program, options);
   const badPort = (node: number, port: number): never => {
     throw new Error(`Node "${program.ids[node]}" returned port ${port}, which it does not have`);
   };
@@ -595,7 +542,6 @@ export function compileProgram<E>(
     "x",
     "M",
     "PC",
-    "PX",
     "T",
     "badPort",
     "badStart",
@@ -607,12 +553,10 @@ export function compileProgram<E>(
     ctx,
     ctx.misses,
     ctx.ports,
-    ctx.portCorrections,
     ctx.trace,
     badPort,
     badStart,
     Object.fromEntries(uses),
   ) as (start: number, buf: number) => boolean;
-  ctx.derivePorts(derivation.slot.length > 0 ? derivation : null);
   return { source, run };
 }

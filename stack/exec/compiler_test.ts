@@ -100,36 +100,8 @@ const OPTIONS: Record<string, CompileOptions> = {
   "templates, joins copied": { joinInlineLimit: 1_000_000 },
   "templates, joins called": { joinInlineLimit: 0 },
   "calls only": { inline: false },
-  "no derived counters": { deriveCounters: false },
   "defaults": {},
 };
-
-/** `src -> b` where `b` returns the port in `E.b` as is (a bad port when out of range). */
-function badPortRuns(mode: "interpreter" | "compiled", ports: readonly number[]) {
-  const g = new GraphBuilder("toy-bad-port");
-  g.node("src", srcSpec, { out: { out: "b" } });
-  g.node("b", bSpec, { out: { true: "end", false: "end" } });
-  g.node("end", sinkSpec);
-  const raw = new Map(impls);
-  raw.set("toy.b", { spec: bSpec, work: templateWork<Toy>({ code: (s) => s.ret("E.b") }) });
-  const program = buildProgram(g.build(), raw);
-  const pool = new BufferPool({ count: 4 });
-  const env: Toy = { a: 0, b: 0, seen: 0 };
-  const ctx = new ExecContext({ program, pool, env });
-  const exec: Executor = mode === "interpreter"
-    ? new Interpreter(program, ctx)
-    : compileProgram(program, ctx);
-  const errors: string[] = [];
-  for (const port of ports) {
-    env.b = port;
-    try {
-      exec.run(nodeNumber(program, "src"), -1);
-    } catch (err) {
-      errors.push((err as Error).message);
-    }
-  }
-  return { ctx, program, exec, errors };
-}
 
 Deno.test("compiler code templates", async (t) => {
   await t.step("a template replaces the call; inline: false keeps the call", () => {
@@ -155,36 +127,6 @@ Deno.test("compiler code templates", async (t) => {
       }),
       { seed: 42, numRuns: 40 },
     );
-  });
-
-  await t.step("derived counters stay exact when a node fails with a bad port", () => {
-    const ports = [1, 0, 7, 1, -1, 3, 1];
-    const want = badPortRuns("interpreter", ports);
-    const got = badPortRuns("compiled", ports);
-    assert.equal(got.errors.length, 2);
-    assert.deepEqual(got.errors, want.errors);
-    assert.deepEqual(got.ctx.misses, want.ctx.misses);
-    assert.deepEqual(got.ctx.ports, want.ctx.ports);
-    const b = nodeNumber(got.program, "b");
-    assert.equal(got.ctx.callsOf(b), 5);
-    // b's true port is the one derived: its count is there only by derivation.
-    assert.match(
-      generateSource(got.program),
-      new RegExp(`PX\\[${b * got.program.maxPorts + 1}\\]`),
-    );
-  });
-
-  await t.step("counters keep their values when derivation is removed or reset", () => {
-    const { ctx, program } = badPortRuns("compiled", [1, 1, 0]);
-    const before = [...ctx.ports];
-    ctx.derivePorts(null);
-    assert.deepEqual([...ctx.ports], before);
-    // An interpreter on the same context counts every port itself from here on.
-    const interp = new Interpreter(program, ctx);
-    ctx.resetCounters();
-    assert.ok(ctx.ports.every((v) => v === 0));
-    interp.run(nodeNumber(program, "src"), -1);
-    assert.equal(ctx.callsOf(nodeNumber(program, "b")), 1);
   });
 
   await t.step("joins are copied below the limit and called above it", () => {

@@ -34,20 +34,6 @@ export interface ExecContextOptions<E> {
   readonly input?: BufSource;
 }
 
-/**
- * Port counters an executor derives instead of counting (see
- * {@linkcode ExecContext.derivePorts}): parallel arrays, one entry per derived counter, in an
- * order where an entry's source slot, when itself derived, comes earlier.
- */
-export interface PortDerivation {
-  /** The derived counter's slot (`node * maxPorts + port`). */
-  readonly slot: Int32Array;
-  /** The node of the slot. */
-  readonly node: Int32Array;
-  /** The slot whose count equals the node's calls. */
-  readonly source: Int32Array;
-}
-
 /** A source of buffer ids: `shift()` returns the next one or -1 when empty. */
 export interface BufSource {
   /** Removes and returns the next buffer id, or -1. */
@@ -77,12 +63,8 @@ export class ExecContext<E> {
    * A node's total calls are these plus its port activations ({@linkcode ExecContext.callsOf}).
    */
   readonly misses: Float64Array;
-  /**
-   * Corrections of derived port counters (see {@linkcode ExecContext.derivePorts}), per
-   * `(node * maxPorts + port)`: compiled code lowers one when a derived node fails after its
-   * calls were implied.
-   */
-  readonly portCorrections: Float64Array;
+  /** Activations per `(node * maxPorts + port)`. */
+  readonly ports: Float64Array;
   /** Counters incremented by work functions themselves. */
   readonly extra: Float64Array;
   /** Offset of each node's extra counters. */
@@ -113,8 +95,6 @@ export class ExecContext<E> {
   productive = false;
   readonly #spawnTarget: Int32Array;
   readonly #maxPorts: number;
-  readonly #ports: Float64Array;
-  #derivation: PortDerivation | null = null;
 
   /** Makes the context for a program. */
   constructor(options: ExecContextOptions<E>) {
@@ -127,8 +107,7 @@ export class ExecContext<E> {
     const n = p.ids.length;
     this.misses = new Float64Array(n);
     this.#maxPorts = p.maxPorts;
-    this.#ports = new Float64Array(n * p.maxPorts);
-    this.portCorrections = new Float64Array(n * p.maxPorts);
+    this.ports = new Float64Array(n * p.maxPorts);
     this.extra = new Float64Array(p.extraCount);
     this.extraBase = p.extraBase;
     this.params = Float64Array.from(p.params);
@@ -172,70 +151,18 @@ export class ExecContext<E> {
     this.buf = -1;
   }
 
-  /**
-   * Activations per `(node * maxPorts + port)`. Reading it brings the port counters that compiled
-   * code derives instead of counting ({@linkcode ExecContext.derivePorts}) up to date, so every
-   * entry is exact whenever read.
-   */
-  get ports(): Float64Array {
-    if (this.#derivation !== null) this.#settle(this.#derivation);
-    return this.#ports;
-  }
-
-  /**
-   * Makes some port counters derived instead of counted (`null`: all counted), keeping every
-   * counter's current value. A derived counter is the one port of its node that the executor does
-   * not count: it is the node's calls (the count of the source slot, the one port activation that
-   * always runs the node next) minus its misses and its other ports, plus its correction.
-   *
-   * Compiled code installs the derivation of its program (`compileProgram`); the
-   * interpreter counts every port and removes it. One executor should run a context at a time.
-   */
-  derivePorts(derivation: PortDerivation | null): void {
-    if (this.#derivation !== null) this.#settle(this.#derivation);
-    this.#derivation = derivation;
-    if (derivation === null) return;
-    const raw = this.#ports;
-    const corr = this.portCorrections;
-    for (let k = 0; k < derivation.slot.length; k++) {
-      const slot = derivation.slot[k] ?? 0;
-      corr[slot] = 0;
-      corr[slot] = (raw[slot] ?? 0) - this.#derived(derivation, k);
-    }
-  }
-
-  /** Writes every derived port counter from its formula. */
-  #settle(d: PortDerivation): void {
-    const raw = this.#ports;
-    for (let k = 0; k < d.slot.length; k++) raw[d.slot[k] ?? 0] = this.#derived(d, k);
-  }
-
-  /** The value of derived counter `k` of `d` from the counters it depends on. */
-  #derived(d: PortDerivation, k: number): number {
-    const raw = this.#ports;
-    const mp = this.#maxPorts;
-    const slot = d.slot[k] ?? 0;
-    const node = d.node[k] ?? 0;
-    let v = (raw[d.source[k] ?? 0] ?? 0) - (this.misses[node] ?? 0) +
-      (this.portCorrections[slot] ?? 0);
-    for (let q = node * mp; q < node * mp + mp; q++) if (q !== slot) v -= raw[q] ?? 0;
-    return v;
-  }
-
   /** Work-function calls (F-nodes) or evaluations (O-nodes) of node `n` so far. */
   callsOf(n: number): number {
     const mp = this.#maxPorts;
-    const ports = this.ports;
     let total = this.misses[n] ?? 0;
-    for (let p = 0; p < mp; p++) total += ports[n * mp + p] ?? 0;
+    for (let p = 0; p < mp; p++) total += this.ports[n * mp + p] ?? 0;
     return total;
   }
 
   /** Resets every counter to zero. */
   resetCounters(): void {
     this.misses.fill(0);
-    this.#ports.fill(0);
-    this.portCorrections.fill(0);
+    this.ports.fill(0);
     this.extra.fill(0);
     this.runs = 0;
     this.freedAtEnd = 0;

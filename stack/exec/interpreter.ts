@@ -41,8 +41,6 @@ export class Interpreter<E> implements Executor {
   constructor(program: Program<E>, ctx: ExecContext<E>) {
     this.#p = program;
     this.#x = ctx;
-    // The interpreter counts every port itself.
-    ctx.derivePorts(null);
     const n = program.ids.length;
     const mp = program.maxPorts;
     this.#firedVer = new Float64Array(n);
