@@ -6,7 +6,8 @@
  * Source and sink status is read from the node's spec and attributes, which the LPG copies share
  * with their original LPG node. Lab refinement: a node that is the target of a spawn edge counts
  * as a source, and a node that has an outgoing spawn edge counts as a sink (a node whose only work
- * is to spawn, such as the ARP pending-response restart, is not dead).
+ * is to spawn, such as the ARP pending-response restart, is not dead). LPG copies with a live
+ * drop port carry `sink` (set by the embedding), so a chain that ends in a counted drop stays.
  *
  * @module
  */

@@ -39,6 +39,11 @@
  *   executor can run it) and keeps the PRG node's id, label and attributes plus `software`; when it
  *   has out-edges (a NIC TX path), it keeps its PRG spec and LPG edges attach by port name
  *   (partial when only some ports are shared, an error when none is).
+ * - A copy with a live port the LPG leaves unconnected (a drop port: `ipv6-unsupported`,
+ *   `eth-truncated`, ...) gets the `sink` attribute, so cleanup (§5.6) keeps it and the path to
+ *   it: a queue fed only frames the stack drops (an EtherType filter for IPv6) still counts
+ *   them with their reason instead of losing them (the lab's rule; the reference's cleanup
+ *   removed such chains).
  *
  * @module
  */
@@ -203,6 +208,17 @@ export function embedGraphs(prg: Graph, lpg: Graph, options: EmbedOptions = {}):
   const order = topologicalOrder(lpgIndex);
   const prgIndex = indexGraph(prg);
   const prgIds = new Set(prg.nodes.map((n) => n.id));
+  const key = (id: NodeId, port: PortName) => `${id}\u0000${port}`;
+  // LPG ports without a normal out-edge: a frame leaving there ends (drop ports).
+  const connected = new Set(
+    lpg.edges.flatMap((e) => (e.kind === "port" ? [key(e.from, e.port)] : [])),
+  );
+  const terminal = new Set<string>();
+  for (const node of lpg.nodes) {
+    const spec = specOf(lpg, node, "LPG");
+    if (isOperatorKind(spec.kind)) continue;
+    for (const p of spec.ports) if (!connected.has(key(node.id, p))) terminal.add(key(node.id, p));
+  }
 
   const nodes: GraphNode[] = [];
   const edges: Edge[] = [...prg.edges];
@@ -273,7 +289,6 @@ export function embedGraphs(prg: Graph, lpg: Graph, options: EmbedOptions = {}):
       view = boundaryView(sat, opaqueAtom, prgTrees.nodePred(q.rx));
     }
     const point = new Map<string, Point>();
-    const key = (id: NodeId, port: PortName) => `${id}\u0000${port}`;
     const pointOf = (id: NodeId, port: PortName): Point => point.get(key(id, port)) ?? null;
     const outcomes = new Map<NodeId, Outcome>();
     const livePorts = new Map<NodeId, PortName[]>();
@@ -286,7 +301,17 @@ export function embedGraphs(prg: Graph, lpg: Graph, options: EmbedOptions = {}):
           `Cannot copy LPG node "${node.id}" for queue ${q.index}: id "${id}" is taken by a PRG node`,
         );
       }
-      nodes.push({ ...node, id, label: node.label ?? node.id, tag: q.tag, origin: "LPG" });
+      // A live port the LPG leaves unconnected ends the frame there (a counted drop): the copy
+      // is a sink, so cleanup keeps it and the path to it (the lab's rule: never lost uncounted).
+      const ends = live.some((p) => terminal.has(key(node.id, p)));
+      nodes.push({
+        ...node,
+        id,
+        label: node.label ?? node.id,
+        tag: q.tag,
+        origin: "LPG",
+        ...(ends ? { attributes: { ...node.attributes, sink: true } } : {}),
+      });
       copyOf.set(node.id, id);
       for (const p of live) point.set(key(node.id, p), { node: id, port: p });
       livePorts.set(node.id, [...live]);

@@ -190,11 +190,11 @@ const intel82599: NicCase = {
         ),
         etherType: fc.uniqueArray(
           fc.record({
-            // Only EtherTypes the LPG implements: see the ignored step on the others below.
-            etherType: fc.constantFrom(0x0806, 0x0800),
+            // IPv4 and ARP, and IPv6 and LLDP, which the LPG counts as unsupported drops.
+            etherType: fc.constantFrom(0x0806, 0x0800, 0x86dd, 0x88cc),
             queue: fc.integer({ min: 0, max: queues - 1 }),
           }),
-          { maxLength: 2, selector: (r) => r.etherType },
+          { maxLength: 3, selector: (r) => r.etherType },
         ),
         syn: opt(fc.integer({ min: 0, max: queues - 1 })),
       })
@@ -480,15 +480,14 @@ Deno.test("central invariant: NIC model + embedded graph deliver what the LPG de
       }
     },
   });
-  // Known divergence found by this test, kept runnable: an 82599 EtherType filter steering an
-  // EtherType the LPG does not implement (IPv6, LLDP) to a queue leaves that queue's copy with
-  // no live receive path, so cleanup (dragonet-model.md §5.6) removes its whole receive chain
-  // and the frames are freed uncounted, where the LPG counts `ipv6-unsupported` or
-  // `unknown-ethertype`. Sockets and sent bytes still agree; only the drop class differs.
+  // A divergence this test found, now closed: an 82599 EtherType filter steering an EtherType
+  // the LPG does not implement (IPv6, LLDP) to a queue leaves that queue's copy with no live
+  // receive path beyond the drop ports; cleanup (dragonet-model.md §5.6) used to remove the whole
+  // chain, freeing the frames uncounted. The embedding now makes a copy with a live drop port a
+  // sink, so the queue counts `ipv6-unsupported` / `unknown-ethertype` as the LPG does. The
+  // generator draws these filters too; this step pins the case with both on their own queues.
   await t.step({
-    name: "EtherType filters for protocols the LPG lacks (ignored: the embedded queue drops " +
-      "their frames without a drop reason)",
-    ignore: true,
+    name: "EtherType filters for protocols the LPG lacks (IPv6, LLDP) are counted drops",
     fn: () => {
       const endpoints: UdpEndpoint[] = [
         { sockets: [{ sid: 0, appId: 0 }], srcIp: 0, srcPort: 0, dstIp: 0, dstPort: 7 },
@@ -500,7 +499,10 @@ Deno.test("central invariant: NIC model + embedded graph deliver what the LPG de
           { table: TableId82599.EtherType, match: { etherType: 0x88cc }, queue: 2 },
         ],
       };
-      checkConfig(intel82599, endpoints, config, 42, 2000, newTally());
+      const tally = newTally();
+      checkConfig(intel82599, endpoints, config, 42, 2000, tally);
+      assert.ok((tally.perQueue.get(1) ?? 0) > 0, "no IPv6 frame reached queue 1");
+      assert.ok((tally.perQueue.get(2) ?? 0) > 0, "no LLDP frame reached queue 2");
     },
   });
 });
