@@ -111,13 +111,20 @@ export function embedCommand(io: CliIo = processIo, dotCommand = "dot"): Command
         }
         graph = p.graph;
       }
-      const problems = validateGraph(graph);
+      // A queue the configuration steers nothing to (no filter, no RSS entry) leaves its PRG
+      // queue node unreachable: that is a fact of the configuration, reported as a note, not
+      // a defect of the embedded graph.
+      const all = validateGraph(graph);
+      const notes = all.filter((p) => p.code === "unreachable");
+      const problems = all.filter((p) => p.code !== "unreachable");
+      for (const p of notes) lines.push(`note: ${formatProblem(p)}`);
       for (const p of problems) lines.push(`problem: ${formatProblem(p)}`);
       if (problems.length > 0) io.setExitCode(1);
       const wrote = await writeGraphFiles(graph, options, { dotCommand });
       lines.push(
         `${options.stage} graph "${graph.name}": ${graph.nodes.length} nodes, ` +
-          `${graph.edges.length} edges, ${problems.length} problem(s)` +
+          `${graph.edges.length} edges, ${problems.length} problem(s), ` +
+          `${notes.length} unreachable node(s)` +
           (wrote.length === 0 ? "" : `; wrote ${wrote.join(", ")}`),
       );
       io.write(lines.join("\n") + "\n");

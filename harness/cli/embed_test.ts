@@ -29,7 +29,7 @@ Deno.test("lab embed", async (t) => {
       assert.equal(exitCode, 0);
       assert.match(text, /^Q0: /m);
       assert.match(text, /^Q1: /m);
-      assert.match(text, /0 problem\(s\); wrote /);
+      assert.match(text, /0 problem\(s\), \d+ unreachable node\(s\); wrote /);
       const g = parseGraph(await Deno.readTextFile(out), out);
       assert.ok(g.nodes.some((n) => n.label === "RxQueue1" && n.spec === "rx.queue"));
     } finally {
