@@ -20,6 +20,7 @@ import { formatSummary, type ResultFile, writeReport } from "../results/mod.ts";
 import { BENCH_EXPERIMENTS } from "./experiments/bench_presets.ts";
 import { runExperiment } from "./experiments/runner.ts";
 import { experimentPoints, type ExperimentSpec, validateExperiment } from "./experiments/spec.ts";
+import { runStartTime } from "./experiments/start_time.ts";
 
 /** Options of {@link runBench}. */
 export interface BenchOptions {
@@ -115,7 +116,7 @@ export async function runBench(options: BenchOptions): Promise<BenchExperimentOu
   const specs = (options.experiments ?? BENCH_EXPERIMENTS).map((s) => applyOverrides(s, options));
   await Deno.mkdir(options.out, { recursive: true });
   const gitSha = options.gitSha ?? await currentGitSha();
-  const startedAt = options.startedAt ?? new Date();
+  const startedAt = options.startedAt ?? runStartTime();
   const total = specs.reduce((a, s) => a + experimentPoints(s).length, 0);
   const showBar = options.progress ?? Deno.stdout.isTerminal();
   const bar = showBar

@@ -23,6 +23,7 @@ import {
 } from "../experiments/mod.ts";
 import { runExperiment } from "../experiments/runner.ts";
 import type { ServerSpec } from "../stacks/server.ts";
+import { runStartTime } from "../experiments/start_time.ts";
 
 type ServerSpecNoApp = Omit<ServerSpec, "app">;
 
@@ -158,7 +159,7 @@ export function experimentCommand(out: CliIo = processIo): Command {
         jsonPath: `${base}.json`,
         csvPath: `${base}.csv`,
         gitSha: await gitSha(),
-        startedAt: new Date(),
+        startedAt: runStartTime(),
         onPoint: (done, total, o) => {
           const r = o.run;
           const lat = r.metrics.latency;

@@ -5,3 +5,4 @@
  */
 export * from "./spec.ts";
 export * from "./presets.ts";
+export * from "./start_time.ts";
