@@ -44,6 +44,29 @@ export interface LpgConfig {
   readonly txRingCapacity?: number;
   /** Milliseconds clock for the rate limiter (default `performance.now`); tests pass a fake. */
   readonly now?: () => number;
+  /**
+   * Interface MTU in bytes, 68..65535 (default 1500, Ethernet's, RFC 894; 68 is IPv4's minimum,
+   * RFC 791). The Ethernet length check drops longer frames as `eth-oversize`; see
+   * {@linkcode maxFrameLength}.
+   */
+  readonly mtu?: number;
+}
+
+/** Default interface MTU: Ethernet II's 1500 bytes (RFC 894). */
+export const DEFAULT_MTU = 1500;
+
+/**
+ * Bytes a frame may carry beyond the MTU: 14-byte Ethernet header, one 4-byte 802.1Q tag and the
+ * 4-byte FCS, as a Linux driver sizes its receive limit (ixgbe: `mtu + ETH_HLEN + ETH_FCS_LEN`,
+ * VLAN-tagged frames allowed; source: reference `nic-models.md` maxFrame 1522 = 1518 + tag). The
+ * lab's frame lengths carry no FCS, and the NIC models compare them against 1522 as they are,
+ * so the software check uses the same bound: both stay 4 bytes lenient alike.
+ */
+export const FRAME_OVERHEAD = 22;
+
+/** Largest frame length (bytes, as the lab counts them) the stack accepts at MTU `mtu`. */
+export function maxFrameLength(mtu: number): number {
+  return mtu + FRAME_OVERHEAD;
 }
 
 /** A bounded ring of buffer ids (socket receive queue, TX queue); allocation-free. */
@@ -200,6 +223,10 @@ export class LpgEnv {
   readonly icmpBurst: number;
   /** Clock (ms). */
   readonly now: () => number;
+  /** Interface MTU (bytes). */
+  readonly mtu: number;
+  /** Longest frame the Ethernet length check accepts: {@linkcode maxFrameLength} of the MTU. */
+  readonly maxFrameLength: number;
 
   /** Makes the state for a pool and a configuration; throws on bad addresses or sizes. */
   constructor(pool: BufferPool, config: LpgConfig) {
@@ -211,6 +238,12 @@ export class LpgEnv {
     this.localMacLo = (((m[2] ?? 0) << 24) | ((m[3] ?? 0) << 16) | ((m[4] ?? 0) << 8) |
       (m[5] ?? 0)) >>> 0;
     this.verifyUdpChecksum = config.verifyUdpChecksum ?? true;
+    const mtu = config.mtu ?? DEFAULT_MTU;
+    if (!(Number.isInteger(mtu) && mtu >= 68 && mtu <= 65535)) {
+      throw new RangeError(`Cannot configure LPG: mtu ${mtu} must be an integer 68..65535`);
+    }
+    this.mtu = mtu;
+    this.maxFrameLength = maxFrameLength(mtu);
     const n = pool.count;
     this.l3 = new Int32Array(n);
     this.l4 = new Int32Array(n);

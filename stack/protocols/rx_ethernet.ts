@@ -56,21 +56,39 @@ export const etherClassified: LpgImpl = {
   work: () => 1,
 };
 
-/** `RxL2EtherValidLength`: the frame holds at least the 14-byte header. */
+/**
+ * `RxL2EtherValidLength`: the frame holds the 14-byte header and is no longer than the MTU plus
+ * Ethernet overhead (`LpgEnv.maxFrameLength`, 1522 at the default MTU 1500). A NIC never hands an
+ * oversize frame to its driver unless jumbo frames are configured; the LPG stands for the stack
+ * without NIC help, so it makes the same check itself (the reference's node checked only the
+ * minimum).
+ *
+ * Ports: `true` valid; `false` shorter than 14 bytes (`eth-truncated`); `oversize` longer than
+ * the limit (`eth-oversize`).
+ */
 export const etherValidLength: LpgImpl = {
   spec: defineSpec(
     {
       name: "rx.l2.valid-length",
       kind: "fnode",
-      ports: BOOL_PORTS,
-      counters: [{ name: "eth-truncated", description: "Frame shorter than 14 bytes", drop: true }],
-      doc: "Frame length >= 14",
+      ports: ["false", "true", "oversize"],
+      counters: [
+        { name: "eth-truncated", description: "Frame shorter than 14 bytes", drop: true },
+        {
+          name: "eth-oversize",
+          description: "Frame longer than the MTU plus Ethernet header, VLAN tag and FCS",
+          drop: true,
+        },
+      ],
+      doc: "14 <= frame length <= MTU + 22",
     } as const,
   ),
   work: templateWork({
-    code: (s) => s.ret("(L[x.buf] ?? 0) >= 14 ? 1 : 0"),
+    code: (s) => `
+      const len = L[x.buf] ?? 0;
+      ${s.ret("len < 14 ? 0 : len > E.maxFrameLength ? 2 : 1")}`,
   }),
-  dropPorts: { false: "eth-truncated" },
+  dropPorts: { false: "eth-truncated", oversize: "eth-oversize" },
 };
 
 /** `RxL2EtherValidUnicast`: destination group bit clear. */

@@ -43,6 +43,8 @@ export const DROP_CLASS_OF: Readonly<Record<string, DropClass>> = {
   [NIC_DROP_NAMES[5] ?? "rx_oversize"]: "link",
   [NIC_DROP_NAMES[6] ?? "rx_vlan_filtered"]: "link",
   "eth-truncated": "link",
+  // The LPG's own MTU check (rx.l2.valid-length) matches the NIC's `rx_oversize`.
+  "eth-oversize": "link",
   "eth-not-local": "link",
   "eth-bad-type": "link",
   // A protocol the stack does not implement.

@@ -2,7 +2,8 @@
  * Random frames for the central invariant test: valid UDP to each endpoint, near misses (one
  * field off), other hosts, ARP, ICMP echo, TCP, and malformed frames of every drop class
  * (truncations, bad checksums, bad IHL, bad version and total length, fragments, unknown and
- * IPv6 ethertypes, foreign MACs, 802.1Q tags); no oversize frames (see the invariant test).
+ * IPv6 ethertypes, foreign MACs, 802.1Q tags, frames around the 1522-byte limit of the NICs'
+ * default maxFrame and the LPG's MTU check).
  * Frames come from a seeded `pure-rand` stream so a failing property run replays exactly (not
  * part of the public surface).
  *
@@ -64,7 +65,11 @@ export const FRAME_KINDS = [
   "other-mac",
   "icmp-not-echo",
   "vlan-tagged",
+  "oversize",
 ] as const;
+
+/** Length range of "oversize" frames: both sides of the 1522-byte limit (MTU 1500 + 22). */
+export const OVERSIZE_LENGTHS = { min: 1500, max: 1700 } as const;
 
 const pick = <T>(rng: RandomGenerator, xs: readonly T[]): T =>
   xs[uniformInt(rng, 0, xs.length - 1)] as T;
@@ -76,8 +81,9 @@ function udp(
   dstIp: number,
   dstPort: number,
   vlan?: number,
+  payloadBytes: number = uniformInt(rng, 0, 40),
 ): Uint8Array {
-  const payload = new Uint8Array(uniformInt(rng, 0, 40));
+  const payload = new Uint8Array(payloadBytes);
   for (let i = 0; i < payload.length; i++) payload[i] = uniformInt(rng, 0, 255);
   const n = buildUdpFrame(scratch, 0, {
     dstMac: LOCAL_MAC_BYTES,
@@ -300,6 +306,21 @@ export function nextFrame(
         LOCAL,
         e.dstPort !== 0 ? e.dstPort : PORTS[0],
         uniformInt(rng, 1, 4094),
+      );
+    }
+    case "oversize": {
+      // UDP to an endpoint, 1500..1700 bytes: frames over 1522 are dropped by the NIC
+      // (`rx_oversize`) or, without a NIC check, by the LPG (`eth-oversize`).
+      const e = endpoints.length === 0 ? ANY_7 : pick(rng, endpoints);
+      const len = uniformInt(rng, OVERSIZE_LENGTHS.min, OVERSIZE_LENGTHS.max);
+      return udp(
+        rng,
+        e.srcIp !== 0 ? e.srcIp : PEER,
+        e.srcPort !== 0 ? e.srcPort : REMOTE_PORTS[0],
+        LOCAL,
+        e.dstPort !== 0 ? e.dstPort : PORTS[0],
+        undefined,
+        len - 42,
       );
     }
     default:
