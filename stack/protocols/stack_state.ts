@@ -5,6 +5,7 @@
  * {
  *   "localIp": "10.0.0.1",
  *   "localMac": "02:00:00:00:00:01",
+ *   "mtu": 1500,
  *   "endpoints": [
  *     { "local": "*:7", "remote": "*:*", "sockets": [{ "sid": 0, "app": 0 }] },
  *     { "local": "10.0.0.1:53", "remote": "10.0.0.9:1000",
@@ -13,11 +14,13 @@
  * }
  * ```
  *
- * `*` is a wildcard (0 in the configuration, reference §6.6).
+ * `*` is a wildcard (0 in the configuration, reference §6.6). `mtu` is optional (default 1500,
+ * 68..65535; the Ethernet length check drops longer frames, see `LpgConfig.mtu`).
  *
  * @module
  */
 import { parseIpv4, parseMac } from "../packet/addr.ts";
+import { DEFAULT_MTU } from "./env.ts";
 import { checkEndpoints, type UdpEndpoint } from "./udp_sockets_expansion.ts";
 
 /** A parsed stack-state file. */
@@ -28,6 +31,8 @@ export interface StackState {
   readonly localMac: string;
   /** UDP endpoints. */
   readonly endpoints: readonly UdpEndpoint[];
+  /** Interface MTU in bytes (68..65535; default {@linkcode DEFAULT_MTU}). */
+  readonly mtu: number;
 }
 
 function fail(source: string, what: string): never {
@@ -84,6 +89,10 @@ export function parseStackState(text: string, source = "stack state"): StackStat
   } catch (err) {
     fail(source, err instanceof Error ? err.message : String(err));
   }
+  const mtu = o["mtu"] ?? DEFAULT_MTU;
+  if (typeof mtu !== "number" || !Number.isInteger(mtu) || mtu < 68 || mtu > 65535) {
+    fail(source, `field "mtu" must be an integer 68..65535, got ${JSON.stringify(mtu)}`);
+  }
   const list = o["endpoints"] ?? [];
   if (!Array.isArray(list)) fail(source, `field "endpoints" must be a list`);
   const endpoints = list.map((e: unknown, i: number): UdpEndpoint => {
@@ -111,5 +120,5 @@ export function parseStackState(text: string, source = "stack state"): StackStat
   } catch (err) {
     fail(source, err instanceof Error ? err.message : String(err));
   }
-  return { localIp, localMac, endpoints };
+  return { localIp, localMac, endpoints, mtu };
 }

@@ -20,6 +20,18 @@ Deno.test("stack-state files", async (t) => {
     });
     assert.equal(s.endpoints[1]?.srcIp, 9);
     assert.equal(s.endpoints[1]?.dstIp, 0x0a000001);
+    assert.equal(s.mtu, 1500, "the Ethernet MTU by default");
+  });
+  await t.step("mtu is read and checked against 68..65535", () => {
+    const text = (mtu: unknown) =>
+      JSON.stringify({ localIp: "10.0.0.1", localMac: "02:00:00:00:00:01", mtu });
+    assert.equal(parseStackState(text(9000)).mtu, 9000);
+    for (const bad of [67, 65536, 1500.5, "1500"]) {
+      assert.throws(
+        () => parseStackState(text(bad), "f.json"),
+        /Cannot read stack state "f.json": field "mtu" must be an integer 68..65535, got /,
+      );
+    }
   });
   await t.step("bad input gives a specific error naming the field", () => {
     assert.throws(
