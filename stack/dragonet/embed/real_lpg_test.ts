@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { dragonetIntel82599Config } from "../../../nicmodels/intel_82599/default_config.ts";
 import { build82599Prg } from "../../../nicmodels/intel_82599/prg.ts";
+import { TableId82599 } from "../../../nicmodels/intel_82599/capabilities.ts";
 import { configure82599Prg } from "../../../nicmodels/intel_82599/prg_configure.ts";
 import { configureSfc9020Prg } from "../../../nicmodels/solarflare_sfc9020/prg_configure.ts";
 import { annotateLpgPredicates, lpgCollapsible } from "./lpg_predicates.ts";
@@ -9,11 +10,12 @@ import { sfcDragonetConfig } from "../../../nicmodels/solarflare_sfc9020/config.
 import { buildSfc9020Prg } from "../../../nicmodels/solarflare_sfc9020/prg.ts";
 import { buildProgram } from "../../exec/program.ts";
 import { graphToDot } from "../../graph/dot.ts";
-import type { Graph } from "../../graph/types.ts";
+import type { Graph, NodeId } from "../../graph/types.ts";
 import { validateGraph } from "../../graph/validate.ts";
 import { buildLpg, lpgImpls } from "../../protocols/lpg.ts";
 import type { UdpEndpoint } from "../../protocols/udp_sockets_expansion.ts";
 import { constImpls } from "./const_impls.ts";
+import { copyId } from "./conventions.ts";
 import { embedGraphs } from "./embed.ts";
 import { makeGraph } from "./make_graph.ts";
 
@@ -180,4 +182,44 @@ Deno.test("property: per-queue search decides as the full boundary DNF, and drop
     ),
     { seed: 42, numRuns: 15 },
   );
+});
+
+Deno.test("a queue fed only frames the LPG drops keeps the nodes that count them", () => {
+  // 82599 EtherType filters: IPv6 to queue 1, LLDP to queue 2. Neither has a receive path in the
+  // LPG; the copies of rx.l2.classify-l3 there have only a drop port live and must survive
+  // cleanup, with the chain from the queue to them.
+  const lpg = annotateLpgPredicates(buildLpg(ENDPOINTS));
+  const prg = configure82599Prg({
+    ...dragonetIntel82599Config(3),
+    filters: [
+      { table: TableId82599.EtherType, match: { etherType: 0x86dd }, queue: 1 },
+      { table: TableId82599.EtherType, match: { etherType: 0x88cc }, queue: 2 },
+    ],
+  });
+  const built = makeGraph(prg, lpg, { collapsible: lpgCollapsible });
+  const classify = "rx.l2.classify-l3" as NodeId;
+  for (const [q, port] of [[1, "ipv6"], [2, "drop"]] as const) {
+    const report = built.embedding.queues[q];
+    assert.deepEqual(report?.livePorts.get(classify), [port], `queue ${q}`);
+    const id = copyId(q, classify);
+    const node = built.software.nodes.find((n) => n.id === id);
+    assert.equal(node?.attributes?.sink, true, `${id} kept as a sink`);
+    // Reachable from the queue's RX node over normal edges.
+    const seen = new Set<string>([report?.queue.rx ?? ""]);
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const e of built.software.edges) {
+        if (e.kind === "port" && seen.has(e.from) && !seen.has(e.to)) {
+          seen.add(e.to);
+          grew = true;
+        }
+      }
+    }
+    assert.ok(seen.has(id), `${id} is not reachable from ${report?.queue.rx}`);
+  }
+  // Queue 0 (IPv4, ARP, the rest) still has its receive path; no IPv4 node on queues 1 and 2.
+  const ids = new Set(built.software.nodes.map((n) => n.id));
+  assert.ok(ids.has(copyId(0, "rx.ipv4.valid-header-length" as NodeId)));
+  assert.ok(!ids.has(copyId(1, "rx.ipv4.valid-header-length" as NodeId)));
+  assert.ok(!ids.has(copyId(2, "rx.ipv4.valid-header-length" as NodeId)));
 });
