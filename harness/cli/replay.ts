@@ -61,6 +61,12 @@ export function replayCommand(io: CliIo = processIo): CommandUnknownOpts {
         "complete partial UDP/TCP checksums: auto (frames with zero MACs), on, off",
       ).argParser(choiceOption("--fix-checksums", FIX_CHECKSUM_MODES)).default("auto" as const),
     )
+    .addOption(
+      new Option(
+        "--mtu <bytes>",
+        "the stack's MTU (default: admits the largest captured frame, at least 1500)",
+      ).argParser(integerOption("--mtu", { min: 68, max: 65535 })),
+    )
     .option("--no-capture-isn", "generate TCP ISNs instead of taking the captured SYN-ACK's")
     .addOption(
       new Option("--mode <mode>", "executor: compiled or interpreter")
@@ -88,6 +94,7 @@ export function replayCommand(io: CliIo = processIo): CommandUnknownOpts {
         ip: opts.ip,
         mac: opts.mac,
         ...(opts.port === undefined ? {} : { port: opts.port }),
+        ...(opts.mtu === undefined ? {} : { mtu: opts.mtu }),
         fixChecksums: opts.fixChecksums,
         isnFromCapture: opts.captureIsn,
         mode: opts.mode,

@@ -34,6 +34,7 @@ import { UdpEchoApp } from "../../stack/apps/echo/udp_echo.ts";
 import { MemcachedEngine } from "../../stack/apps/memcached/engine.ts";
 import { MemcachedLpgApp } from "../../stack/apps/memcached/lpg_app.ts";
 import { defaultIsn } from "../../stack/protocols/tcp/config.ts";
+import { DEFAULT_MTU, FRAME_OVERHEAD } from "../../stack/protocols/env.ts";
 import { classifyL4Checksum, fillL4Checksum, L4Checksum } from "./checksums.ts";
 
 /** Applications the replay can run. */
@@ -65,6 +66,12 @@ export interface ReplayOptions {
   readonly isnFromCapture?: boolean;
   /** Executor (default `compiled`). */
   readonly mode?: "compiled" | "interpreter";
+  /**
+   * The stack's MTU. Default: the interface the capture was made on accepted every frame in it,
+   * so the smallest MTU that admits the largest captured frame, and at least Ethernet's 1500
+   * (loopback captures carry frames up to 64 KiB).
+   */
+  readonly mtu?: number;
 }
 
 /** Counts of a replay. */
@@ -163,7 +170,11 @@ export function replayCapture(
   const host = new LpgHost({
     bufferSize,
     buffers: bufferSize > 2048 ? 512 : 4096,
-    lpg: { localIp: options.ip, localMac: mac },
+    lpg: {
+      localIp: options.ip,
+      localMac: mac,
+      mtu: options.mtu ?? Math.min(65535, Math.max(DEFAULT_MTU, largest - FRAME_OVERHEAD)),
+    },
     endpoints: [{ sockets: [{ sid: 0, appId: 0 }], srcIp: 0, srcPort: 0, dstIp: 0, dstPort: port }],
     mode: options.mode ?? "compiled",
     tcp: {

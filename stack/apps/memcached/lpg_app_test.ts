@@ -20,7 +20,8 @@ const dec = new TextDecoder("latin1");
 
 function setup(mode: "compiled" | "interpreter") {
   const host = new LpgHost({
-    lpg: { localIp: LOCAL, localMac: "02:00:00:00:00:01" },
+    // Jumbo frames: the 1800-byte SET below travels in one datagram (the lab does not fragment).
+    lpg: { localIp: LOCAL, localMac: "02:00:00:00:00:01", mtu: 9000 },
     endpoints: [{
       sockets: [{ sid: 3, appId: 0 }],
       srcIp: 0,
