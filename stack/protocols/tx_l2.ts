@@ -8,23 +8,14 @@ import { defineSpec } from "../graph/types.ts";
 import { ABORT } from "../exec/types.ts";
 import type { LpgImpl } from "./_node.ts";
 import { templateWork } from "../exec/compiler.ts";
+import { allocateHeaderNode } from "./_allocate_header.ts";
 
 /** `TxL2EtherAllocateHeader`: prepends 14 bytes. */
-export const etherAllocateHeader: LpgImpl = {
-  spec: defineSpec(
-    {
-      name: "tx.l2.allocate-header",
-      kind: "fnode",
-      ports: ["out", "drop"],
-      counters: [{ name: "no-headroom", description: "Not enough headroom", drop: true }],
-      doc: "Prepends the 14-byte Ethernet header",
-    } as const,
-  ),
-  dropPorts: { drop: "no-headroom" },
-  work: templateWork({
-    code: (s) => s.ret("POOL.prepend(x.buf, 14) < 0 ? 1 : 0"),
-  }),
-};
+export const etherAllocateHeader: LpgImpl = allocateHeaderNode(
+  "tx.l2.allocate-header",
+  14,
+  "Prepends the 14-byte Ethernet header",
+);
 
 /** `TxL2EtherFillHeader`: destination from the attribute block, local source, ethertype. */
 export const etherFillHeader: LpgImpl = {

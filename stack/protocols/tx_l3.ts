@@ -10,26 +10,17 @@ import { internetChecksum } from "../packet/checksum.ts";
 import { Priority, Spawn } from "../exec/types.ts";
 import { BOOL_PORTS, type LpgCtx, type LpgImpl } from "./_node.ts";
 import { templateWork } from "../exec/compiler.ts";
+import { allocateHeaderNode } from "./_allocate_header.ts";
 
 /** TTL of transmitted IPv4 packets (the original's value, reference §6.8 and R3). */
 export const TX_TTL = 17;
 
 /** `TxL3IPv4AllocateHeader`: prepends 20 bytes. */
-export const ipv4AllocateHeader: LpgImpl = {
-  spec: defineSpec(
-    {
-      name: "tx.ipv4.allocate-header",
-      kind: "fnode",
-      ports: ["out", "drop"],
-      counters: [{ name: "no-headroom", description: "Not enough headroom", drop: true }],
-      doc: "Prepends the 20-byte IPv4 header",
-    } as const,
-  ),
-  dropPorts: { drop: "no-headroom" },
-  work: templateWork({
-    code: (s) => s.ret("POOL.prepend(x.buf, 20) < 0 ? 1 : 0"),
-  }),
-};
+export const ipv4AllocateHeader: LpgImpl = allocateHeaderNode(
+  "tx.ipv4.allocate-header",
+  20,
+  "Prepends the 20-byte IPv4 header",
+);
 
 /** `TxL3IPv4FillHeader`: version 4, IHL 5, total length, id 0, DF, TTL 17, checksum. */
 export const ipv4FillHeader: LpgImpl = {

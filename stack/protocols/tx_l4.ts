@@ -8,12 +8,9 @@ import { defineSpec } from "../graph/types.ts";
 import { internetChecksum, ipv4PseudoHeaderSum } from "../packet/checksum.ts";
 import { BOOL_PORTS, type LpgImpl } from "./_node.ts";
 import { templateWork } from "../exec/compiler.ts";
+import { allocateHeaderNode } from "./_allocate_header.ts";
 
-const noHeadroom = {
-  name: "no-headroom",
-  description: "Not enough headroom to prepend the header",
-  drop: true,
-} as const;
+const NO_HEADROOM = "Not enough headroom to prepend the header";
 
 /**
  * `TxL4UDPInitiateResponse`: the buffer's data is the payload to send; the send path set the
@@ -40,21 +37,12 @@ export const udpInitiateResponse: LpgImpl = {
 };
 
 /** `TxL4UDPAllocateHeader`: prepends 8 bytes. */
-export const udpAllocateHeader: LpgImpl = {
-  spec: defineSpec(
-    {
-      name: "tx.udp.allocate-header",
-      kind: "fnode",
-      ports: ["out", "drop"],
-      counters: [noHeadroom],
-      doc: "Prepends the 8-byte UDP header",
-    } as const,
-  ),
-  dropPorts: { drop: "no-headroom" },
-  work: templateWork({
-    code: (s) => s.ret("POOL.prepend(x.buf, 8) < 0 ? 1 : 0"),
-  }),
-};
+export const udpAllocateHeader: LpgImpl = allocateHeaderNode(
+  "tx.udp.allocate-header",
+  8,
+  "Prepends the 8-byte UDP header",
+  NO_HEADROOM,
+);
 
 /** `TxL4UDPFillHeader`: ports, length and the full pseudo-header checksum. */
 export const udpFillHeader: LpgImpl = {
@@ -112,21 +100,12 @@ export const icmpInitiateResponse: LpgImpl = {
 };
 
 /** `TxL3ICMPAllocateHeader`: prepends 8 bytes. */
-export const icmpAllocateHeader: LpgImpl = {
-  spec: defineSpec(
-    {
-      name: "tx.icmp.allocate-header",
-      kind: "fnode",
-      ports: ["out", "drop"],
-      counters: [noHeadroom],
-      doc: "Prepends the 8-byte ICMP header",
-    } as const,
-  ),
-  dropPorts: { drop: "no-headroom" },
-  work: templateWork({
-    code: (s) => s.ret("POOL.prepend(x.buf, 8) < 0 ? 1 : 0"),
-  }),
-};
+export const icmpAllocateHeader: LpgImpl = allocateHeaderNode(
+  "tx.icmp.allocate-header",
+  8,
+  "Prepends the 8-byte ICMP header",
+  NO_HEADROOM,
+);
 
 /** `TxL3ICMPFillHeader`: type, code, rest of header, checksum. */
 export const icmpFillHeader: LpgImpl = {
