@@ -25,7 +25,7 @@
  *
  * @module
  */
-import { Command } from "@commander-js/extra-typings";
+import { Command, type OptionValues } from "@commander-js/extra-typings";
 import { graphToDot } from "../../stack/graph/dot.ts";
 import {
   COST_NAMES,
@@ -56,6 +56,28 @@ const COST_OPTION = choiceOption("--cost", COST_NAMES);
 const SEARCH_OPTION = choiceOption("--search", ["greedy", "incremental"]);
 const GOLD_SRC_OPTION = ipv4Option("--gold-src");
 
+/** Adds the options `explain` and `replay` share: NIC, queues, cost function, search, gold source. */
+function withControlOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(
+  c: Command<A, O, G>,
+) {
+  return c
+    .option("--nic <name>", `NIC model: ${NIC_IDS.join(", ")}`, NIC_OPTION, "intel-82599" as const)
+    .option("--queues <n>", "queues (queue 0 is the default)", QUEUES_OPTION, 10)
+    .option(
+      "--cost <name>",
+      `cost function: ${COST_NAMES.join(", ")}`,
+      COST_OPTION,
+      "balance" as const,
+    )
+    .option(
+      "--search <kind>",
+      "search algorithm: greedy or incremental",
+      SEARCH_OPTION,
+      "greedy" as const,
+    )
+    .option("--gold-src <ip>", "source address of gold flows (priority, static)", GOLD_SRC_OPTION);
+}
+
 /** Writes SVGs of the configured PRG, the embedded graph and each pipeline into `dir`. */
 export async function writeExplainSvgs(
   x: Explanation,
@@ -84,26 +106,13 @@ export function dragonetCommand(out: CliIo = processIo, dotCommand = "dot"): Com
   const cmd = new Command("dragonet").description(
     "Dragonet's stack: search, configured PRG, embedding and pipelines for a set of flows",
   );
-  cmd.command("explain")
-    .description(
-      "Show the chosen NIC configuration, the flow -> queue map and its cost; draw the graphs",
-    )
-    .requiredOption("--flows <file>", "JSON array of flows (see lab search run --flows-file)")
-    .option("--nic <name>", `NIC model: ${NIC_IDS.join(", ")}`, NIC_OPTION, "intel-82599" as const)
-    .option("--queues <n>", "queues (queue 0 is the default)", QUEUES_OPTION, 10)
-    .option(
-      "--cost <name>",
-      `cost function: ${COST_NAMES.join(", ")}`,
-      COST_OPTION,
-      "balance" as const,
-    )
-    .option(
-      "--search <kind>",
-      "search algorithm: greedy or incremental",
-      SEARCH_OPTION,
-      "greedy" as const,
-    )
-    .option("--gold-src <ip>", "source address of gold flows (priority, static)", GOLD_SRC_OPTION)
+  withControlOptions(
+    cmd.command("explain")
+      .description(
+        "Show the chosen NIC configuration, the flow -> queue map and its cost; draw the graphs",
+      )
+      .requiredOption("--flows <file>", "JSON array of flows (see lab search run --flows-file)"),
+  )
     .option(
       "--gold-per-queue <n>",
       "gold flows per gold queue",
@@ -156,24 +165,11 @@ export function dragonetCommand(out: CliIo = processIo, dotCommand = "dot"): Com
         if (!o.json) out.write(`wrote ${files.length} SVGs to ${o.out}\n`);
       }
     });
-  cmd.command("replay")
-    .description("Run the control loop over a script of application events; print the log")
-    .requiredOption("--events <file>", "JSON array of timed application events")
-    .option("--nic <name>", `NIC model: ${NIC_IDS.join(", ")}`, NIC_OPTION, "intel-82599" as const)
-    .option("--queues <n>", "queues (queue 0 is the default)", QUEUES_OPTION, 10)
-    .option(
-      "--cost <name>",
-      `cost function: ${COST_NAMES.join(", ")}`,
-      COST_OPTION,
-      "balance" as const,
-    )
-    .option(
-      "--search <kind>",
-      "search algorithm: greedy or incremental",
-      SEARCH_OPTION,
-      "greedy" as const,
-    )
-    .option("--gold-src <ip>", "source address of gold flows (priority, static)", GOLD_SRC_OPTION)
+  withControlOptions(
+    cmd.command("replay")
+      .description("Run the control loop over a script of application events; print the log")
+      .requiredOption("--events <file>", "JSON array of timed application events"),
+  )
     .option("--no-graphs", "skip building the embedded graph (rebuild decisions still logged)")
     .option("--json", "print the reconfiguration records as JSON", false)
     .action(async (o) => {
