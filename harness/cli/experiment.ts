@@ -24,6 +24,7 @@ import {
 import { runExperiment } from "../experiments/runner.ts";
 import type { ServerSpec } from "../stacks/server.ts";
 import { runStartTime } from "../experiments/start_time.ts";
+import { currentGitSha } from "../bench.ts";
 
 type ServerSpecNoApp = Omit<ServerSpec, "app">;
 
@@ -47,22 +48,6 @@ async function loadSpec(nameOrFile: string): Promise<ExperimentSpec> {
     );
   }
   return parsed as ExperimentSpec;
-}
-
-async function gitSha(): Promise<string> {
-  try {
-    const out = await new Deno.Command("git", { args: ["rev-parse", "HEAD"], stderr: "null" })
-      .output();
-    const sha = new TextDecoder().decode(out.stdout).trim();
-    if (!/^[0-9a-f]{7,64}$/.test(sha)) return "unknown";
-    const status = await new Deno.Command("git", {
-      args: ["status", "--porcelain", "--untracked-files=no"],
-      stderr: "null",
-    }).output();
-    return status.stdout.length > 0 ? `${sha}-dirty` : sha;
-  } catch {
-    return "unknown";
-  }
 }
 
 /** Builds the `experiment` command group writing to `out` (stdout by default). */
@@ -158,7 +143,7 @@ export function experimentCommand(out: CliIo = processIo): Command {
       await runExperiment(spec, {
         jsonPath: `${base}.json`,
         csvPath: `${base}.csv`,
-        gitSha: await gitSha(),
+        gitSha: await currentGitSha(),
         startedAt: runStartTime(),
         onPoint: (done, total, o) => {
           const r = o.run;
