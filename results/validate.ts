@@ -7,7 +7,14 @@
  */
 import { jsonPathKey } from "./canonical_json.ts";
 import { HistogramDecodeError, latencyMetricsFromEncoded } from "./histogram.ts";
-import { CLOCK_KINDS, type ResultFile, type RunResult, SCHEMA_VERSION, UNITS } from "./schema.ts";
+import {
+  CLOCK_KINDS,
+  LATENCY_STATS,
+  type ResultFile,
+  type RunResult,
+  SCHEMA_VERSION,
+  UNITS,
+} from "./schema.ts";
 
 /** One thing wrong with a document: where (`$.runs[2].seed`) and what. */
 export interface Problem {
@@ -253,19 +260,7 @@ function checkContext(c: Checker, v: unknown, path: string): Set<number> {
   return seeds;
 }
 
-const LATENCY_FIELDS = [
-  "unit",
-  "histogram",
-  "count",
-  "min",
-  "mean",
-  "p50",
-  "p90",
-  "p99",
-  "p999",
-  "p9999",
-  "max",
-] as const;
+const LATENCY_FIELDS = ["unit", "histogram", ...LATENCY_STATS] as const;
 
 function checkLatency(c: Checker, v: unknown, path: string): void {
   if (v === null) return;
