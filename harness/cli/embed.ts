@@ -1,6 +1,6 @@
 /**
- * The `lab embed` command group: `build` embeds the LPG of a stack-state file (with the classifier
- * port predicates of `lpg_predicates.ts` unless `--plain-lpg`) into a NIC's PRG configured from
+ * The `lab embed` command group: `build` embeds the LPG of a stack-state file (with the UDP demux
+ * filters' port predicates the socket C-node writes, unless `--plain-lpg`) into a NIC's PRG configured from
  * `--config` (filters expanded, for the 82599 and the SFC9020), prints per-queue outcomes, TX
  * offloads and Balance assignments, and writes the chosen stage (embedded graph, software part,
  * or one pipeline) as JSON, DOT or SVG.
@@ -27,16 +27,26 @@ import { loadNicConfig, NIC_MODELS, nicEntry } from "./nic.ts";
 import type { NicConfig } from "../../nicmodels/_shared/nic.ts";
 import { configure82599Prg } from "../../nicmodels/intel_82599/prg_configure.ts";
 import { configureSfc9020Prg } from "../../nicmodels/solarflare_sfc9020/prg_configure.ts";
-import {
-  annotateLpgPredicates,
-  lpgCollapsible,
-} from "../../stack/dragonet/embed/lpg_predicates.ts";
+import { lpgCollapsible } from "../../stack/dragonet/embed/lpg_predicates.ts";
+import { udpDemuxFilter } from "../../stack/protocols/sockets.ts";
 
 /** NICs whose PRG can be configured (filters expanded); others embed into the unconfigured PRG. */
 const CONFIGURED_PRG: Readonly<Record<string, (config: NicConfig) => Graph>> = {
   "intel-82599": configure82599Prg,
   "solarflare-sfc9020": configureSfc9020Prg,
 };
+
+/** The LPG without its UDP demux filters' own port predicates (`--plain-lpg`). */
+function withoutDemuxPredicates(lpg: Graph): Graph {
+  return {
+    ...lpg,
+    nodes: lpg.nodes.map((n) => {
+      if (n.spec !== udpDemuxFilter.spec.name || n.predicates === undefined) return n;
+      const { predicates: _dropped, ...rest } = n;
+      return rest;
+    }),
+  };
+}
 
 /** Stages `lab embed build --stage` can write. */
 export const EMBED_STAGES = ["embedded", "software", "pipeline"] as const;
@@ -59,7 +69,7 @@ export function embedCommand(io: CliIo = processIo, dotCommand = "dot"): Command
       integerOption("--queues", { min: 1, max: 128 }),
     )
     .option("--config <file>", "JSON NicConfig (filters, queues; absent fields take the defaults)")
-    .option("--plain-lpg", "do not add the classifier port predicates (no pruning by the NIC)")
+    .option("--plain-lpg", "drop the UDP demux filters' port predicates (no pruning by the NIC)")
     .option(
       "--endpoints <file>",
       "stack-state JSON: localIp, localMac, endpoints (default: no endpoints)",
@@ -80,7 +90,7 @@ export function embedCommand(io: CliIo = processIo, dotCommand = "dot"): Command
       const plain = options.endpoints === undefined
         ? buildLpg([])
         : await lpgFromFile(options.endpoints);
-      const lpg = options.plainLpg === true ? plain : annotateLpgPredicates(plain);
+      const lpg = options.plainLpg === true ? withoutDemuxPredicates(plain) : plain;
       const prg = (CONFIGURED_PRG[options.nic] ?? entry.prg)(config);
       const built = makeGraph(prg, lpg, { collapsible: lpgCollapsible });
       const lines: string[] = [];

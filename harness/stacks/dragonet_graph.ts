@@ -19,10 +19,7 @@ import { defaultIntel82599Config } from "../../nicmodels/intel_82599/default_con
 import { sfcDefaultConfig } from "../../nicmodels/solarflare_sfc9020/config.ts";
 import type { DragonetNic } from "../../stack/dragonet/control/dragonet_nics.ts";
 import { type BuiltGraph, makeGraph } from "../../stack/dragonet/embed/make_graph.ts";
-import {
-  annotateLpgPredicates,
-  lpgCollapsible,
-} from "../../stack/dragonet/embed/lpg_predicates.ts";
+import { lpgCollapsible } from "../../stack/dragonet/embed/lpg_predicates.ts";
 import { buildLpg } from "../../stack/protocols/lpg.ts";
 import type { UdpEndpoint } from "../../stack/protocols/udp_sockets_expansion.ts";
 
@@ -46,7 +43,7 @@ export function dragonetGraph(
   if (g === undefined) {
     g = makeGraph(
       nic.configurePrg(graphConfig(nic, queues)),
-      annotateLpgPredicates(buildLpg(endpoints)),
+      buildLpg(endpoints),
       { collapsible: lpgCollapsible },
     );
     cache.set(key, g);

@@ -1,13 +1,15 @@
 /**
  * The socket C-node's expansion (reference `dragonet-model.md` §6.6, Dragonet `Graphs/LPG.hs`):
- * replaces `rx.udp.sockets` by one demux filter per endpoint, a Balance node for an endpoint
+ * replaces `rx.udp.sockets` by one demux filter per endpoint (carrying its port predicates,
+ * `udpEndpointMatch`), a Balance node for an endpoint
  * with several sockets, and ToSocket/FromSocket per socket; with no endpoint, a constant-false
  * node keeps `unused-port` answering every datagram.
  *
  * @module
  */
 import { formatIpv4 } from "../packet/addr.ts";
-import type { Edge, Graph, GraphNode, NodeId, NodeSpec } from "../graph/types.ts";
+import { udpEndpointMatch, type UdpMatchFields } from "../graph/predicate/vocabulary.ts";
+import type { Edge, Graph, GraphNode, NodeId, NodeSpec, PredicateExpr } from "../graph/types.ts";
 import { nodeId } from "../graph/types.ts";
 import { balanceSpec, fromSocket, toSocket, udpDemuxFilter, udpNoEndpoint } from "./sockets.ts";
 
@@ -52,6 +54,12 @@ export function filterLabel(e: UdpEndpoint): string {
   const ip = (v: number) => (v === 0 ? "*" : formatIpv4(v));
   const port = (v: number) => (v === 0 ? "*" : String(v));
   return `RxL4UDP(${ip(e.srcIp)}:${port(e.srcPort)} / ${ip(e.dstIp)}:${port(e.dstPort)})`;
+}
+
+/** The match fields of an endpoint: its address and ports, `null` for a wildcard (0). */
+function matchFields(e: UdpEndpoint): UdpMatchFields {
+  const v = (n: number) => (n === 0 ? null : n);
+  return { srcIp: v(e.srcIp), srcPort: v(e.srcPort), dstIp: v(e.dstIp), dstPort: v(e.dstPort) };
 }
 
 /** Checks endpoints, throwing a clear error for the first bad field. */
@@ -132,10 +140,15 @@ export function expandUdpSockets(graph: Graph, endpoints: readonly UdpEndpoint[]
   endpoints.forEach((ep, i) => {
     addSpec(udpDemuxFilter.spec);
     const rank = specificity(ep);
-    const shadows = endpoints.filter((o, j) => {
+    const shadowing = endpoints.filter((o, j) => {
       const r = specificity(o);
       return j !== i && (r > rank || (r === rank && j < i));
-    }).map((o) => `${o.srcIp}:${o.srcPort}:${o.dstIp}:${o.dstPort}`);
+    });
+    const shadows = shadowing.map((o) => `${o.srcIp}:${o.srcPort}:${o.dstIp}:${o.dstPort}`);
+    // The filter's port predicates (reference §6.6, quirk Q12 fixed): its endpoint's match and
+    // no more specific endpoint's, so the embedding can tell which queue needs which socket.
+    const match = udpEndpointMatch(matchFields(ep), shadowing.map(matchFields));
+    const notMatch: PredicateExpr = { op: "not", arg: match };
     const values: Record<string, string> = { udpdemux: "" };
     if (ep.srcIp !== 0) values["srcip"] = String(ep.srcIp);
     if (ep.srcPort !== 0) values["srcport"] = String(ep.srcPort);
@@ -150,6 +163,7 @@ export function expandUdpSockets(graph: Graph, endpoints: readonly UdpEndpoint[]
       origin,
       ...tag,
       attributes: { values },
+      predicates: { true: match, false: notMatch },
     });
     for (const f of feeders) port(f.from, f.port, filter);
     for (const t of unusedTargets) {

@@ -64,7 +64,7 @@ import {
   REMOTE_PORTS,
 } from "./_invariant_frames.ts";
 import { type FrameOutcome, FrameRunner } from "./_invariant_run.ts";
-import { annotateLpgPredicates, lpgCollapsible } from "./lpg_predicates.ts";
+import { lpgCollapsible } from "./lpg_predicates.ts";
 import { makeGraph } from "./make_graph.ts";
 
 function frameBudget(): number {
@@ -354,7 +354,7 @@ function checkConfig(
   }
   tally.runs++;
   const lpg = buildLpg(endpoints);
-  const built = makeGraph(prg, annotateLpgPredicates(lpg), { collapsible: lpgCollapsible });
+  const built = makeGraph(prg, lpg, { collapsible: lpgCollapsible });
   // Did the NIC's steering decide anything for the software (a queue copy pruned or folded)?
   if (
     built.embedding.queues.some((q) =>

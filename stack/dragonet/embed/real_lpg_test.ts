@@ -5,7 +5,7 @@ import { build82599Prg } from "../../../nicmodels/intel_82599/prg.ts";
 import { TableId82599 } from "../../../nicmodels/intel_82599/capabilities.ts";
 import { configure82599Prg } from "../../../nicmodels/intel_82599/prg_configure.ts";
 import { configureSfc9020Prg } from "../../../nicmodels/solarflare_sfc9020/prg_configure.ts";
-import { annotateLpgPredicates, lpgCollapsible } from "./lpg_predicates.ts";
+import { lpgCollapsible } from "./lpg_predicates.ts";
 import { sfcDragonetConfig } from "../../../nicmodels/solarflare_sfc9020/config.ts";
 import { buildSfc9020Prg } from "../../../nicmodels/solarflare_sfc9020/prg.ts";
 import { buildProgram } from "../../exec/program.ts";
@@ -84,7 +84,7 @@ Deno.test("the real LPG embedded into the NIC PRGs", async (t) => {
   }
 
   await t.step("configured PRGs with 5-tuple filters prune the annotated LPG per queue", () => {
-    const lpg = annotateLpgPredicates(buildLpg(ENDPOINTS));
+    const lpg = buildLpg(ENDPOINTS);
     const rule = (dstPort: number, queue: number) => ({
       table: "five-tuple",
       match: { proto: 17, dstPort },
@@ -132,11 +132,11 @@ Deno.test("the real LPG embedded into the NIC PRGs", async (t) => {
 });
 
 Deno.test("property: per-queue search decides as the full boundary DNF, and drops at least as much", () => {
-  const lpg = annotateLpgPredicates(buildLpg([
+  const lpg = buildLpg([
     ...ENDPOINTS,
     { sockets: [{ sid: 3, appId: 2 }], srcIp: 0, srcPort: 40001, dstIp: 0, dstPort: 9 },
     { sockets: [{ sid: 4, appId: 2 }], srcIp: 0, srcPort: 0, dstIp: 0, dstPort: 9 },
-  ]));
+  ]);
   const arbRule = fc.record({
     dstPort: fc.constantFrom(7, 9, 53, 11211),
     srcPort: fc.option(fc.constantFrom(40000, 40001, 40002)),
@@ -188,7 +188,7 @@ Deno.test("a queue fed only frames the LPG drops keeps the nodes that count them
   // 82599 EtherType filters: IPv6 to queue 1, LLDP to queue 2. Neither has a receive path in the
   // LPG; the copies of rx.l2.classify-l3 there have only a drop port live and must survive
   // cleanup, with the chain from the queue to them.
-  const lpg = annotateLpgPredicates(buildLpg(ENDPOINTS));
+  const lpg = buildLpg(ENDPOINTS);
   const prg = configure82599Prg({
     ...dragonetIntel82599Config(3),
     filters: [
