@@ -5,13 +5,9 @@
  *
  * @module
  */
-import { keyLengths } from "../dist/keys.ts";
-import { parseDistribution } from "../dist/parse.ts";
-import { createSampler } from "../dist/sampler.ts";
-import { consecutiveFlows } from "../clients/flow.ts";
 import { LoadClient, type LoadClientOptions, type LoopSpec } from "../clients/load_client.ts";
 import type { ClientClassCode, ClientTestbed } from "../clients/types.ts";
-import { createKeyChooser } from "./key_popularity.ts";
+import { memcachedClientSetup } from "./_client_setup.ts";
 import { MemcachedUdpClient } from "./memcached_udp.ts";
 import type { MemcachedWorkload } from "./presets.ts";
 
@@ -53,57 +49,21 @@ export interface MemcachedClientOptions {
   readonly extra?: Partial<LoadClientOptions>;
 }
 
-/**
- * The last key-length table built: every client machine of a run (and every point of a sweep)
- * asks for the same table, which is a pure function of the record count and the key-size
- * distribution, so it is computed once and shared read only.
- */
-let lastKeyLengths: { records: number; keySize: string; lengths: Uint8Array } | null = null;
-
-function sharedKeyLengths(records: number, keySize: string): Uint8Array {
-  const last = lastKeyLengths;
-  if (last !== null && last.records === records && last.keySize === keySize) return last.lengths;
-  const lengths = keyLengths(records, createSampler(parseDistribution(keySize)));
-  lastKeyLengths = { records, keySize, lengths };
-  return lengths;
-}
-
 /** Creates and attaches a memcached client machine; call `start()` on it. */
 export function createMemcachedClient(
   tb: ClientTestbed,
   o: MemcachedClientOptions,
 ): LoadClient {
   const w = o.workload;
-  const lengths = sharedKeyLengths(w.records, w.keySize);
-  const valueSize = createSampler(parseDistribution(w.valueSize));
-  const keys = createKeyChooser(w.popularity, w.records);
-  const offset = o.loadOffset ?? 0;
-  const total = o.loadConnections ?? o.connections;
-  if (!Number.isInteger(offset) || offset < 0 || offset + o.connections > total) {
-    throw new RangeError(
-      `Load share offset ${offset} + ${o.connections} connections exceeds loadConnections ${total}: must fit`,
-    );
-  }
+  const setup = memcachedClientSetup(tb, o);
   return new LoadClient(tb, {
     name: o.name,
     mac: o.mac,
     ip: o.ip,
-    flows: consecutiveFlows({
-      count: o.connections,
-      firstSrcPort: o.firstSrcPort ?? w.firstSrcPort,
-      dstIp: o.serverIp,
-      dstPort: w.serverPort,
-      dstMac: o.serverMac,
-      ...(o.clientClass === undefined ? {} : { clientClass: o.clientClass }),
-    }),
+    flows: setup.flows,
     protocol: (i) =>
       new MemcachedUdpClient({
-        keyLengths: lengths,
-        valueSize,
-        getRatio: w.getRatio,
-        keys,
-        rng: tb.streams.stream(`client.${o.name}.memcached`, i),
-        load: o.load === false ? null : { first: offset + i, stride: total },
+        ...setup.protocol(i),
         ...(o.replyChunk === undefined ? {} : { replyChunk: o.replyChunk }),
       }),
     loop: o.loop ?? w.loop,

@@ -1,0 +1,77 @@
+/**
+ * What the memcached UDP and TCP client builders share: the key-length table, samplers, key
+ * chooser, this machine's share of the warm-up load, its flows and each connection's protocol
+ * options.
+ *
+ * @module
+ */
+import { keyLengths } from "../dist/keys.ts";
+import { parseDistribution } from "../dist/parse.ts";
+import { createSampler } from "../dist/sampler.ts";
+import { consecutiveFlows, type FlowSpec } from "../clients/flow.ts";
+import type { ClientTestbed } from "../clients/types.ts";
+import { createKeyChooser } from "./key_popularity.ts";
+import type { MemcachedClientOptions } from "./memcached_client.ts";
+import type { MemcachedTcpOptions } from "./memcached_tcp.ts";
+
+/** One client machine's flows and the protocol options of its connection `i`. */
+export interface MemcachedClientSetup {
+  /** One flow per connection, from the first source port up. */
+  readonly flows: FlowSpec[];
+  /** Protocol options of connection `i` (its own random stream and warm-up share). */
+  readonly protocol: (i: number) => MemcachedTcpOptions;
+}
+
+/**
+ * The last key-length table built: every client machine of a run (and every point of a sweep)
+ * asks for the same table, which is a pure function of the record count and the key-size
+ * distribution, so it is computed once and shared read only.
+ */
+let lastKeyLengths: { records: number; keySize: string; lengths: Uint8Array } | null = null;
+
+function sharedKeyLengths(records: number, keySize: string): Uint8Array {
+  const last = lastKeyLengths;
+  if (last !== null && last.records === records && last.keySize === keySize) return last.lengths;
+  const lengths = keyLengths(records, createSampler(parseDistribution(keySize)));
+  lastKeyLengths = { records, keySize, lengths };
+  return lengths;
+}
+
+/**
+ * Builds the parts both memcached client builders share; throws when this machine's load share
+ * (`loadOffset` + `connections`) does not fit in `loadConnections`.
+ */
+export function memcachedClientSetup(
+  tb: ClientTestbed,
+  o: Omit<MemcachedClientOptions, "extra">,
+): MemcachedClientSetup {
+  const w = o.workload;
+  const lengths = sharedKeyLengths(w.records, w.keySize);
+  const valueSize = createSampler(parseDistribution(w.valueSize));
+  const keys = createKeyChooser(w.popularity, w.records);
+  const offset = o.loadOffset ?? 0;
+  const total = o.loadConnections ?? o.connections;
+  if (!Number.isInteger(offset) || offset < 0 || offset + o.connections > total) {
+    throw new RangeError(
+      `Load share offset ${offset} + ${o.connections} connections exceeds loadConnections ${total}: must fit`,
+    );
+  }
+  return {
+    flows: consecutiveFlows({
+      count: o.connections,
+      firstSrcPort: o.firstSrcPort ?? w.firstSrcPort,
+      dstIp: o.serverIp,
+      dstPort: w.serverPort,
+      dstMac: o.serverMac,
+      ...(o.clientClass === undefined ? {} : { clientClass: o.clientClass }),
+    }),
+    protocol: (i) => ({
+      keyLengths: lengths,
+      valueSize,
+      getRatio: w.getRatio,
+      keys,
+      rng: tb.streams.stream(`client.${o.name}.memcached`, i),
+      load: o.load === false ? null : { first: offset + i, stride: total },
+    }),
+  };
+}
