@@ -87,11 +87,4 @@ Deno.test("socket C-node expansion: demux filter port predicates", async (t) => 
       );
     },
   );
-  await t.step("with no endpoint there is no demux filter to carry predicates", () => {
-    const lpg = buildLpg([]);
-    assert.equal(
-      lpg.nodes.some((n) => n.predicates !== undefined && n.id.startsWith("rx.udp")),
-      false,
-    );
-  });
 });
