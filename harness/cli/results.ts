@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { Command, InvalidArgumentError } from "@commander-js/extra-typings";
+import { Command, InvalidArgumentError, type OptionValues } from "@commander-js/extra-typings";
 import { type CliIo, processIo } from "./_io.ts";
 import { numberOption } from "./_options.ts";
 import {
@@ -40,6 +40,32 @@ function whereParam(value: string, previous: RunParams): RunParams {
   const [, name = "", text = ""] = m;
   const n = Number(text);
   return { ...previous, [name]: text.trim() !== "" && Number.isFinite(n) ? n : text };
+}
+
+/** Adds the comparison's noise options `--sim-tolerance` (help `simHelp`), `--wall-tolerance`, `--sigmas`. */
+function withToleranceOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(
+  c: Command<A, O, G>,
+  simHelp: string,
+) {
+  return c
+    .option(
+      "--sim-tolerance <rel>",
+      simHelp,
+      numberOption("--sim-tolerance", { min: 0 }),
+      0,
+    )
+    .option(
+      "--wall-tolerance <rel>",
+      "relative change below which wall-clock metrics are unchanged",
+      numberOption("--wall-tolerance", { min: 0 }),
+      0.05,
+    )
+    .option(
+      "--sigmas <n>",
+      "standard errors a wall-clock change must exceed",
+      numberOption("--sigmas", { min: 0 }),
+      2,
+    );
 }
 
 /** Builds the `results` command group writing to `out` (stdout by default). */
@@ -108,32 +134,17 @@ export function resultsCommand(out: CliIo = processIo): Command {
       for (const reason of skipped) out.write(`skipped: ${reason}\n`);
       for (const path of written) out.write(`Wrote ${path}\n`);
     });
-  group
-    .command("compare")
-    .description(
-      "Three-valued verdicts per stack, point and metric between two result files; " +
-        "simulated metrics gate, wall-clock ones are trended",
-    )
-    .argument("<old>", "baseline result JSON file")
-    .argument("<new>", "result JSON file to judge")
-    .option(
-      "--sim-tolerance <rel>",
-      "relative tolerance for simulated metrics (0 = exact)",
-      numberOption("--sim-tolerance", { min: 0 }),
-      0,
-    )
-    .option(
-      "--wall-tolerance <rel>",
-      "relative change below which wall-clock metrics are unchanged",
-      numberOption("--wall-tolerance", { min: 0 }),
-      0.05,
-    )
-    .option(
-      "--sigmas <n>",
-      "standard errors a wall-clock change must exceed",
-      numberOption("--sigmas", { min: 0 }),
-      2,
-    )
+  withToleranceOptions(
+    group
+      .command("compare")
+      .description(
+        "Three-valued verdicts per stack, point and metric between two result files; " +
+          "simulated metrics gate, wall-clock ones are trended",
+      )
+      .argument("<old>", "baseline result JSON file")
+      .argument("<new>", "result JSON file to judge"),
+    "relative tolerance for simulated metrics (0 = exact)",
+  )
     .option("--all", "also list unchanged metrics")
     .option("--gate", "exit 1 when a simulated (gating) metric regressed")
     .action(async (oldFile, newFile, o) => {
@@ -149,35 +160,20 @@ export function resultsCommand(out: CliIo = processIo): Command {
         );
       }
     });
-  group
-    .command("report")
-    .description(
-      "Write one self-contained HTML report (vega inlined, no network) of result files: " +
-        "context, summary, interactive figures, drops and timeouts, comparison with --baseline",
-    )
-    .argument("<files...>", "result JSON files, one report section each")
-    .requiredOption("--out <html>", "the HTML file to write (atomically)")
-    .option("--baseline <old>", "compare every file with this result JSON file")
-    .option("--title <text>", "page title", "dragonet-lab report")
-    .option("--x <param>", "numeric parameter on the throughput x axis", "clients")
-    .option(
-      "--sim-tolerance <rel>",
-      "relative tolerance for simulated metrics in the comparison (0 = exact)",
-      numberOption("--sim-tolerance", { min: 0 }),
-      0,
-    )
-    .option(
-      "--wall-tolerance <rel>",
-      "relative change below which wall-clock metrics are unchanged",
-      numberOption("--wall-tolerance", { min: 0 }),
-      0.05,
-    )
-    .option(
-      "--sigmas <n>",
-      "standard errors a wall-clock change must exceed",
-      numberOption("--sigmas", { min: 0 }),
-      2,
-    )
+  withToleranceOptions(
+    group
+      .command("report")
+      .description(
+        "Write one self-contained HTML report (vega inlined, no network) of result files: " +
+          "context, summary, interactive figures, drops and timeouts, comparison with --baseline",
+      )
+      .argument("<files...>", "result JSON files, one report section each")
+      .requiredOption("--out <html>", "the HTML file to write (atomically)")
+      .option("--baseline <old>", "compare every file with this result JSON file")
+      .option("--title <text>", "page title", "dragonet-lab report")
+      .option("--x <param>", "numeric parameter on the throughput x axis", "clients"),
+    "relative tolerance for simulated metrics in the comparison (0 = exact)",
+  )
     .action(async (files, o) => {
       await writeReport(files, o.out, {
         title: o.title,
