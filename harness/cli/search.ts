@@ -24,13 +24,13 @@ import { dragonetIntel82599Config } from "../../nicmodels/intel_82599/default_co
 import { sfcDragonetConfig } from "../../nicmodels/solarflare_sfc9020/config.ts";
 import { Sfc9020Oracle } from "../../nicmodels/solarflare_sfc9020/oracle.ts";
 import {
-  balanceCost,
   checkFlow,
+  COST_FUNCTION_NAMES,
+  costByName,
   type CostFunction,
-  dummyCost,
+  type CostFunctionName,
   type Flow,
   formatCost,
-  goldBySrcIp,
   greedySearch,
   IncrementalSearch,
   Intel82599SearchOracle,
@@ -38,10 +38,8 @@ import {
   NicOracleAdapter,
   PLAN_82599,
   PLAN_SFC9020,
-  priorityCost,
   type SearchOracle,
   type SearchResult,
-  staticCost,
 } from "../../stack/dragonet/search/mod.ts";
 import { readInputFile } from "./_files.ts";
 import { type CliIo, processIo } from "./_io.ts";
@@ -137,7 +135,7 @@ export interface SearchRunOptions {
   /** Queues configured (nq). */
   readonly queues: number;
   /** Cost function name. */
-  readonly cost: "balance" | "priority" | "static" | "dummy";
+  readonly cost: CostFunctionName;
   /** Search: greedy or incremental (from scratch). */
   readonly search: "greedy" | "incremental";
   /** Weighting of flows. */
@@ -155,25 +153,16 @@ export interface SearchRunOptions {
 }
 
 function costOf(o: SearchRunOptions): CostFunction {
-  const w = { weighting: o.weighting };
-  if (o.cost === "balance") return balanceCost(w);
-  if (o.cost === "dummy") return dummyCost();
-  if (o.goldSrc === undefined) {
+  if (o.cost !== "balance" && o.cost !== "dummy" && o.goldSrc === undefined) {
     throw new Error(`Cost "${o.cost}" needs --gold-src (the source address of gold flows)`);
   }
-  const isGold = goldBySrcIp(o.goldSrc);
-  if (o.cost === "priority") {
-    return priorityCost({
-      isGold,
-      goldFlowsPerQ: o.goldPerQueue,
-      originalBeQueues: o.originalBeQueues,
-      ...w,
-    });
-  }
-  return staticCost({
-    isGold,
+  return costByName({
+    name: o.cost,
+    weighting: o.weighting,
+    goldFlowsPerQ: o.goldPerQueue,
+    originalBeQueues: o.originalBeQueues,
+    ...(o.goldSrc === undefined ? {} : { goldSrc: o.goldSrc }),
     ...(o.goldQueues === undefined ? {} : { goldQueues: o.goldQueues }),
-    ...w,
   });
 }
 
@@ -221,7 +210,7 @@ export function formatSearchResult(r: SearchResult, ms: number, queues: number):
   return lines.join("\n") + "\n";
 }
 
-const COSTS = ["balance", "priority", "static", "dummy"] as const;
+const COSTS = COST_FUNCTION_NAMES;
 const SEARCHES = ["greedy", "incremental"] as const;
 const WEIGHTINGS = ["count", "rate"] as const;
 const OVERFLOWS = ["error", "unfiltered"] as const;

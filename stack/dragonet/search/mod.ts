@@ -41,6 +41,7 @@ export * from "./cost_balance.ts";
 export * from "./cost_priority.ts";
 export * from "./cost_static.ts";
 export * from "./cost_dummy.ts";
+export * from "./cost_by_name.ts";
 export * from "./queue_mapper.ts";
 export * from "./mapper_plan.ts";
 export * from "./nic_config_mapper.ts";
