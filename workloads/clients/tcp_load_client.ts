@@ -25,7 +25,7 @@
 import type { BufferPool } from "../../stack/packet/buffer_pool.ts";
 import { FrameInfo } from "../../stack/packet/frame_info.ts";
 import { parseFrame } from "../../stack/packet/parse.ts";
-import { Reason, REASON_COUNT, reasonName } from "../../stack/packet/reason.ts";
+import { Reason, REASON_COUNT } from "../../stack/packet/reason.ts";
 import { verifyIpv4HeaderChecksum, verifyL4Checksum } from "../../stack/packet/verify.ts";
 import { TcpEngine } from "../../stack/protocols/tcp/engine.ts";
 import type { TcpConfig } from "../../stack/protocols/tcp/config.ts";
@@ -34,8 +34,16 @@ import { TcpEvent } from "../../stack/protocols/tcp/state.ts";
 import { writeSegmentFrame } from "../../stack/protocols/tcp/frame.ts";
 import { LatencyRecorder } from "../metrics/latency_recorder.ts";
 import { ArrivalSchedule, interArrivalSampler } from "./arrivals.ts";
+import {
+  checkCount,
+  classReport,
+  type ClassTotals,
+  inc,
+  reasonCounts,
+  sumProtocolCounters,
+} from "./_client_common.ts";
 import { checkPort, type FlowSpec } from "./flow.ts";
-import type { ClassReport, LoadClientReport, LoopSpec } from "./load_client.ts";
+import type { LoadClientReport, LoopSpec } from "./load_client.ts";
 import { ReplyStatus, type ReplyStatusCode } from "./protocol.ts";
 import type { StreamProtocol } from "./stream_protocol.ts";
 import {
@@ -558,31 +566,20 @@ export class TcpLoadClient implements ClientNetHost {
   /** The client's results so far. */
   report(): TcpLoadClientReport {
     const windowNs = this.#mEnd - this.#mStart;
-    const classReport = (name: string, cls: number): ClassReport => {
-      const all = cls < 0;
-      const sum = (a: Float64Array): number => all ? (a[0] ?? 0) + (a[1] ?? 0) : a[cls] ?? 0;
-      return {
-        clientClass: name,
-        connections: this.#conns.filter((c) => all || c.flow.clientClass === cls).length,
-        sent: sum(this.#sentBy),
-        completed: sum(this.#completedBy),
-        transactionsPerSecond: sum(this.#inWindowBy) * 1e9 / windowNs,
-        errors: sum(this.#errorsBy),
-        timeouts: 0,
-        misses: sum(this.#missesBy),
-        latency: (all ? this.#overall : this.#recorders[cls] as LatencyRecorder).summary(),
-      };
+    const totals: ClassTotals = {
+      conns: this.#conns,
+      windowNs,
+      sentBy: this.#sentBy,
+      completedBy: this.#completedBy,
+      inWindowBy: this.#inWindowBy,
+      errorsBy: this.#errorsBy,
+      timeoutsBy: null,
+      missesBy: this.#missesBy,
+      recorders: this.#recorders,
+      overall: this.#overall,
     };
-    const rxBad: Record<string, number> = {};
-    this.#rxBad.forEach((v, r) => {
-      if (v > 0) rxBad[reasonName(r as Parameters<typeof reasonName>[0])] = v;
-    });
-    const protocolCounters: Record<string, number> = {};
-    for (const c of this.#conns) {
-      for (const [k, v] of Object.entries(c.protocol.counters())) {
-        protocolCounters[k] = (protocolCounters[k] ?? 0) + v;
-      }
-    }
+    const rxBad = reasonCounts(this.#rxBad);
+    const protocolCounters = sumProtocolCounters(this.#conns);
     const tcp: Record<string, number> = {};
     for (const [k, v] of Object.entries(tcpCountersRecord(this.engine.counters))) {
       if (v > 0) tcp[k] = v;
@@ -595,8 +592,8 @@ export class TcpLoadClient implements ClientNetHost {
       measureEndNs: this.#mEnd,
       loadFinishedNs: this.#loadFinishedNs,
       loadErrors: this.#loadErrors,
-      overall: classReport("overall", -1),
-      classes: CLIENT_CLASS_NAMES.map((n, c) => classReport(n, c)),
+      overall: classReport(totals, "overall", -1),
+      classes: CLIENT_CLASS_NAMES.map((n, c) => classReport(totals, n, c)),
       connections: this.#conns.map((c) => ({
         srcPort: c.flow.srcPort,
         clientClass: CLIENT_CLASS_NAMES[c.flow.clientClass as ClientClassCode],
@@ -629,15 +626,4 @@ export class TcpLoadClient implements ClientNetHost {
     for (const r of this.#recorders) r.destroy();
     this.#overall.destroy();
   }
-}
-
-function checkCount(what: string, n: number, max = 4096): number {
-  if (!Number.isInteger(n) || n < 1 || n > max) {
-    throw new RangeError(`${what} ${n} is invalid: must be an integer 1..${max}`);
-  }
-  return n;
-}
-
-function inc(a: Float64Array, i: number): void {
-  a[i] = (a[i] ?? 0) + 1;
 }
