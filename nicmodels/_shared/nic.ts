@@ -80,8 +80,18 @@ export interface FilterTableCapability {
   readonly source: string;
 }
 
+/** Every RSS hash type, in the order per-type tables index them. */
+export const RSS_HASH_TYPES = [
+  "ipv4",
+  "ipv4-tcp",
+  "ipv4-udp",
+  "ipv6",
+  "ipv6-tcp",
+  "ipv6-udp",
+] as const;
+
 /** RSS hash types (which packets a hashed-field setting applies to). */
-export type RssHashType = "ipv4" | "ipv4-tcp" | "ipv4-udp" | "ipv6" | "ipv6-tcp" | "ipv6-udp";
+export type RssHashType = typeof RSS_HASH_TYPES[number];
 
 /** Fields hashed for one RSS hash type: addresses only, addresses and ports, or not hashed. */
 export type RssFields = "2-tuple" | "4-tuple" | "none";

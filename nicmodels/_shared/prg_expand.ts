@@ -35,7 +35,7 @@ import {
   uintBits,
 } from "../../stack/graph/config/space.ts";
 import type { Edge, GraphNode, NodeId, NodeSpec } from "../../stack/graph/types.ts";
-import type { RssCapability, RssConfig, RssHashType } from "./nic.ts";
+import { RSS_HASH_TYPES, type RssCapability, type RssConfig, type RssHashType } from "./nic.ts";
 import { FILTER_CHAIN_EXPANSION, RSS_EXPANSION } from "./prg.ts";
 import { rssSpec, TO_QUEUE_SPEC } from "./prg_nodes.ts";
 import { PRG_RULE_SPACE, type PrgRule } from "./prg_rule.ts";
@@ -119,14 +119,6 @@ export function filterChainFn(stages: ReadonlyMap<string, PrgStageImpl>): Expans
   };
 }
 
-const HASH_TYPES: readonly RssHashType[] = [
-  "ipv4",
-  "ipv4-tcp",
-  "ipv4-udp",
-  "ipv6",
-  "ipv6-tcp",
-  "ipv6-udp",
-];
 const FIELD_VALUES = ["2-tuple", "4-tuple", "none"] as const;
 
 /** The value of an RSS node: key bytes, indirection table, hashed fields per type, base queue. */
@@ -144,7 +136,7 @@ export interface PrgRssValue {
 /** The space of an RSS value for a NIC with capability `cap` and `queues` queues. */
 export function rssSpace(cap: RssCapability, queues: number): ConfSpace {
   const fields: Record<string, ConfSpace> = {};
-  for (const t of HASH_TYPES) fields[t] = enumOf(FIELD_VALUES);
+  for (const t of RSS_HASH_TYPES) fields[t] = enumOf(FIELD_VALUES);
   const n = cap.tableEntries.value;
   return {
     kind: "tuple",
@@ -193,7 +185,7 @@ export function rssNodes(
 ): RssPart {
   const spec = rssSpec(queues.length);
   const head = ctx.fresh(local);
-  const fields = HASH_TYPES.map((t) => `${t}=${value.fields[t]}`).join(",");
+  const fields = RSS_HASH_TYPES.map((t) => `${t}=${value.fields[t]}`).join(",");
   const nodes: GraphNode[] = [{
     id: head,
     spec: spec.name,

@@ -24,7 +24,7 @@
  */
 import { Registry } from "../../stack/graph/registry.ts";
 import { defineSpec, type GraphNode, type NodeSpec } from "../../stack/graph/types.ts";
-import { NicDrop, type RssCapability, type RssHashType, RxFlag, RxResult } from "./nic.ts";
+import { NicDrop, RSS_HASH_TYPES, type RssCapability, RxFlag, RxResult } from "./nic.ts";
 import {
   PRG_CAST_SPEC,
   PRG_ENTRY_SPEC,
@@ -340,15 +340,6 @@ function filterDrop(): PrgNodeFn {
   };
 }
 
-const HASH_TYPES: readonly RssHashType[] = [
-  "ipv4",
-  "ipv4-tcp",
-  "ipv4-udp",
-  "ipv6",
-  "ipv6-tcp",
-  "ipv6-udp",
-];
-
 function rssNode(node: GraphNode, spec: NodeSpec): PrgNodeFn {
   const queues = spec.ports.length - 1;
   const table = (nodeAttr(node, "table") ?? "").split(",").map(Number);
@@ -362,7 +353,7 @@ function rssNode(node: GraphNode, spec: NodeSpec): PrgNodeFn {
     tableEntries: { value: table.length, source: "PRG node attribute" },
     queueBits: { value: 16, source: "PRG node attribute" },
     maxQueues: { value: queues, source: "PRG node attribute" },
-    hashTypes: HASH_TYPES.map((type) => {
+    hashTypes: RSS_HASH_TYPES.map((type) => {
       const v = fields.get(type);
       const f = v === "4-tuple" || v === "2-tuple" ? v : "none";
       return { type, defaultFields: f, allowed: [f], source: "PRG node attribute" };

@@ -16,18 +16,9 @@ import type {
   RxResult,
   ValidationIssue,
 } from "./nic.ts";
-import { RxFlag } from "./nic.ts";
+import { RSS_HASH_TYPES, RxFlag } from "./nic.ts";
 import { IpProto, type RxKey } from "./rx_parse.ts";
 import { parseKeyHex, ToeplitzHasher } from "./toeplitz.ts";
-
-const HASH_TYPES: readonly RssHashType[] = [
-  "ipv4",
-  "ipv4-tcp",
-  "ipv4-udp",
-  "ipv6",
-  "ipv6-tcp",
-  "ipv6-udp",
-];
 
 /** Field codes per hash type, indexed by {@link hashTypeIndex}. */
 const FIELDS_NONE = 0;
@@ -44,7 +35,7 @@ export function effectiveRssFields(
   rss: RssConfig,
 ): Record<RssHashType, RssFields> {
   const out = {} as Record<RssHashType, RssFields>;
-  for (const t of HASH_TYPES) {
+  for (const t of RSS_HASH_TYPES) {
     const c = cap.hashTypes.find((h) => h.type === t);
     out[t] = rss.fields?.[t] ?? c?.defaultFields ?? "none";
   }
@@ -136,7 +127,7 @@ export function validateRss(
     if (c === undefined) {
       issues.push({
         path: `${path}.fields.${t}`,
-        message: `Unknown RSS hash type "${t}": allowed are ${HASH_TYPES.join(", ")}`,
+        message: `Unknown RSS hash type "${t}": allowed are ${RSS_HASH_TYPES.join(", ")}`,
       });
     } else if (!c.allowed.includes(f as RssFields)) {
       issues.push({
@@ -156,7 +147,7 @@ export class RssEngine {
   private readonly cap: RssCapability;
   private readonly table: Uint8Array;
   private readonly mask: number;
-  private readonly fields = new Uint8Array(HASH_TYPES.length);
+  private readonly fields = new Uint8Array(RSS_HASH_TYPES.length);
   private enabled = false;
   private keyHex = "";
 
@@ -179,7 +170,7 @@ export class RssEngine {
       this.table[i] = q;
     });
     const f = effectiveRssFields(this.cap, rss);
-    HASH_TYPES.forEach((t, i) => {
+    RSS_HASH_TYPES.forEach((t, i) => {
       this.fields[i] = fieldsCode(f[t]);
     });
   }
