@@ -22,6 +22,8 @@ import { TcpState } from "../../stack/protocols/tcp/state.ts";
 import { writeSegmentFrame } from "../../stack/protocols/tcp/frame.ts";
 import { type MemcachedEngine, TcpSession } from "../../stack/apps/memcached/mod.ts";
 import type { Simulator } from "../sim/simulator.ts";
+import type { Host } from "../sim/host.ts";
+import type { MemcachedApp } from "./server_app.ts";
 import { StackDrop } from "./drops.ts";
 
 /**
@@ -256,4 +258,25 @@ export function tcpDropRecord(engines: readonly TcpEngine[]): Record<string, num
     if (v > 0) out[`tcp.${c.name}`] = v;
   }
   return out;
+}
+
+/**
+ * Creates a {@link TcpServerEngine} serving memcached `app` on `host`: the host's pool, owner,
+ * MAC and address, the app's port, TCP knobs `options.tcp` and listen backlog `options.backlog`.
+ */
+export function appTcpServer(
+  host: Host,
+  app: MemcachedApp,
+  options: { readonly tcp?: TcpConfig; readonly backlog?: number },
+): TcpServerEngine {
+  return new TcpServerEngine(
+    host.testbed.sim,
+    host.testbed.pool,
+    host.owner,
+    host.mac,
+    host.ip,
+    app.port,
+    app.engine,
+    { ...options.tcp, ...(options.backlog === undefined ? {} : { backlog: options.backlog }) },
+  );
 }

@@ -43,7 +43,7 @@ import { FrameInfo } from "../../stack/packet/frame_info.ts";
 import type { TcpConfig } from "../../stack/protocols/tcp/config.ts";
 import { TcpEvent } from "../../stack/protocols/tcp/state.ts";
 import type { MemcachedApp } from "./server_app.ts";
-import { classifyTcpFrame, FrameList, TcpServerEngine } from "./_tcp_server.ts";
+import { appTcpServer, classifyTcpFrame, FrameList, TcpServerEngine } from "./_tcp_server.ts";
 import { TcpStackBase } from "./_tcp_stack_base.ts";
 
 /** Options of the Linux-like TCP model. */
@@ -482,16 +482,7 @@ export class LinuxLikeTcp extends TcpStackBase {
     this.cal = host.testbed.calibration;
     const cores = host.cores;
     const queues = host.nic.queues;
-    this.tcp = new TcpServerEngine(
-      sim,
-      host.testbed.pool,
-      host.owner,
-      host.mac,
-      host.ip,
-      app.port,
-      app.engine,
-      { ...options.tcp, ...(options.backlog === undefined ? {} : { backlog: options.backlog }) },
-    );
+    this.tcp = appTcpServer(host, app, options);
     this.engines = [this.tcp];
     const lock = new Lock(sim, `${host.name}.tcp${app.port}.listen`, lockCosts(this.cal));
     this.listenLocks = [lock];

@@ -35,7 +35,7 @@ import { FrameInfo } from "../../stack/packet/frame_info.ts";
 import type { TcpConfig } from "../../stack/protocols/tcp/config.ts";
 import { TcpEvent } from "../../stack/protocols/tcp/state.ts";
 import type { MemcachedApp } from "./server_app.ts";
-import { classifyTcpFrame, FrameList, TcpServerEngine } from "./_tcp_server.ts";
+import { appTcpServer, classifyTcpFrame, FrameList, TcpServerEngine } from "./_tcp_server.ts";
 import { TcpStackBase } from "./_tcp_stack_base.ts";
 
 /** Options of the Onload-like TCP model (threads = the NIC's queues: one stack per VI). */
@@ -317,16 +317,7 @@ export class OnloadLikeTcp extends TcpStackBase {
     const locks: Lock[] = [];
     this.#threads = Array.from({ length: threads }, (_, i) => {
       const core = host.cores[i] as HostCore;
-      const tcp = new TcpServerEngine(
-        sim,
-        host.testbed.pool,
-        host.owner,
-        host.mac,
-        host.ip,
-        app.port,
-        app.engine,
-        { ...options.tcp, ...(options.backlog === undefined ? {} : { backlog: options.backlog }) },
-      );
+      const tcp = appTcpServer(host, app, options);
       const lock = new Lock(
         sim,
         `${host.name}.stack${i}.tcp${app.port}.listen`,
