@@ -5,8 +5,29 @@
  * @module
  */
 import { reasonName } from "../../stack/packet/reason.ts";
-import type { LatencyRecorder } from "../metrics/latency_recorder.ts";
-import type { ClassReport } from "./load_client.ts";
+import type { LatencyRecorder, LatencySummary } from "../metrics/latency_recorder.ts";
+
+/** Per-class (or overall) results of one client. */
+export interface ClassReport {
+  /** "high-priority", "best-effort" or "overall". */
+  readonly clientClass: string;
+  /** Connections in the class. */
+  readonly connections: number;
+  /** Measured requests sent. */
+  readonly sent: number;
+  /** Measured requests answered correctly. */
+  readonly completed: number;
+  /** Correct completions inside the window per second. */
+  readonly transactionsPerSecond: number;
+  /** Measured requests answered wrongly. */
+  readonly errors: number;
+  /** Measured requests that timed out. */
+  readonly timeouts: number;
+  /** Measured requests answered with a miss. */
+  readonly misses: number;
+  /** Latency of measured correct completions, from the intended send time. */
+  readonly latency: LatencySummary;
+}
 
 /** Returns `n` when it is an integer 1..`max`; throws naming `what` otherwise. */
 export function checkCount(what: string, n: number, max = 4096): number {

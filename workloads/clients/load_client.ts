@@ -25,10 +25,11 @@ import { FrameInfo } from "../../stack/packet/frame_info.ts";
 import { parseFrame } from "../../stack/packet/parse.ts";
 import { Reason, REASON_COUNT } from "../../stack/packet/reason.ts";
 import { verifyIpv4HeaderChecksum, verifyL4Checksum } from "../../stack/packet/verify.ts";
-import { LatencyRecorder, type LatencySummary } from "../metrics/latency_recorder.ts";
+import { LatencyRecorder } from "../metrics/latency_recorder.ts";
 import { ArrivalSchedule, interArrivalSampler } from "./arrivals.ts";
 import {
   checkCount,
+  type ClassReport,
   classReport,
   type ClassTotals,
   inc,
@@ -118,27 +119,7 @@ export interface LoadClientOptions {
   readonly histogramMode?: "wasm" | "packed";
 }
 
-/** Per-class (or overall) results of one client. */
-export interface ClassReport {
-  /** "high-priority", "best-effort" or "overall". */
-  readonly clientClass: string;
-  /** Connections in the class. */
-  readonly connections: number;
-  /** Measured requests sent. */
-  readonly sent: number;
-  /** Measured requests answered correctly. */
-  readonly completed: number;
-  /** Correct completions inside the window per second. */
-  readonly transactionsPerSecond: number;
-  /** Measured requests answered wrongly. */
-  readonly errors: number;
-  /** Measured requests that timed out. */
-  readonly timeouts: number;
-  /** Measured requests answered with a miss. */
-  readonly misses: number;
-  /** Latency of measured correct completions, from the intended send time. */
-  readonly latency: LatencySummary;
-}
+export type { ClassReport };
 
 /** Results of one connection. */
 export interface ConnectionReport {

@@ -11,8 +11,48 @@ import { createSampler } from "../dist/sampler.ts";
 import { consecutiveFlows, type FlowSpec } from "../clients/flow.ts";
 import type { ClientTestbed } from "../clients/types.ts";
 import { createKeyChooser } from "./key_popularity.ts";
-import type { MemcachedClientOptions } from "./memcached_client.ts";
+import type { LoadClientOptions, LoopSpec } from "../clients/load_client.ts";
+import type { ClientClassCode } from "../clients/types.ts";
+import type { MemcachedWorkload } from "./presets.ts";
 import type { MemcachedTcpOptions } from "./memcached_tcp.ts";
+
+/** Options of {@link createMemcachedClient}. */
+export interface MemcachedClientOptions {
+  /** The workload. */
+  readonly workload: MemcachedWorkload;
+  /** Host name, MAC and IPv4 address. */
+  readonly name: string;
+  /** Host MAC. */
+  readonly mac: Uint8Array;
+  /** Host IPv4 address (u32). */
+  readonly ip: number;
+  /** Server IPv4 address (u32). */
+  readonly serverIp: number;
+  /** Server MAC. */
+  readonly serverMac: Uint8Array;
+  /** Connections on this machine. */
+  readonly connections: number;
+  /** Source port of the first connection (default the workload's). */
+  readonly firstSrcPort?: number;
+  /** Class of each connection by source port (default best effort). */
+  readonly clientClass?: ClientClassCode | ((srcPort: number) => ClientClassCode);
+  /** Pacing (default the workload's). */
+  readonly loop?: LoopSpec;
+  /** Index of this machine's first connection among all connections loading the keys (default 0). */
+  readonly loadOffset?: number;
+  /** All connections loading keys, over every machine (default this machine's). */
+  readonly loadConnections?: number;
+  /** Whether this client loads keys at all (default true; false for a measuring client). */
+  readonly load?: boolean;
+  /** Measurement window start (ns). */
+  readonly measureStartNs: number;
+  /** Measurement window end (ns). */
+  readonly measureEndNs: number;
+  /** Reply bytes per datagram the server uses (default 1392). */
+  readonly replyChunk?: number;
+  /** Other client options. */
+  readonly extra?: Partial<LoadClientOptions>;
+}
 
 /** One client machine's flows and the protocol options of its connection `i`. */
 export interface MemcachedClientSetup {

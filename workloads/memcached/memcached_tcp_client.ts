@@ -9,7 +9,7 @@
 import { TcpLoadClient, type TcpLoadClientOptions } from "../clients/tcp_load_client.ts";
 import type { ClientTestbed } from "../clients/types.ts";
 import { memcachedClientSetup } from "./_client_setup.ts";
-import type { MemcachedClientOptions } from "./memcached_client.ts";
+import type { MemcachedClientOptions } from "./_client_setup.ts";
 import { MemcachedTcpClient } from "./memcached_tcp.ts";
 
 /** Options of {@link createMemcachedTcpClient}: the UDP builder's, TCP engine knobs as `extra.tcp`. */
