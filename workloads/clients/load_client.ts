@@ -73,19 +73,17 @@ export interface OpenLoop {
 /** How a client paces its requests. */
 export type LoopSpec = ClosedLoop | OpenLoop;
 
-/** Options of a {@link LoadClient}. */
-export interface LoadClientOptions {
+/** Options every client machine takes, whatever its transport. */
+export interface ClientMachineOptions {
   /** Host name (unique on the testbed). */
   readonly name: string;
   /** Host MAC (6 bytes, unicast). */
   readonly mac: Uint8Array;
   /** Host IPv4 address (u32). */
   readonly ip: number;
-  /** The connections, one UDP flow each, with distinct source ports. */
+  /** The connections (one flow each), with distinct source ports. */
   readonly flows: readonly FlowSpec[];
-  /** Makes the protocol of connection `index`. */
-  readonly protocol: (index: number, flow: FlowSpec) => ClientProtocol;
-  /** Pacing. */
+  /** Pacing (closed: `outstanding` requests per connection; open: arrivals at a rate). */
   readonly loop: LoopSpec;
   /** When the client starts (default 0). */
   readonly startNs?: number;
@@ -93,6 +91,18 @@ export interface LoadClientOptions {
   readonly measureStartNs: number;
   /** End of the measurement window and of new requests. */
   readonly measureEndNs: number;
+  /** Warm-up load requests in flight per connection (default 4). */
+  readonly loadDepth?: number;
+  /** Buffer owner id used for frames this client allocates (default 0). */
+  readonly owner?: number;
+  /** Histogram implementation (default "wasm"). */
+  readonly histogramMode?: "wasm" | "packed";
+}
+
+/** Options of a {@link LoadClient} (UDP: one datagram flow per connection). */
+export interface LoadClientOptions extends ClientMachineOptions {
+  /** Makes the protocol of connection `index`. */
+  readonly protocol: (index: number, flow: FlowSpec) => ClientProtocol;
   /**
    * A request unanswered this long is a timeout (default Infinity: never, netperf UDP_RR has no
    * retransmission and a lost transaction stays lost, workloads.md §6).
@@ -105,18 +115,12 @@ export interface LoadClientOptions {
   readonly timeoutCheckNs?: number;
   /** Whether a timed-out slot sends a new request (default true, memaslap resets and goes on). */
   readonly reissueOnTimeout?: boolean;
-  /** Warm-up load requests in flight per connection (default 4). */
-  readonly loadDepth?: number;
   /**
    * Closed loop only: expected interval between a connection's requests (ns) for HdrHistogram's
    * coordinated-omission correction, which back-fills the samples a stalled client did not send
    * (workloads.md §9, fix 2). Histogram counts then exceed completions. Default: off.
    */
   readonly correctionIntervalNs?: number;
-  /** Buffer owner id used for frames this client allocates (default 0). */
-  readonly owner?: number;
-  /** Histogram implementation (default "wasm"). */
-  readonly histogramMode?: "wasm" | "packed";
 }
 
 export type { ClassReport };

@@ -33,6 +33,7 @@ export { ArrivalSchedule, interArrivalSampler } from "./arrivals.ts";
 export { MAX_UDP_PAYLOAD, UDP_HEADERS_BYTES, UdpFrameWriter } from "./udp_frame_writer.ts";
 export {
   type ClassReport,
+  type ClientMachineOptions,
   type ClosedLoop,
   type ConnectionReport,
   LoadClient,

@@ -43,7 +43,7 @@ import {
   sumProtocolCounters,
 } from "./_client_common.ts";
 import { checkPort, type FlowSpec } from "./flow.ts";
-import type { LoadClientReport, LoopSpec } from "./load_client.ts";
+import type { ClientMachineOptions, LoadClientReport } from "./load_client.ts";
 import { ReplyStatus, type ReplyStatusCode } from "./protocol.ts";
 import type { StreamProtocol } from "./stream_protocol.ts";
 import {
@@ -56,33 +56,11 @@ import {
 } from "./types.ts";
 
 /** Options of a {@link TcpLoadClient}. */
-export interface TcpLoadClientOptions {
-  /** Host name (unique on the testbed). */
-  readonly name: string;
-  /** Host MAC (6 bytes, unicast). */
-  readonly mac: Uint8Array;
-  /** Host IPv4 address (u32). */
-  readonly ip: number;
-  /** The connections, one TCP connection each, with distinct source ports. */
-  readonly flows: readonly FlowSpec[];
-  /** Makes the protocol of connection `index`. */
+export interface TcpLoadClientOptions extends ClientMachineOptions {
+  /** Makes the protocol of connection `index` (one TCP connection each). */
   readonly protocol: (index: number, flow: FlowSpec) => StreamProtocol;
-  /** Pacing (closed: `outstanding` pipelined requests; open: arrivals at a rate). */
-  readonly loop: LoopSpec;
-  /** When the connections open (default 0). */
-  readonly startNs?: number;
-  /** First intended send time that is measured. */
-  readonly measureStartNs: number;
-  /** End of the measurement window and of new requests. */
-  readonly measureEndNs: number;
-  /** Warm-up load requests pipelined per connection (default 4). */
-  readonly loadDepth?: number;
   /** Knobs of the client's TCP engine (default the engine's). */
   readonly tcp?: TcpConfig;
-  /** Buffer owner id used for frames this client allocates (default 0). */
-  readonly owner?: number;
-  /** Histogram implementation (default "wasm"). */
-  readonly histogramMode?: "wasm" | "packed";
 }
 
 /** What a TCP client reports: the UDP client's report plus connection and TCP counters. */
