@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import { arbExpr } from "./_test_exprs.ts";
 import { AtomTable } from "./atoms.ts";
 import { buildPred, foldAlgebra } from "./algebra.ts";
 import { DnfAlgebra, dnfEquiv, dnfSat } from "./dnf.ts";
@@ -163,34 +164,6 @@ Deno.test("SAT, cheap equivalence, equivalence under a condition", async (t) => 
     assert.equal(predEquivUnder(socket7, p("true"), cond, table), false);
   });
 });
-
-/** Random expressions over a few atoms, two of which share a key. */
-function arbExpr(depth: number): fc.Arbitrary<string> {
-  const leaf = fc.constantFrom(
-    "true",
-    "false",
-    "pred(a,a)",
-    "pred(a,A)",
-    "pred(b,b)",
-    "pred(c,c)",
-    "pred(d,d)",
-    "pred(d,D)",
-  );
-  if (depth === 0) return leaf;
-  const sub = arbExpr(depth - 1);
-  return fc.oneof(
-    { weight: 2, arbitrary: leaf },
-    { weight: 1, arbitrary: sub.map((s) => `not(${s})`) },
-    {
-      weight: 2,
-      arbitrary: fc.array(sub, { minLength: 1, maxLength: 3 }).map((xs) => `and(${xs})`),
-    },
-    {
-      weight: 2,
-      arbitrary: fc.array(sub, { minLength: 1, maxLength: 3 }).map((xs) => `or(${xs})`),
-    },
-  );
-}
 
 Deno.test("property: DNF and folding preserve meaning (exhaustive evaluation)", async (t) => {
   await t.step("DNF is equivalent and in DNF", () => {

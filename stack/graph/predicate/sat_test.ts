@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import { arbExpr } from "./_test_exprs.ts";
 import { AtomTable } from "./atoms.ts";
 import { buildPred } from "./algebra.ts";
 import { DnfAlgebra } from "./dnf.ts";
@@ -13,34 +14,6 @@ function fixture() {
   const table = new AtomTable();
   const p = (s: string): Pred => fromExpr(parsePredicate(s), table);
   return { table, p, sat: new PredSat(table), dnf: new DnfAlgebra(table) };
-}
-
-/** Random expressions over a few atoms, two keys with two values each. */
-function arbExpr(depth: number): fc.Arbitrary<string> {
-  const leaf = fc.constantFrom(
-    "true",
-    "false",
-    "pred(a,a)",
-    "pred(a,A)",
-    "pred(b,b)",
-    "pred(c,c)",
-    "pred(d,d)",
-    "pred(d,D)",
-  );
-  if (depth === 0) return leaf;
-  const sub = arbExpr(depth - 1);
-  return fc.oneof(
-    { weight: 2, arbitrary: leaf },
-    { weight: 1, arbitrary: sub.map((s) => `not(${s})`) },
-    {
-      weight: 2,
-      arbitrary: fc.array(sub, { minLength: 1, maxLength: 3 }).map((xs) => `and(${xs})`),
-    },
-    {
-      weight: 2,
-      arbitrary: fc.array(sub, { minLength: 1, maxLength: 3 }).map((xs) => `or(${xs})`),
-    },
-  );
 }
 
 Deno.test("PredSat: satisfiability under single-valued atoms", async (t) => {
