@@ -169,6 +169,23 @@ export const DEFAULT_COSTS = {
     source: 'host-stacks.md §5.3 ("charge per-packet stack costs as in §5.2, TCP slightly ' +
       'above UDP"; no sourced figure: a modelling assumption, unverified)',
   },
+  control_search_candidate: {
+    description: "Dragonet control plane: evaluating one candidate configuration in the search",
+    value: 10_000,
+    unit: "ns",
+    verified: false,
+    source: "dragonet-model.md §11 (the original greedy search took 9.2 ms for 10 flows on 10 " +
+      "queues; the lab's search evaluates a few hundred candidates for that, so ~10 µs per " +
+      "candidate [C]; a modelling assumption, unverified)",
+  },
+  nic_filter_write: {
+    description: "programming one NIC configuration operation (filter add/remove) from the driver",
+    value: 1000,
+    unit: "ns",
+    verified: false,
+    source: 'nic-models.md §6 ("filter programming latency: a parameter, register writes are ' +
+      'fast"; 1 µs per operation, unverified)',
+  },
   accept_conn: {
     description: "accept4 per connection: socket file, inode/dentry, descriptor install, epoll_ctl",
     value: 1000,

@@ -40,7 +40,7 @@
  *
  * @module
  */
-import { type Calibration, Op } from "../sim/calibration.ts";
+import { type Calibration, makeCalibration, Op } from "../sim/calibration.ts";
 import { CoreCat, type CoreTask, type HostCore } from "../sim/host_core.ts";
 import type { Host } from "../sim/host.ts";
 import type { ConfigOp, NicConfig, NicModel } from "../../nicmodels/_shared/nic.ts";
@@ -80,15 +80,18 @@ export interface DragonetTiming {
 }
 
 /**
- * Default reconfiguration timing. source: dragonet-model.md §11 (the original greedy search took
- * 9.2 ms for 10 flows on 10 queues; the lab's search evaluates a few hundred candidates for
- * that, so ~10 µs per candidate [C], unverified) and nic-models.md §6 ("filter programming
- * latency: a parameter, register writes are fast"; 1 µs per operation, unverified).
+ * Default reconfiguration timing: the calibration's `control_search_candidate` and
+ * `nic_filter_write` (their sources are in `harness/sim/calibration.ts`). A run uses its
+ * testbed's calibration, so calibration overrides apply.
  */
-export const DEFAULT_DRAGONET_TIMING: DragonetTiming = {
-  searchNsPerCandidate: 10_000,
-  filterWriteNs: 1_000,
-};
+export const DEFAULT_DRAGONET_TIMING: DragonetTiming = timingFrom(makeCalibration());
+
+function timingFrom(cal: Calibration): DragonetTiming {
+  return {
+    searchNsPerCandidate: cal.ns[Op.control_search_candidate] as number,
+    filterWriteNs: cal.ns[Op.nic_filter_write] as number,
+  };
+}
 
 /** The server NIC kinds Dragonet drives, mapped to the control loop's NIC bundles. */
 export const DRAGONET_NIC_KINDS: Readonly<Record<string, DragonetNicId>> = {
@@ -121,7 +124,7 @@ export interface DragonetOptions {
   readonly layout: DragonetLayout;
   /** Socket ring and inter-pipeline queue bound (default {@link DEFAULT_SOCKET_QUEUE_DATAGRAMS}). */
   readonly socketQueueDatagrams?: number;
-  /** Reconfiguration timing (default {@link DEFAULT_DRAGONET_TIMING}). */
+  /** Reconfiguration timing (default: from the testbed's calibration). */
   readonly timing?: DragonetTiming;
   /** Search: "incremental" (default, the original's `-i`) or "greedy". */
   readonly search?: "greedy" | "incremental";
@@ -252,7 +255,7 @@ export class DragonetStack extends StackBase {
   constructor(host: Host, app: ServerApp, options: DragonetOptions) {
     super(host, app);
     this.cal = host.testbed.calibration;
-    this.#timing = options.timing ?? DEFAULT_DRAGONET_TIMING;
+    this.#timing = options.timing ?? timingFrom(host.testbed.calibration);
     const nic = host.nic;
     const queues = nic.queues;
     const layout = options.layout;
