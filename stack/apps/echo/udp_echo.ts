@@ -36,7 +36,6 @@ export class UdpEchoApp {
   /** Counters. */
   readonly stats: EchoStats = { echoed: 0, sendFailures: 0 };
   readonly #env: LpgEnv;
-  readonly #sids: readonly number[];
   readonly #ctx: ExecContext<LpgEnv>;
   readonly #fromNode: Int32Array;
   readonly #rings: BufRing[];
@@ -48,7 +47,6 @@ export class UdpEchoApp {
    */
   constructor(env: LpgEnv, pipeline: AppPipeline, sids: readonly number[]) {
     this.#env = env;
-    this.#sids = [...sids];
     this.#ctx = pipeline.ctx;
     this.#rings = sids.map((s) => env.socketRing(s));
     this.#fromNode = Int32Array.from(
@@ -61,16 +59,18 @@ export class UdpEchoApp {
     const e = this.#env;
     const pool = e.pool;
     const ctx = this.#ctx;
+    const view = ctx.view;
+    // Fields read once per poll, not once per datagram.
+    const rings = this.#rings;
+    const stats = this.stats;
     let done = 0;
-    for (let k = 0; k < this.#sids.length && done < budget; k++) {
-      const ring = this.#rings[k];
-      if (ring === undefined) continue;
+    for (let k = 0; k < rings.length && done < budget; k++) {
+      const ring = rings[k] as BufRing; // one ring per socket, made in the constructor
       const from = this.#fromNode[k] ?? 0;
-      while (done < budget) {
+      for (; done < budget; done++) {
         const b = ring.shift();
         if (b < 0) break;
-        const l4 = e.l4[b] ?? 0;
-        const len = ctx.view.getUint16(l4 + 4) - 8;
+        const len = view.getUint16((e.l4[b] ?? 0) + 4) - 8;
         // Reply to the sender from the port it reached; the data is the payload, in place.
         e.txDstIp[b] = e.rxSrcIp[b] ?? 0;
         e.txDstPort[b] = e.rxSrcPort[b] ?? 0;
@@ -78,12 +78,11 @@ export class UdpEchoApp {
         pool.start[b] = e.l5[b] ?? 0;
         pool.length[b] = len;
         if (ctx.spawn(from, Spawn.send, b, Priority.Low)) {
-          this.stats.echoed++;
+          stats.echoed++;
         } else {
-          this.stats.sendFailures++;
+          stats.sendFailures++;
           pool.free(b, ctx.owner);
         }
-        done++;
       }
     }
     return done;
