@@ -23,3 +23,4 @@ export {
   MAX_RECORDS,
   writeKey,
 } from "./keys.ts";
+export { KeyTable } from "./key_table.ts";

@@ -12,13 +12,13 @@
  *
  * Checks: a set must get exactly `STORED\r\n`; a get exactly `END\r\n` (a miss, counted) or
  * `VALUE <key> 0 <n>\r\n<data>\r\nEND\r\n` with the requested key and data of that key
- * ({@link isValueOf}); datagrams must agree on the total, arrive once each, and all but the last
+ * (value_pattern.ts, compared through a {@link ValueTable}); datagrams must agree on the total, arrive once each, and all but the last
  * carry `replyChunk` bytes. Anything else is a wrong reply.
  *
  * @module
  */
 import type { RandomGenerator } from "pure-rand/types/RandomGenerator";
-import { MAX_KEY_BYTES, writeKey } from "../dist/keys.ts";
+import { KeyTable } from "../dist/key_table.ts";
 import type { Sampler } from "../dist/sampler.ts";
 import {
   type ClientProtocol,
@@ -28,7 +28,7 @@ import {
   type RequestKindCode,
 } from "../clients/protocol.ts";
 import type { KeyChooser } from "./key_popularity.ts";
-import { fillValue, isValueOf } from "./value_pattern.ts";
+import { ValueTable } from "./value_table.ts";
 
 /** The memcached UDP frame header (workloads.md §3). */
 export const MEMCACHED_UDP_HEADER = 8;
@@ -56,6 +56,13 @@ export interface MemcachedUdpOptions {
   readonly load: { readonly first: number; readonly stride: number } | null;
   /** Reply bytes per datagram (default {@link MEMCACHED_REPLY_CHUNK}). */
   readonly replyChunk?: number;
+  /**
+   * Every record's key bytes, built from `keyLengths` (default: built for this connection; a
+   * client machine shares one over its connections).
+   */
+  readonly keyTable?: KeyTable;
+  /** Every record's value bytes (default: built for this connection; shareable like `keyTable`). */
+  readonly valueTable?: ValueTable;
 }
 
 const enc = new TextEncoder();
@@ -79,6 +86,8 @@ export class MemcachedUdpClient implements ClientProtocol {
   sets = 0;
   readonly #o: MemcachedUdpOptions;
   readonly #chunk: number;
+  readonly #keyTable: KeyTable;
+  readonly #values: ValueTable;
   #loadNext: number;
   // Per slot (grown on demand).
   #kind: Uint8Array = new Uint8Array(0);
@@ -107,6 +116,18 @@ export class MemcachedUdpClient implements ClientProtocol {
         `Load share first ${opts.load.first}, stride ${opts.load.stride} is invalid: first >= 0, stride >= 1`,
       );
     }
+    if (opts.keyTable !== undefined && opts.keyTable.lengths !== opts.keyLengths) {
+      throw new RangeError(
+        "Key table was built from another key-length table: build it from keyLengths",
+      );
+    }
+    if (opts.valueTable !== undefined && opts.valueTable.records !== opts.keyLengths.length) {
+      throw new RangeError(
+        `Value table covers ${opts.valueTable.records} records but ${opts.keyLengths.length} key lengths were given: they must match`,
+      );
+    }
+    this.#keyTable = opts.keyTable ?? new KeyTable(opts.keyLengths);
+    this.#values = opts.valueTable ?? new ValueTable(opts.keyLengths.length);
     this.#o = opts;
     this.#loadNext = opts.load === null ? opts.keyLengths.length : opts.load.first;
   }
@@ -149,7 +170,7 @@ export class MemcachedUdpClient implements ClientProtocol {
       this.gets++;
       bytes.set(GET, p);
       p += GET.length;
-      p += writeKey(index, keyLen, bytes, p);
+      p += this.#keyTable.write(index, bytes, p);
       bytes.set(CRLF, p);
       return p + 2 - off;
     }
@@ -166,13 +187,13 @@ export class MemcachedUdpClient implements ClientProtocol {
     }
     bytes.set(SET, p);
     p += SET.length;
-    p += writeKey(index, keyLen, bytes, p);
+    p += this.#keyTable.write(index, bytes, p);
     bytes.set(FLAGS_EXP, p);
     p += FLAGS_EXP.length;
     p = writeDecimal(n, bytes, p);
     bytes.set(CRLF, p);
     p += 2;
-    fillValue(index, n, bytes, p);
+    this.#values.write(index, n, bytes, p);
     p += n;
     bytes.set(CRLF, p);
     return p + 2 - off;
@@ -244,7 +265,7 @@ export class MemcachedUdpClient implements ClientProtocol {
     let q = p + VALUE.length;
     const index = this.#key[slot] as number;
     const keyLen = this.#o.keyLengths[index] as number;
-    if (q + keyLen > end || !isKey(index, keyLen, b, q)) return ReplyStatus.Wrong;
+    if (q + keyLen > end || !this.#keyTable.matches(index, b, q)) return ReplyStatus.Wrong;
     q += keyLen;
     if (q + 3 > end || b[q] !== 0x20 || b[q + 1] !== 0x30 || b[q + 2] !== 0x20) {
       return ReplyStatus.Wrong;
@@ -260,7 +281,7 @@ export class MemcachedUdpClient implements ClientProtocol {
     if (digits === 0 || !prefixAt(b, q, end, CRLF)) return ReplyStatus.Wrong;
     q += 2;
     if (q + len + 2 + END.length !== end) return ReplyStatus.Wrong;
-    if (!isValueOf(index, b, q, len)) return ReplyStatus.Wrong;
+    if (!this.#values.matches(index, b, q, len)) return ReplyStatus.Wrong;
     q += len;
     if (!prefixAt(b, q, end, CRLF) || !prefixAt(b, q + 2, end, END)) return ReplyStatus.Wrong;
     return ReplyStatus.Done;
@@ -280,14 +301,6 @@ export class MemcachedUdpClient implements ClientProtocol {
     this.#got = grow(this.#got, (n) => new Int32Array(n));
     this.#lastLen = grow(this.#lastLen, (n) => new Int32Array(n));
   }
-}
-
-const keyScratch = new Uint8Array(MAX_KEY_BYTES);
-
-function isKey(index: number, keyLen: number, b: Uint8Array, q: number): boolean {
-  writeKey(index, keyLen, keyScratch, 0);
-  for (let i = 0; i < keyLen; i++) if (b[q + i] !== keyScratch[i]) return false;
-  return true;
 }
 
 function equalAt(b: Uint8Array, p: number, n: number, want: Uint8Array): boolean {
