@@ -23,4 +23,3 @@ export {
   MAX_RECORDS,
   writeKey,
 } from "./keys.ts";
-export { KeyTable } from "./key_table.ts";

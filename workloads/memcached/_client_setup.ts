@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { KeyTable } from "../dist/key_table.ts";
+import { KeyTable } from "./key_table.ts";
 import { keyLengths } from "../dist/keys.ts";
 import { parseDistribution } from "../dist/parse.ts";
 import { createSampler } from "../dist/sampler.ts";

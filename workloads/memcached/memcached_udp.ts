@@ -12,13 +12,13 @@
  *
  * Checks: a set must get exactly `STORED\r\n`; a get exactly `END\r\n` (a miss, counted) or
  * `VALUE <key> 0 <n>\r\n<data>\r\nEND\r\n` with the requested key and data of that key
- * (value_pattern.ts, compared through a {@link ValueTable}); datagrams must agree on the total, arrive once each, and all but the last
- * carry `replyChunk` bytes. Anything else is a wrong reply.
+ * (value_pattern.ts, compared through a {@link ValueTable}); datagrams must agree on the total,
+ * arrive once each, and all but the last carry `replyChunk` bytes. Anything else is a wrong reply.
  *
  * @module
  */
 import type { RandomGenerator } from "pure-rand/types/RandomGenerator";
-import { KeyTable } from "../dist/key_table.ts";
+import { KeyTable } from "./key_table.ts";
 import type { Sampler } from "../dist/sampler.ts";
 import {
   type ClientProtocol,

@@ -11,30 +11,20 @@
  * @module
  */
 import { fillValue } from "./value_pattern.ts";
+import { CallerViews, copyWords, equalWords } from "./_words.ts";
 
 /** Smallest prefix kept per record (bytes, a multiple of 4). */
 const MIN_PREFIX = 64;
-
-/** Whether this machine stores 32-bit integers little-endian (`Int32Array` word order). */
-const NATIVE_LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** Record values computed once and compared a word at a time. */
 export class ValueTable {
   /** Records covered (indexes 0..records-1). */
   readonly records: number;
-  /**
-   * Per record, the longest prefix computed so far as native-endian 32-bit words (empty: none
-   * yet); a caller's bytes are read as words in the same byte order, so equal words mean equal
-   * bytes.
-   */
+  /** Per record, the longest prefix computed so far as native-endian words (empty: none yet). */
   readonly #words: Int32Array[];
-  /** The same prefixes as bytes (for a value's last 1..3 bytes). */
+  /** The same prefixes as bytes. */
   readonly #bytes: Uint8Array[];
-  // Views over the caller's buffers (the frame pool, reassembly buffers), made once per buffer
-  // so the hot path reads them without allocating; the last one used is checked first.
-  readonly #callerViews = new WeakMap<Uint8Array, DataView>();
-  #lastArray: Uint8Array | null = null;
-  #lastView: DataView | null = null;
+  readonly #views = new CallerViews();
 
   /** Creates an empty table for records 0..`records`-1. */
   constructor(records: number) {
@@ -44,12 +34,11 @@ export class ValueTable {
       );
     }
     this.records = records;
-    const none = new Int32Array(0);
-    this.#words = new Array<Int32Array>(records).fill(none);
+    this.#words = new Array<Int32Array>(records).fill(new Int32Array(0));
     this.#bytes = new Array<Uint8Array>(records).fill(new Uint8Array(0));
   }
 
-  /** Writes the first `length` value bytes of record `index` at `out[offset..]` (as {@link fillValue}). */
+  /** Writes the first `length` value bytes of record `index` at `out[offset..]`, as `fillValue`. */
   write(index: number, length: number, out: Uint8Array, offset: number): void {
     if (!(offset >= 0 && length >= 0 && offset + length <= out.length)) {
       throw new RangeError(
@@ -58,12 +47,7 @@ export class ValueTable {
     }
     const words = this.#prefix(index, length);
     const bytes = this.#bytes[index] as Uint8Array;
-    const dst = this.#viewOf(out);
-    const whole = length >>> 2;
-    for (let k = 0; k < whole; k++) {
-      dst.setInt32(offset + 4 * k, words[k] as number, NATIVE_LITTLE_ENDIAN);
-    }
-    for (let j = 4 * whole; j < length; j++) out[offset + j] = bytes[j] as number;
+    copyWords(words, bytes, 0, length, out, this.#views.of(out), offset);
   }
 
   /**
@@ -74,16 +58,10 @@ export class ValueTable {
     if (!(offset >= 0 && length >= 0 && offset + length <= bytes.length)) return false;
     const words = this.#prefix(index, length);
     const want = this.#bytes[index] as Uint8Array;
-    const got = this.#viewOf(bytes);
-    const whole = length >>> 2;
-    for (let k = 0; k < whole; k++) {
-      if (got.getInt32(offset + 4 * k, NATIVE_LITTLE_ENDIAN) !== words[k]) return false;
-    }
-    for (let j = 4 * whole; j < length; j++) if (bytes[offset + j] !== want[j]) return false;
-    return true;
+    return equalWords(words, want, 0, length, bytes, this.#views.of(bytes), offset);
   }
 
-  /** The words of at least `length` value bytes of record `index`, extending the prefix if needed. */
+  /** Words of at least `length` value bytes of record `index`, its prefix extended if needed. */
   #prefix(index: number, length: number): Int32Array {
     const old = this.#words[index];
     if (old !== undefined && 4 * old.length >= length) return old;
@@ -99,17 +77,5 @@ export class ValueTable {
     this.#words[index] = words;
     this.#bytes[index] = bytes;
     return words;
-  }
-
-  #viewOf(bytes: Uint8Array): DataView {
-    if (bytes === this.#lastArray && this.#lastView !== null) return this.#lastView;
-    let v = this.#callerViews.get(bytes);
-    if (v === undefined) {
-      v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      this.#callerViews.set(bytes, v);
-    }
-    this.#lastArray = bytes;
-    this.#lastView = v;
-    return v;
   }
 }

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { keyLengths, writeKey } from "./keys.ts";
+import { keyLengths, writeKey } from "../dist/keys.ts";
 import { KeyTable } from "./key_table.ts";
-import { parseDistribution } from "./parse.ts";
-import { createSampler } from "./sampler.ts";
+import { parseDistribution } from "../dist/parse.ts";
+import { createSampler } from "../dist/sampler.ts";
 
 Deno.test("KeyTable", async (t) => {
   const lengths = keyLengths(2000, createSampler(parseDistribution("fb_key")));
