@@ -31,17 +31,26 @@ export interface ReportingClient {
   recorders(): { readonly byClass: readonly LatencyRecorder[]; readonly overall: LatencyRecorder };
 }
 
+/** A merged histogram's summary and encoded form. */
+type MergedLatency = { readonly summary: LatencySummary; readonly encoded: string };
+
 /** Sums the reports of `clients` and merges their histograms. */
 export function aggregateClients(clients: readonly ReportingClient[]): AggregateReport {
   if (clients.length === 0) {
     throw new RangeError("Cannot aggregate 0 clients: give at least one");
   }
   const reports = clients.map((c) => c.report());
-  const merged = (pick: (c: ReportingClient) => LatencyRecorder): {
-    summary: LatencySummary;
-    encoded: string;
-  } => {
-    return LatencyRecorder.mergedSummary(clients.map(pick));
+  // Merges already made, by their sources: when every client's overall recorder is its recorder
+  // of one class (ClassRecorders, all connections of one class), the overall merge has exactly
+  // that class's sources, and merging is a pure function of them, so its result is reused.
+  const done: { sources: LatencyRecorder[]; result: MergedLatency }[] = [];
+  const merged = (pick: (c: ReportingClient) => LatencyRecorder): MergedLatency => {
+    const sources = clients.map(pick);
+    const same = done.find((d) => d.sources.every((r, i) => r === sources[i]));
+    if (same !== undefined) return same.result;
+    const result = LatencyRecorder.mergedSummary(sources);
+    done.push({ sources, result });
+    return result;
   };
   const histograms: Record<string, string> = {};
   const combine = (name: string, rows: readonly ClassReport[], latency: LatencySummary) => ({

@@ -79,6 +79,40 @@ Deno.test("aggregateClients", async (t) => {
     assert.equal(a.validTotalTps, 0);
     c.destroy();
   });
+  await t.step("one class everywhere: overall is that class's merge, as merged separately", () => {
+    const tb3 = createTestbed({ seed: 5 });
+    new Reflector(tb3, { name: "s", mac: macOf(1), ip: SERVER_IP, serviceNs: 800 });
+    const same = [0, 1].map((m) =>
+      new LoadClient(tb3, {
+        name: `c${m}`,
+        mac: macOf(2 + m),
+        ip: SERVER_IP + 1 + m,
+        flows: consecutiveFlows({
+          count: 2,
+          firstSrcPort: 8000,
+          dstIp: SERVER_IP,
+          dstPort: 7,
+          dstMac: macOf(1),
+        }),
+        protocol: () => new UdpEchoClient(64),
+        loop: { mode: "closed", outstanding: 2 },
+        measureStartNs: 1 * MS,
+        measureEndNs: 3 * MS,
+      })
+    );
+    for (const c of same) c.start();
+    tb3.sim.run(4 * MS);
+    const a = aggregateClients(same);
+    const alone = LatencyRecorder.mergedSummary(
+      same.map((c) => c.recorders().byClass[1] as LatencyRecorder),
+    );
+    assert.equal(a.histograms.overall, alone.encoded);
+    assert.equal(a.histograms["best-effort"], alone.encoded);
+    assert.deepEqual(a.overall.latency, alone.summary);
+    assert.equal(a.overall.latency.count, a.overall.completed);
+    for (const c of same) c.destroy();
+  });
+
   for (const c of clients) c.destroy();
   assert.throws(() => aggregateClients([]), /Cannot aggregate 0 clients/);
 });

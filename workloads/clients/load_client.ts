@@ -25,7 +25,8 @@ import { FrameInfo } from "../../stack/packet/frame_info.ts";
 import { parseFrame } from "../../stack/packet/parse.ts";
 import { Reason, REASON_COUNT } from "../../stack/packet/reason.ts";
 import { verifyIpv4HeaderChecksum, verifyL4Checksum } from "../../stack/packet/verify.ts";
-import { LatencyRecorder } from "../metrics/latency_recorder.ts";
+import type { LatencyRecorder } from "../metrics/latency_recorder.ts";
+import { ClassRecorders } from "./_class_recorders.ts";
 import { ArrivalSchedule, interArrivalSampler } from "./arrivals.ts";
 import {
   checkCount,
@@ -257,8 +258,7 @@ export class LoadClient implements ClientNetHost {
   readonly #errorsBy = new Float64Array(NCLASS);
   readonly #timeoutsBy = new Float64Array(NCLASS);
   readonly #missesBy = new Float64Array(NCLASS);
-  readonly #recorders: LatencyRecorder[] = [];
-  readonly #overall: LatencyRecorder;
+  readonly #latency: ClassRecorders;
   readonly #info = new FrameInfo();
   readonly #rxBad = new Float64Array(REASON_COUNT);
   #rxUnknownPort = 0;
@@ -385,8 +385,7 @@ export class LoadClient implements ClientNetHost {
       }
     });
     const mode = opts.histogramMode ?? "wasm";
-    for (let c = 0; c < NCLASS; c++) this.#recorders.push(new LatencyRecorder({ mode }));
-    this.#overall = new LatencyRecorder({ mode });
+    this.#latency = new ClassRecorders(NCLASS, opts.flows.map((f) => f.clientClass), mode);
     this.#evStart = this.#sim.on(`client.${opts.name}.start`, () => this.#begin());
     this.#evArrival = this.#sim.on(`client.${opts.name}.arrival`, (c, t) => this.#arrival(c, t));
     this.#evCheck = this.#sim.on(`client.${opts.name}.timeout-check`, () => this.#check());
@@ -404,7 +403,7 @@ export class LoadClient implements ClientNetHost {
 
   /** Latency recorders (class order, then overall) for merging across clients; owned by this client. */
   recorders(): { readonly byClass: readonly LatencyRecorder[]; readonly overall: LatencyRecorder } {
-    return { byClass: this.#recorders, overall: this.#overall };
+    return { byClass: this.#latency.byClass, overall: this.#latency.overall };
   }
 
   /** A frame arrived: parse, check, find the connection and its request, then complete it. */
@@ -463,13 +462,8 @@ export class LoadClient implements ClientNetHost {
       inc(this.#completedBy, cls);
       if (status === ReplyStatus.DoneMiss) inc(this.#missesBy, cls);
       const lat = now - intended;
-      if (this.#correctNs > 0) {
-        (this.#recorders[cls] as LatencyRecorder).recordCorrected(lat, this.#correctNs);
-        this.#overall.recordCorrected(lat, this.#correctNs);
-      } else {
-        (this.#recorders[cls] as LatencyRecorder).record(lat);
-        this.#overall.record(lat);
-      }
+      if (this.#correctNs > 0) this.#latency.recordCorrected(cls, lat, this.#correctNs);
+      else this.#latency.record(cls, lat);
     }
     if (status !== ReplyStatus.Wrong && conn.trafficOn && now >= this.#mStart && now < this.#mEnd) {
       conn.completedInWindow++;
@@ -660,8 +654,8 @@ export class LoadClient implements ClientNetHost {
       errorsBy: this.#errorsBy,
       timeoutsBy: this.#timeoutsBy,
       missesBy: this.#missesBy,
-      recorders: this.#recorders,
-      overall: this.#overall,
+      recorders: this.#latency.byClass,
+      overall: this.#latency.overall,
     };
     const rxBad = reasonCounts(this.#rxBad);
     const protocolCounters = sumProtocolCounters(this.#conns);
@@ -701,7 +695,6 @@ export class LoadClient implements ClientNetHost {
   destroy(): void {
     if (this.#destroyed) return;
     this.#destroyed = true;
-    for (const r of this.#recorders) r.destroy();
-    this.#overall.destroy();
+    this.#latency.destroy();
   }
 }

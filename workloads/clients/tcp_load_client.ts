@@ -32,7 +32,8 @@ import type { TcpConfig } from "../../stack/protocols/tcp/config.ts";
 import { tcpCountersRecord } from "../../stack/protocols/tcp/counters.ts";
 import { TcpEvent } from "../../stack/protocols/tcp/state.ts";
 import { writeSegmentFrame } from "../../stack/protocols/tcp/frame.ts";
-import { LatencyRecorder } from "../metrics/latency_recorder.ts";
+import type { LatencyRecorder } from "../metrics/latency_recorder.ts";
+import { ClassRecorders } from "./_class_recorders.ts";
 import { ArrivalSchedule, interArrivalSampler } from "./arrivals.ts";
 import {
   checkCount,
@@ -135,8 +136,7 @@ export class TcpLoadClient implements ClientNetHost {
   readonly #inWindowBy = new Float64Array(NCLASS);
   readonly #errorsBy = new Float64Array(NCLASS);
   readonly #missesBy = new Float64Array(NCLASS);
-  readonly #recorders: LatencyRecorder[] = [];
-  readonly #overall: LatencyRecorder;
+  readonly #latency: ClassRecorders;
   readonly #info = new FrameInfo();
   readonly #rxBad = new Float64Array(REASON_COUNT);
   readonly #frameSpec: { srcMac: Uint8Array; dstMac: Uint8Array };
@@ -237,8 +237,7 @@ export class TcpLoadClient implements ClientNetHost {
     });
     this.#frameSpec = { srcMac: opts.mac, dstMac: (opts.flows[0] as FlowSpec).dstMac };
     const mode = opts.histogramMode ?? "wasm";
-    for (let c = 0; c < NCLASS; c++) this.#recorders.push(new LatencyRecorder({ mode }));
-    this.#overall = new LatencyRecorder({ mode });
+    this.#latency = new ClassRecorders(NCLASS, opts.flows.map((f) => f.clientClass), mode);
     this.#evStart = sim.on(`client.${opts.name}.tcp-start`, () => this.#begin());
     this.#evArrival = sim.on(`client.${opts.name}.tcp-arrival`, (c, t) => this.#arrival(c, t));
     this.#evTimer = sim.on(`client.${opts.name}.tcp-timer`, () => this.#timer());
@@ -256,7 +255,7 @@ export class TcpLoadClient implements ClientNetHost {
 
   /** Latency recorders (class order, then overall); owned by this client. */
   recorders(): { readonly byClass: readonly LatencyRecorder[]; readonly overall: LatencyRecorder } {
-    return { byClass: this.#recorders, overall: this.#overall };
+    return { byClass: this.#latency.byClass, overall: this.#latency.overall };
   }
 
   /** A frame arrived: parse and verify it, feed its segment to the engine, then act on events. */
@@ -483,8 +482,7 @@ export class TcpLoadClient implements ClientNetHost {
       inc(this.#completedBy, cls);
       if (status === ReplyStatus.DoneMiss) inc(this.#missesBy, cls);
       const lat = now - intended;
-      (this.#recorders[cls] as LatencyRecorder).record(lat);
-      this.#overall.record(lat);
+      this.#latency.record(cls, lat);
     }
     if (status !== ReplyStatus.Wrong && conn.trafficOn && now >= this.#mStart && now < this.#mEnd) {
       conn.completedInWindow++;
@@ -553,8 +551,8 @@ export class TcpLoadClient implements ClientNetHost {
       errorsBy: this.#errorsBy,
       timeoutsBy: null,
       missesBy: this.#missesBy,
-      recorders: this.#recorders,
-      overall: this.#overall,
+      recorders: this.#latency.byClass,
+      overall: this.#latency.overall,
     };
     const rxBad = reasonCounts(this.#rxBad);
     const protocolCounters = sumProtocolCounters(this.#conns);
@@ -601,7 +599,6 @@ export class TcpLoadClient implements ClientNetHost {
   destroy(): void {
     if (this.#destroyed) return;
     this.#destroyed = true;
-    for (const r of this.#recorders) r.destroy();
-    this.#overall.destroy();
+    this.#latency.destroy();
   }
 }

@@ -3,11 +3,17 @@
  * allocating: a 42-byte header template built once with `buildUdpFrame`, copied per frame, then
  * the lengths and both checksums patched.
  *
+ * Only the lengths change between a flow's frames, so the checksums start from sums of the
+ * constant fields taken once (RFC 1071 sums are order-free): the IPv4 header checksum is the
+ * template's adjusted for the new total length (RFC 1624, `checksumAdjust`), and the UDP checksum
+ * sums the payload onto the constant pseudo-header and port words plus the UDP length (counted
+ * twice: in the pseudo-header and in the UDP header).
+ *
  * @module
  */
 import { buildUdpFrame } from "../../stack/packet/build.ts";
 import {
-  internetChecksum,
+  checksumAdjust,
   ipv4PseudoHeaderSum,
   onesComplementSum,
 } from "../../stack/packet/checksum.ts";
@@ -28,8 +34,11 @@ const L4 = 34;
 /** The frame writer of one flow. */
 export class UdpFrameWriter {
   readonly #template = new Uint8Array(UDP_HEADERS_BYTES);
-  readonly #srcIp: number;
-  readonly #dstIp: number;
+  /** IPv4 total length and header checksum in the template (a frame with no payload). */
+  readonly #templateIpLen: number;
+  readonly #templateIpChecksum: number;
+  /** Sum of the pseudo-header without its length and of the two ports (folded, 0..0xffff). */
+  readonly #udpConstantSum: number;
   #scratchView: DataView | null = null;
   #scratchBytes: Uint8Array | null = null;
 
@@ -51,8 +60,15 @@ export class UdpFrameWriter {
       dstPort: flow.dstPort,
       padToMinimum: false,
     });
-    this.#srcIp = flow.srcIp;
-    this.#dstIp = flow.dstIp;
+    const t = new DataView(this.#template.buffer);
+    this.#templateIpLen = t.getUint16(L3 + 2);
+    this.#templateIpChecksum = t.getUint16(L3 + 10);
+    this.#udpConstantSum = onesComplementSum(
+      this.#template,
+      L4,
+      4,
+      ipv4PseudoHeaderSum(flow.srcIp, flow.dstIp, IP_PROTO_UDP, 0),
+    );
   }
 
   /**
@@ -68,13 +84,15 @@ export class UdpFrameWriter {
     bytes.set(this.#template, off);
     const v = this.#viewOf(bytes);
     const udpLen = 8 + payloadLen;
-    v.setUint16(off + L3 + 2, 20 + udpLen);
-    v.setUint16(off + L3 + 10, 0);
-    v.setUint16(off + L3 + 10, internetChecksum(bytes, off + L3, 20));
+    const ipLen = 20 + udpLen;
+    v.setUint16(off + L3 + 2, ipLen);
+    v.setUint16(
+      off + L3 + 10,
+      checksumAdjust(this.#templateIpChecksum, this.#templateIpLen, ipLen),
+    );
     v.setUint16(off + L4 + 4, udpLen);
-    v.setUint16(off + L4 + 6, 0);
-    const pseudo = ipv4PseudoHeaderSum(this.#srcIp, this.#dstIp, IP_PROTO_UDP, udpLen);
-    const sum = ~onesComplementSum(bytes, off + L4, udpLen, pseudo) & 0xffff;
+    const headerSum = this.#udpConstantSum + 2 * udpLen; // below 2^18: a valid initial sum
+    const sum = ~onesComplementSum(bytes, off + UDP_HEADERS_BYTES, payloadLen, headerSum) & 0xffff;
     // RFC 768: a computed checksum of zero is sent as all ones.
     v.setUint16(off + L4 + 6, sum === 0 ? 0xffff : sum);
     const len = UDP_HEADERS_BYTES + payloadLen;

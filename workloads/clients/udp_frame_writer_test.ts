@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import {
+  internetChecksum,
+  ipv4PseudoHeaderSum,
+  onesComplementSum,
+} from "../../stack/packet/checksum.ts";
 import { FrameInfo } from "../../stack/packet/frame_info.ts";
 import { parseFrame } from "../../stack/packet/parse.ts";
 import { Reason } from "../../stack/packet/reason.ts";
@@ -41,6 +46,29 @@ Deno.test("UdpFrameWriter", async (t) => {
       ),
       { seed: 42, numRuns: 60 },
     );
+  });
+
+  await t.step("both checksums equal the ones computed over the whole header and segment", () => {
+    const w = new UdpFrameWriter(flow);
+    const bytes = new Uint8Array(1600);
+    const v = new DataView(bytes.buffer);
+    let x = 12345;
+    for (let n = 0; n <= MAX_UDP_PAYLOAD; n++) {
+      for (let j = 0; j < n; j++) {
+        x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+        bytes[UDP_HEADERS_BYTES + j] = x >>> 24;
+      }
+      w.write(bytes, 0, n);
+      const ipSum = v.getUint16(24);
+      v.setUint16(24, 0);
+      assert.equal(ipSum, internetChecksum(bytes, 14, 20), `IPv4 checksum, payload ${n} B`);
+      v.setUint16(24, ipSum);
+      const udpSum = v.getUint16(40);
+      v.setUint16(40, 0);
+      const pseudo = ipv4PseudoHeaderSum(flow.srcIp, flow.dstIp, 17, 8 + n);
+      const want = ~onesComplementSum(bytes, 34, 8 + n, pseudo) & 0xffff;
+      assert.equal(udpSum, want === 0 ? 0xffff : want, `UDP checksum, payload ${n} B`);
+    }
   });
 
   await t.step("a payload too large for one datagram is refused", () => {

@@ -25,6 +25,19 @@ Deno.test("UDP echo client", async (t) => {
     );
   });
 
+  await t.step("the payload after the id is the documented pattern of the id", () => {
+    const c = new UdpEchoClient(1472);
+    const b = new Uint8Array(1472);
+    for (const id of [0, 1, 255, 0x1234, 0xffff]) {
+      c.writeRequest(0, id, b, 0, 1472);
+      for (let j = 2; j < 1472; j++) {
+        const want = (Math.imul(id + 1, 0x9e37) + Math.imul(j, 131) + (j >>> 8)) & 0xff;
+        assert.equal(b[j], want, `id ${id} byte ${j}`);
+      }
+      assert.equal(c.onReply(0, b, 0, 1472), ReplyStatus.Done);
+    }
+  });
+
   await t.step(
     "Dragonet presets: burst B keeps B in flight per instance, frames of 110 / 1070 B",
     () => {

@@ -19,8 +19,21 @@ import { MAX_UDP_PAYLOAD } from "../clients/udp_frame_writer.ts";
 /** Smallest request: the two id bytes. */
 export const MIN_ECHO_BYTES = 2;
 
-function patternByte(id: number, j: number): number {
-  return (Math.imul(id + 1, 0x9e37) + Math.imul(j, 131) + (j >>> 8)) & 0xff;
+/*
+ * Byte j >= 2 of request `id` is (imul(id + 1, 0x9e37) + imul(j, 131) + (j >> 8)) mod 256: the
+ * low byte of a sum depends only on the low bytes of its terms, so it is the id's part
+ * (`idPart`) plus a position part read from a table computed once, no multiply per byte.
+ */
+
+/** The position part of the pattern, (imul(j, 131) + (j >> 8)) mod 256, for every payload byte. */
+const POSITION_PART = Uint8Array.from(
+  { length: MAX_UDP_PAYLOAD },
+  (_, j) => (Math.imul(j, 131) + (j >>> 8)) & 0xff,
+);
+
+/** The id part of the pattern, imul(id + 1, 0x9e37) mod 256. */
+function idPart(id: number): number {
+  return Math.imul(id + 1, 0x9e37) & 0xff;
 }
 
 /** One connection's UDP_RR client protocol. */
@@ -56,7 +69,8 @@ export class UdpEchoClient implements ClientProtocol {
     }
     bytes[off] = id >>> 8;
     bytes[off + 1] = id & 0xff;
-    for (let j = 2; j < n; j++) bytes[off + j] = patternByte(id, j);
+    const a = idPart(id);
+    for (let j = 2; j < n; j++) bytes[off + j] = (a + (POSITION_PART[j] as number)) & 0xff;
     return n;
   }
 
@@ -75,8 +89,9 @@ export class UdpEchoClient implements ClientProtocol {
   onReply(_slot: number, bytes: Uint8Array, off: number, len: number): ReplyStatusCode {
     if (len !== this.requestSize) return ReplyStatus.Wrong;
     const id = ((bytes[off] as number) << 8) | (bytes[off + 1] as number);
+    const a = idPart(id);
     for (let j = 2; j < len; j++) {
-      if (bytes[off + j] !== patternByte(id, j)) return ReplyStatus.Wrong;
+      if (bytes[off + j] !== ((a + (POSITION_PART[j] as number)) & 0xff)) return ReplyStatus.Wrong;
     }
     return ReplyStatus.Done;
   }

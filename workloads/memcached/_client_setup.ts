@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { KeyTable } from "./key_table.ts";
 import { keyLengths } from "../dist/keys.ts";
 import { parseDistribution } from "../dist/parse.ts";
 import { createSampler } from "../dist/sampler.ts";
@@ -15,6 +16,7 @@ import type { LoadClientOptions, LoopSpec } from "../clients/load_client.ts";
 import type { ClientClassCode } from "../clients/types.ts";
 import type { MemcachedWorkload } from "./presets.ts";
 import type { MemcachedTcpOptions } from "./memcached_tcp.ts";
+import { ValueTable } from "./value_table.ts";
 
 /** Options of {@link createMemcachedClient}. */
 export interface MemcachedClientOptions {
@@ -62,19 +64,35 @@ export interface MemcachedClientSetup {
   readonly protocol: (i: number) => MemcachedTcpOptions;
 }
 
-/**
- * The last key-length table built: every client machine of a run (and every point of a sweep)
- * asks for the same table, which is a pure function of the record count and the key-size
- * distribution, so it is computed once and shared read only.
- */
-let lastKeyLengths: { records: number; keySize: string; lengths: Uint8Array } | null = null;
+/** The record tables every connection of a run reads: key lengths, key bytes, value bytes. */
+interface RecordTables {
+  readonly records: number;
+  readonly keySize: string;
+  readonly lengths: Uint8Array;
+  readonly keys: KeyTable;
+  readonly values: ValueTable;
+}
 
-function sharedKeyLengths(records: number, keySize: string): Uint8Array {
-  const last = lastKeyLengths;
-  if (last !== null && last.records === records && last.keySize === keySize) return last.lengths;
+/**
+ * The last record tables built: every client machine of a run (and every point of a sweep) asks
+ * for the same tables, which are pure functions of the record count and the key-size
+ * distribution (the value table fills itself on use with the bytes `fillValue` gives), so they
+ * are computed once and shared read only.
+ */
+let lastTables: RecordTables | null = null;
+
+function sharedTables(records: number, keySize: string): RecordTables {
+  const last = lastTables;
+  if (last !== null && last.records === records && last.keySize === keySize) return last;
   const lengths = keyLengths(records, createSampler(parseDistribution(keySize)));
-  lastKeyLengths = { records, keySize, lengths };
-  return lengths;
+  lastTables = {
+    records,
+    keySize,
+    lengths,
+    keys: new KeyTable(lengths),
+    values: new ValueTable(records),
+  };
+  return lastTables;
 }
 
 /**
@@ -86,7 +104,7 @@ export function memcachedClientSetup(
   o: Omit<MemcachedClientOptions, "extra">,
 ): MemcachedClientSetup {
   const w = o.workload;
-  const lengths = sharedKeyLengths(w.records, w.keySize);
+  const tables = sharedTables(w.records, w.keySize);
   const valueSize = createSampler(parseDistribution(w.valueSize));
   const keys = createKeyChooser(w.popularity, w.records);
   const offset = o.loadOffset ?? 0;
@@ -106,7 +124,9 @@ export function memcachedClientSetup(
       ...(o.clientClass === undefined ? {} : { clientClass: o.clientClass }),
     }),
     protocol: (i) => ({
-      keyLengths: lengths,
+      keyLengths: tables.lengths,
+      keyTable: tables.keys,
+      valueTable: tables.values,
       valueSize,
       getRatio: w.getRatio,
       keys,

@@ -12,13 +12,13 @@
  *
  * Checks: a set must get exactly `STORED\r\n`; a get exactly `END\r\n` (a miss, counted) or
  * `VALUE <key> 0 <n>\r\n<data>\r\nEND\r\n` with the requested key and data of that key
- * ({@link isValueOf}); datagrams must agree on the total, arrive once each, and all but the last
- * carry `replyChunk` bytes. Anything else is a wrong reply.
+ * (value_pattern.ts, compared through a {@link ValueTable}); datagrams must agree on the total,
+ * arrive once each, and all but the last carry `replyChunk` bytes. Anything else is a wrong reply.
  *
  * @module
  */
 import type { RandomGenerator } from "pure-rand/types/RandomGenerator";
-import { MAX_KEY_BYTES, writeKey } from "../dist/keys.ts";
+import { KeyTable } from "./key_table.ts";
 import type { Sampler } from "../dist/sampler.ts";
 import {
   type ClientProtocol,
@@ -28,7 +28,7 @@ import {
   type RequestKindCode,
 } from "../clients/protocol.ts";
 import type { KeyChooser } from "./key_popularity.ts";
-import { fillValue, isValueOf } from "./value_pattern.ts";
+import { ValueTable } from "./value_table.ts";
 
 /** The memcached UDP frame header (workloads.md §3). */
 export const MEMCACHED_UDP_HEADER = 8;
@@ -56,6 +56,13 @@ export interface MemcachedUdpOptions {
   readonly load: { readonly first: number; readonly stride: number } | null;
   /** Reply bytes per datagram (default {@link MEMCACHED_REPLY_CHUNK}). */
   readonly replyChunk?: number;
+  /**
+   * Every record's key bytes, built from `keyLengths` (default: built for this connection; a
+   * client machine shares one over its connections).
+   */
+  readonly keyTable?: KeyTable;
+  /** Every record's value bytes (default: built for this connection; shareable like `keyTable`). */
+  readonly valueTable?: ValueTable;
 }
 
 const enc = new TextEncoder();
@@ -79,6 +86,8 @@ export class MemcachedUdpClient implements ClientProtocol {
   sets = 0;
   readonly #o: MemcachedUdpOptions;
   readonly #chunk: number;
+  readonly #keyTable: KeyTable;
+  readonly #values: ValueTable;
   #loadNext: number;
   // Per slot (grown on demand).
   #kind: Uint8Array = new Uint8Array(0);
@@ -107,6 +116,18 @@ export class MemcachedUdpClient implements ClientProtocol {
         `Load share first ${opts.load.first}, stride ${opts.load.stride} is invalid: first >= 0, stride >= 1`,
       );
     }
+    if (opts.keyTable !== undefined && opts.keyTable.lengths !== opts.keyLengths) {
+      throw new RangeError(
+        "Key table was built from another key-length table: build it from keyLengths",
+      );
+    }
+    if (opts.valueTable !== undefined && opts.valueTable.records !== opts.keyLengths.length) {
+      throw new RangeError(
+        `Value table covers ${opts.valueTable.records} records but ${opts.keyLengths.length} key lengths were given: they must match`,
+      );
+    }
+    this.#keyTable = opts.keyTable ?? new KeyTable(opts.keyLengths);
+    this.#values = opts.valueTable ?? new ValueTable(opts.keyLengths.length);
     this.#o = opts;
     this.#loadNext = opts.load === null ? opts.keyLengths.length : opts.load.first;
   }
@@ -147,11 +168,9 @@ export class MemcachedUdpClient implements ClientProtocol {
     const keyLen = o.keyLengths[index] as number;
     if (kind === RequestKind.Get) {
       this.gets++;
-      bytes.set(GET, p);
-      p += GET.length;
-      p += writeKey(index, keyLen, bytes, p);
-      bytes.set(CRLF, p);
-      return p + 2 - off;
+      p = put(GET, bytes, p);
+      p += this.#keyTable.write(index, bytes, p);
+      return put(CRLF, bytes, p) - off;
     }
     if (kind === RequestKind.Set) this.sets++;
     let n = Math.round(o.valueSize.sample(o.rng));
@@ -164,18 +183,13 @@ export class MemcachedUdpClient implements ClientProtocol {
       n = max;
       this.valuesClamped++;
     }
-    bytes.set(SET, p);
-    p += SET.length;
-    p += writeKey(index, keyLen, bytes, p);
-    bytes.set(FLAGS_EXP, p);
-    p += FLAGS_EXP.length;
+    p = put(SET, bytes, p);
+    p += this.#keyTable.write(index, bytes, p);
+    p = put(FLAGS_EXP, bytes, p);
     p = writeDecimal(n, bytes, p);
-    bytes.set(CRLF, p);
-    p += 2;
-    fillValue(index, n, bytes, p);
-    p += n;
-    bytes.set(CRLF, p);
-    return p + 2 - off;
+    p = put(CRLF, bytes, p);
+    this.#values.write(index, n, bytes, p);
+    return put(CRLF, bytes, p + n) - off;
   }
 
   /** The kind of the request in `slot`. */
@@ -244,7 +258,7 @@ export class MemcachedUdpClient implements ClientProtocol {
     let q = p + VALUE.length;
     const index = this.#key[slot] as number;
     const keyLen = this.#o.keyLengths[index] as number;
-    if (q + keyLen > end || !isKey(index, keyLen, b, q)) return ReplyStatus.Wrong;
+    if (q + keyLen > end || !this.#keyTable.matches(index, b, q)) return ReplyStatus.Wrong;
     q += keyLen;
     if (q + 3 > end || b[q] !== 0x20 || b[q + 1] !== 0x30 || b[q + 2] !== 0x20) {
       return ReplyStatus.Wrong;
@@ -260,7 +274,7 @@ export class MemcachedUdpClient implements ClientProtocol {
     if (digits === 0 || !prefixAt(b, q, end, CRLF)) return ReplyStatus.Wrong;
     q += 2;
     if (q + len + 2 + END.length !== end) return ReplyStatus.Wrong;
-    if (!isValueOf(index, b, q, len)) return ReplyStatus.Wrong;
+    if (!this.#values.matches(index, b, q, len)) return ReplyStatus.Wrong;
     q += len;
     if (!prefixAt(b, q, end, CRLF) || !prefixAt(b, q + 2, end, END)) return ReplyStatus.Wrong;
     return ReplyStatus.Done;
@@ -282,12 +296,16 @@ export class MemcachedUdpClient implements ClientProtocol {
   }
 }
 
-const keyScratch = new Uint8Array(MAX_KEY_BYTES);
-
-function isKey(index: number, keyLen: number, b: Uint8Array, q: number): boolean {
-  writeKey(index, keyLen, keyScratch, 0);
-  for (let i = 0; i < keyLen; i++) if (b[q + i] !== keyScratch[i]) return false;
-  return true;
+/**
+ * Writes the few bytes of `src` at `out[p..]` and returns the position after them (a loop: for a
+ * handful of bytes, cheaper than a call to the `set` builtin).
+ */
+function put(src: Uint8Array, out: Uint8Array, p: number): number {
+  if (p + src.length > out.length) {
+    throw new RangeError(`Request of ${p + src.length} B does not fit a ${out.length}-byte buffer`);
+  }
+  for (let i = 0; i < src.length; i++) out[p + i] = src[i] as number;
+  return p + src.length;
 }
 
 function equalAt(b: Uint8Array, p: number, n: number, want: Uint8Array): boolean {

@@ -19,6 +19,8 @@ export {
   MAX_ZIPF_RECORDS,
 } from "./key_popularity.ts";
 export { fillValue, isValueOf } from "./value_pattern.ts";
+export { ValueTable } from "./value_table.ts";
+export { KeyTable } from "./key_table.ts";
 export {
   DRAGONET_MEMCACHED_1024,
   DRAGONET_MEMCACHED_64,
