@@ -8,7 +8,8 @@
  * removed on access), `currItems`, `bytes`, `totalItems`.
  *
  * The table grows by doubling when it holds 1.5 items per bucket, as memcached's assoc.c does.
- * Keys are hashed with 32-bit FNV-1a over the bytes; no key strings are built.
+ * Keys are hashed with MurmurHash3 (32-bit, seed 0) over the bytes, as memcached 1.6 hashes them
+ * by default; no key strings are built.
  *
  * @module
  */
@@ -23,7 +24,7 @@ import {
 export class Item {
   /** Key bytes. */
   readonly key: Uint8Array;
-  /** FNV-1a hash of the key. */
+  /** {@link hashKey} of the key. */
   readonly hash: number;
   /** Value bytes, without the trailing CRLF. */
   value: Uint8Array;
@@ -76,12 +77,40 @@ export interface ItemStoreOptions {
   itemOverhead?: number;
 }
 
-/** Hashes `buf[start .. end)` with 32-bit FNV-1a. */
+/**
+ * Hashes `buf[start .. end)` with MurmurHash3 x86 32-bit, seed 0 (memcached 1.6's default
+ * `hash_algorithm=murmur3`). It consumes the key four bytes at a time, so its dependency chain is
+ * a quarter as long as a byte-at-a-time hash's.
+ */
 export function hashKey(buf: Uint8Array, start: number, end: number): number {
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) {
-    h = Math.imul(h ^ (buf[i] as number), 0x01000193);
+  const n = end - start;
+  const blocksEnd = start + (n & ~3);
+  let h = 0;
+  let i = start;
+  for (; i < blocksEnd; i += 4) {
+    let k = (buf[i] as number) | ((buf[i + 1] as number) << 8) |
+      ((buf[i + 2] as number) << 16) | ((buf[i + 3] as number) << 24);
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    h ^= Math.imul(k, 0x1b873593);
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
   }
+  const tail = n & 3;
+  if (tail !== 0) {
+    let k = buf[i] as number;
+    if (tail > 1) k |= (buf[i + 1] as number) << 8;
+    if (tail > 2) k |= (buf[i + 2] as number) << 16;
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    h ^= Math.imul(k, 0x1b873593);
+  }
+  h ^= n;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
   return h >>> 0;
 }
 

@@ -104,3 +104,20 @@ Deno.test("item store", async (t) => {
     );
   });
 });
+
+Deno.test("hashKey is MurmurHash3 x86 32-bit with seed 0 (memcached's default hash)", () => {
+  // Reference values of MurmurHash3_x86_32 (smhasher), covering every tail length.
+  const cases: [string, number][] = [
+    ["", 0],
+    ["a", 0x3c2569b2],
+    ["ab", 0x9bbfd75f],
+    ["abc", 0xb3dd93fa],
+    ["hello", 0x248bfa47],
+    ["Hello, world!", 0xc0363e43],
+    ["The quick brown fox jumps over the lazy dog", 0x2e4ff723],
+  ];
+  for (const [text, want] of cases) {
+    const padded = enc.encode(`##${text}#`);
+    assert.equal(hashKey(padded, 2, padded.length - 1), want, JSON.stringify(text));
+  }
+});
