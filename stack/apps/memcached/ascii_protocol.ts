@@ -188,9 +188,16 @@ export function asciiStep(
   out: OutBuffer,
   conn: ConnState,
 ): number {
-  let nl = buf.indexOf(0x0a, pos);
-  if (nl >= end) nl = -1;
-  if (nl < 0) {
+  // One pass finds the newline and the first NUL before it: the C code works on a
+  // NUL-terminated string, so a NUL byte ends the line early.
+  let nl = pos;
+  let nul = -1;
+  for (; nl < end; nl++) {
+    const c = buf[nl] as number;
+    if (c === 0x0a) break;
+    if (c === 0 && nul < 0) nul = nl;
+  }
+  if (nl === end) {
     if (end - pos > ASCII_LINE_LIMIT) {
       let p = pos;
       while (p < end && buf[p] === 0x20) p++;
@@ -205,13 +212,8 @@ export function asciiStep(
   }
   let lineEnd = nl;
   if (nl - pos > 1 && buf[nl - 1] === 0x0d) lineEnd = nl - 1;
-  // The C code works on a NUL-terminated string: a NUL byte ends the line early.
-  for (let i = pos; i < lineEnd; i++) {
-    if (buf[i] === 0) {
-      lineEnd = i;
-      break;
-    }
-  }
+  // A NUL is never the dropped `\r`, so it always lies before `lineEnd`.
+  if (nul >= 0) lineEnd = nul;
   noreply = false;
   return command(engine, buf, pos, lineEnd, nl + 1, end, out, conn);
 }
@@ -236,10 +238,18 @@ function command(
   switch (first) {
     case 0x67: // g
       if (ntokens < 3) break;
-      if (tokIs(buf, 0, C_GET)) return get(engine, buf, le, next, out, conn, false, false, now);
-      if (tokIs(buf, 0, C_GETS)) return get(engine, buf, le, next, out, conn, true, false, now);
-      if (tokIs(buf, 0, C_GAT)) return get(engine, buf, le, next, out, conn, false, true, now);
-      if (tokIs(buf, 0, C_GATS)) return get(engine, buf, le, next, out, conn, true, true, now);
+      if (tokIs(buf, 0, C_GET)) {
+        return get(engine, buf, ntokens, le, next, out, conn, false, false, now);
+      }
+      if (tokIs(buf, 0, C_GETS)) {
+        return get(engine, buf, ntokens, le, next, out, conn, true, false, now);
+      }
+      if (tokIs(buf, 0, C_GAT)) {
+        return get(engine, buf, ntokens, le, next, out, conn, false, true, now);
+      }
+      if (tokIs(buf, 0, C_GATS)) {
+        return get(engine, buf, ntokens, le, next, out, conn, true, true, now);
+      }
       break;
     case 0x73: // s
       if (tokIs(buf, 0, C_SET)) {
@@ -337,6 +347,7 @@ function command(
 function get(
   engine: MemcachedEngine,
   buf: Uint8Array,
+  ntokens: number,
   le: number,
   next: number,
   out: OutBuffer,
@@ -346,60 +357,104 @@ function get(
   now: number,
 ): number {
   let exptime = 0;
-  let k = TE[0] as number;
   if (withTouch) {
     if (!parseI32(buf, TS[1] as number, TE[1] as number)) {
       error(engine, out, R_BAD_EXPTIME);
       return next;
     }
     exptime = exptimeOf(engine, I32[0] as number, now);
-    k = TE[1] as number;
   }
-  // Keys are every space-separated word after the command (memcached re-tokenizes past 24).
-  while (k < le) {
-    while (k < le && buf[k] === 0x20) k++;
-    if (k >= le) break;
-    let e = k;
-    while (e < le && buf[e] !== 0x20) e++;
-    if (e - k > KEY_MAX_LENGTH) {
-      // memcached drops every reply not yet sent on the connection, not only this command's.
-      out.cull();
-      error(engine, out, R_BAD_FORMAT);
+  // Keys are every space-separated word after the command: first the tokens already found,
+  // then, past the tokenizer's 24-token window, the rest of the line (memcached re-tokenizes).
+  const last = ntokens - 2;
+  const rest = TS[ntokens - 1] as number;
+  for (let t = withTouch ? 2 : 1; t <= last; t++) {
+    const more = t < last || nextWord(buf, rest, le) < le;
+    if (
+      !getKey(
+        engine,
+        buf,
+        TS[t] as number,
+        TE[t] as number,
+        more,
+        out,
+        withCas,
+        withTouch,
+        exptime,
+        now,
+      )
+    ) {
       return next;
     }
-    const it = withTouch
-      ? engine.touchItem(buf, k, e, exptime, now)
-      : engine.getItem(buf, k, e, now);
-    if (withTouch) {
-      engine.counters.cmdGet++;
-      if (it === null) engine.counters.getMisses++;
-      else engine.counters.getHits++;
-    }
-    if (it !== null) {
-      out.put(R_VALUE);
-      out.put(buf, k, e);
-      out.byte(0x20);
-      out.decimal(it.flags);
-      out.byte(0x20);
-      out.decimal(it.value.length);
-      if (withCas) {
-        out.byte(0x20);
-        out.decimal(it.cas);
-      }
-      out.put(R_CRLF);
-      out.put(it.value);
-      out.put(R_CRLF);
-    }
-    k = e;
-    let m = e;
-    while (m < le && buf[m] === 0x20) m++;
-    if (m < le) out.endSegment();
+  }
+  let k = nextWord(buf, rest, le);
+  while (k < le) {
+    let e = k;
+    while (e < le && buf[e] !== 0x20) e++;
+    const m = nextWord(buf, e, le);
+    if (!getKey(engine, buf, k, e, m < le, out, withCas, withTouch, exptime, now)) return next;
+    k = m;
   }
   out.put(R_END);
   out.endSegment();
   // A completed get moves memcached to conn_mwrite: everything so far is sent.
   conn.flush();
   return next;
+}
+
+/** Position of the first non-space byte of `buf[at .. end)`, or `end`. */
+function nextWord(buf: Uint8Array, at: number, end: number): number {
+  let i = at;
+  while (i < end && buf[i] === 0x20) i++;
+  return i;
+}
+
+/**
+ * Looks up one key of a get and writes its `VALUE` reply; `more` tells whether another key
+ * follows (each key but the last is its own response object). Returns false after answering a
+ * too-long key with the error.
+ */
+function getKey(
+  engine: MemcachedEngine,
+  buf: Uint8Array,
+  k: number,
+  e: number,
+  more: boolean,
+  out: OutBuffer,
+  withCas: boolean,
+  withTouch: boolean,
+  exptime: number,
+  now: number,
+): boolean {
+  if (e - k > KEY_MAX_LENGTH) {
+    // memcached drops every reply not yet sent on the connection, not only this command's.
+    out.cull();
+    error(engine, out, R_BAD_FORMAT);
+    return false;
+  }
+  const it = withTouch ? engine.touchItem(buf, k, e, exptime, now) : engine.getItem(buf, k, e, now);
+  if (withTouch) {
+    engine.counters.cmdGet++;
+    if (it === null) engine.counters.getMisses++;
+    else engine.counters.getHits++;
+  }
+  if (it !== null) {
+    out.put(R_VALUE);
+    out.put(buf, k, e);
+    out.byte(0x20);
+    out.decimal(it.flags);
+    out.byte(0x20);
+    out.decimal(it.value.length);
+    if (withCas) {
+      out.byte(0x20);
+      out.decimal(it.cas);
+    }
+    out.put(R_CRLF);
+    out.put(it.value);
+    out.put(R_CRLF);
+  }
+  if (more) out.endSegment();
+  return true;
 }
 
 function update(

@@ -227,7 +227,7 @@ export class MemcachedEngine {
         default:
           break;
       }
-      this.replace(old, data.slice(ds, de), flags, exptime, now);
+      this.overwrite(old, data, ds, de, flags, exptime, now);
       return StoreResult.STORED;
     }
     switch (mode) {
@@ -255,6 +255,36 @@ export class MemcachedEngine {
 
   /** CAS of the item linked by the last successful {@link storeItem}. */
   lastStoredCas = 0;
+
+  /**
+   * Replaces `old` by a new item holding `data[ds .. de)` (a set, replace or cas over a live
+   * item). When no unsent reply refers to `old` and the value keeps its length, the old item's
+   * object and value storage are reused for the new one, as memcached's slab allocator hands a
+   * freed chunk of the same size class to the next item: the new item is still a new item (new
+   * CAS, access time, flags, exptime, linked at the LRU head) and nothing can observe the reuse.
+   */
+  private overwrite(
+    old: Item,
+    data: Uint8Array,
+    ds: number,
+    de: number,
+    flags: number,
+    exptime: number,
+    now: number,
+  ): void {
+    if (old.refs !== 0 || old.value.length !== de - ds) {
+      this.replace(old, data.slice(ds, de), flags, exptime, now);
+      return;
+    }
+    this.store.unlink(old);
+    old.value.set(data.subarray(ds, de));
+    old.flags = flags;
+    old.exptime = exptime;
+    old.size = this.store.itemSize(old.key.length, flags, de - ds);
+    old.cas = this.nextCas();
+    this.store.link(old, now);
+    this.lastStoredCas = old.cas;
+  }
 
   private replace(
     old: Item,

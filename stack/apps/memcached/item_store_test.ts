@@ -103,4 +103,63 @@ Deno.test("item store", async (t) => {
       { seed: 42, numRuns: 5 },
     );
   });
+  await t.step("colliding hashes around the table's end: links and unlinks match a set", () => {
+    // Eight hashes whose home slots wrap around the end of the 1024-slot table, so runs of
+    // colliding items cross slot 0 and deletions shift items back across it.
+    const HASHES = [1021, 1022, 1023, 0, 1, 2, 1023 + 1024, 5];
+    const op = fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 59 }));
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 1, maxLength: 300 }), (ops) => {
+        const store = new ItemStore();
+        const model = new Map<number, Item>();
+        const key = (i: number) => enc.encode(`key${i}`);
+        const hashOf = (i: number) => HASHES[i % HASHES.length] as number;
+        const find = (i: number) => {
+          const k = key(i);
+          return store.find(k, 0, k.length, hashOf(i), 0);
+        };
+        for (const [add, i] of ops) {
+          const there = model.get(i);
+          if (add && there === undefined) {
+            const k = key(i);
+            const it = new Item(
+              k,
+              hashOf(i),
+              new Uint8Array(1),
+              0,
+              0,
+              store.itemSize(k.length, 0, 1),
+            );
+            store.link(it, 0);
+            model.set(i, it);
+          } else if (!add && there !== undefined) {
+            store.unlink(there);
+            model.delete(i);
+          }
+          for (let j = 0; j < 60; j++) {
+            if (find(j) !== (model.get(j) ?? null)) return false;
+          }
+        }
+        return store.currItems === model.size;
+      }),
+      { seed: 7, numRuns: 40 },
+    );
+  });
+});
+
+Deno.test("hashKey is MurmurHash3 x86 32-bit with seed 0 (memcached's default hash)", () => {
+  // Reference values of MurmurHash3_x86_32 (smhasher), covering every tail length.
+  const cases: [string, number][] = [
+    ["", 0],
+    ["a", 0x3c2569b2],
+    ["ab", 0x9bbfd75f],
+    ["abc", 0xb3dd93fa],
+    ["hello", 0x248bfa47],
+    ["Hello, world!", 0xc0363e43],
+    ["The quick brown fox jumps over the lazy dog", 0x2e4ff723],
+  ];
+  for (const [text, want] of cases) {
+    const padded = enc.encode(`##${text}#`);
+    assert.equal(hashKey(padded, 2, padded.length - 1), want, JSON.stringify(text));
+  }
 });

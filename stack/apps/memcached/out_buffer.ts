@@ -7,6 +7,10 @@
  * sequence numbers (observed on memcached 1.6.18: `get a b` with two hits answers two UDP
  * messages). The buffer records where each object ends so the UDP framer can split them.
  *
+ * A buffer may keep `headroom` bytes free before the first object: the UDP framer writes each
+ * datagram's 8-byte frame header into the bytes just before the datagram's payload and sends the
+ * reply in place, with no copy.
+ *
  * @module
  */
 
@@ -14,32 +18,43 @@ const DIGITS = new Uint8Array(20);
 
 /** Growable byte buffer with response-object boundaries; reused across requests. */
 export class OutBuffer {
-  /** Bytes written so far are `bytes[0 .. length)`. */
+  /** Bytes written so far are `bytes[headroom .. length)`. */
   bytes: Uint8Array;
-  /** Bytes written. */
-  length = 0;
+  /** Free bytes kept before the first response object. */
+  readonly headroom: number;
+  /** End of the bytes written (offset in `bytes`, headroom included). */
+  length: number;
   /** End offsets of completed response objects. */
   ends: Int32Array;
   /** Completed response objects. */
   count = 0;
-  /** Bytes already written to the client (memcached `conn_mwrite`) in this batch. */
-  flushedLength = 0;
+  /** End of the bytes already written to the client (memcached `conn_mwrite`) in this batch. */
+  flushedLength: number;
   /** Response objects already written in this batch. */
   flushedCount = 0;
-  private segmentStart = 0;
+  private segmentStart: number;
 
-  /** Creates a buffer with an initial capacity in bytes. */
-  constructor(capacity = 4096) {
+  /** Creates a buffer with an initial capacity in bytes and `headroom` free bytes up front. */
+  constructor(capacity = 4096, headroom = 0) {
+    if (!Number.isInteger(headroom) || headroom < 0 || headroom >= capacity) {
+      throw new RangeError(
+        `Out buffer headroom must be an integer in 0..${capacity - 1}, got ${headroom}`,
+      );
+    }
     this.bytes = new Uint8Array(capacity);
     this.ends = new Int32Array(16);
+    this.headroom = headroom;
+    this.length = headroom;
+    this.segmentStart = headroom;
+    this.flushedLength = headroom;
   }
 
   /** Empties the buffer, keeping its storage. */
   reset(): void {
-    this.length = 0;
+    this.length = this.headroom;
     this.count = 0;
-    this.segmentStart = 0;
-    this.flushedLength = 0;
+    this.segmentStart = this.headroom;
+    this.flushedLength = this.headroom;
     this.flushedCount = 0;
   }
 
@@ -147,7 +162,10 @@ export class OutBuffer {
     this.length = this.segmentStart;
   }
 
-  /** Removes the first `n` bytes, keeping the rest (object boundaries are reset). */
+  /**
+   * Removes the first `n` bytes, keeping the rest (object boundaries are reset); for buffers
+   * without headroom.
+   */
   dropFront(n: number): void {
     this.bytes.copyWithin(0, n, this.length);
     this.length -= n;
@@ -166,6 +184,6 @@ export class OutBuffer {
 
   /** Returns a view of the bytes written (valid until the next write). */
   view(): Uint8Array {
-    return this.bytes.subarray(0, this.length);
+    return this.bytes.subarray(this.headroom, this.length);
   }
 }

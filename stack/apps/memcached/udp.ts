@@ -51,8 +51,8 @@ class UdpConn implements ConnState {
 }
 
 const conn = new UdpConn();
-const out = new OutBuffer(64 * 1024);
-let frame = new Uint8Array(0);
+// The headroom holds the first datagram's frame header (see below).
+const out = new OutBuffer(64 * 1024, UDP_HEADER_SIZE);
 
 /**
  * Answers one request datagram; `emit` gets each reply datagram as a view valid only during the
@@ -89,8 +89,8 @@ export function handleDatagram(
   conn.flush();
   if ((conn.close as CloseModeCode) === CloseMode.NOW) return UdpDrop.NONE;
   const payload = engine.udpMaxPayload - UDP_HEADER_SIZE;
-  if (frame.length !== engine.udpMaxPayload) frame = new Uint8Array(engine.udpMaxPayload);
-  let s = 0;
+  const bytes = out.bytes;
+  let s = out.headroom;
   for (let i = 0; i < out.count; i++) {
     const e = out.ends[i] as number;
     // An empty response object still goes out: a bare header with total 0 (memcached 1.6.18).
@@ -98,16 +98,19 @@ export function handleDatagram(
     for (let seq = 0; seq < Math.max(total, 1); seq++) {
       const cs = s + seq * payload;
       const ce = Math.min(cs + payload, e);
-      frame[0] = id0;
-      frame[1] = id1;
-      frame[2] = seq >>> 8;
-      frame[3] = seq & 0xff;
-      frame[4] = total >>> 8;
-      frame[5] = total & 0xff;
-      frame[6] = 0;
-      frame[7] = 0;
-      frame.set(out.bytes.subarray(cs, ce), UDP_HEADER_SIZE);
-      emit(frame.subarray(0, UDP_HEADER_SIZE + ce - cs));
+      // The header goes in the 8 bytes before the payload, so the datagram is sent in place.
+      // Those bytes are the headroom or the end of a datagram already emitted (emit's view is
+      // valid only during the call), so nothing still needed is overwritten.
+      const h = cs - UDP_HEADER_SIZE;
+      bytes[h] = id0;
+      bytes[h + 1] = id1;
+      bytes[h + 2] = seq >>> 8;
+      bytes[h + 3] = seq & 0xff;
+      bytes[h + 4] = total >>> 8;
+      bytes[h + 5] = total & 0xff;
+      bytes[h + 6] = 0;
+      bytes[h + 7] = 0;
+      emit(bytes.subarray(h, ce));
     }
     s = e;
   }
