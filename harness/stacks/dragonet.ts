@@ -62,8 +62,8 @@ import {
 } from "../../stack/dragonet/control/dragonet_nics.ts";
 import { EventFlag } from "../../stack/dragonet/control/events.ts";
 import type { ReconfigRecord } from "../../stack/dragonet/control/reconfig_log.ts";
+import { IntPairMap } from "../sim/int_pair_map.ts";
 import { StackBase } from "./_base.ts";
-import { FlowSet } from "./_flow_set.ts";
 import { StackDrop } from "./drops.ts";
 import { dragonetGraph } from "./dragonet_graph.ts";
 import { LpgServe, LpgServerApp } from "./dragonet_apps.ts";
@@ -242,7 +242,8 @@ export class DragonetStack extends StackBase {
   readonly #inputs: BufRing[] = [];
   readonly #timing: DragonetTiming;
   readonly #tmp = new Int32Array(1);
-  readonly #known = new FlowSet();
+  /** Flows registered with the control loop, by (remote IPv4, port). */
+  readonly #known = new IntPairMap();
   readonly #pendingFlows: number[] = [];
   readonly #applyQueue: (readonly ConfigOp[])[] = [];
   #controlBusy = false;
