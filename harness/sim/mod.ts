@@ -19,6 +19,7 @@ export {
   type StreamRecord,
 } from "./random_streams.ts";
 export { BoundedQueue } from "./bounded_queue.ts";
+export { IntPairMap } from "./int_pair_map.ts";
 export { DROPPED, FifoServer, type FifoServerOptions } from "./fifo_server.ts";
 export { Lock, type LockCosts } from "./lock.ts";
 export { Core } from "./core.ts";

@@ -16,6 +16,7 @@ import type { BufferPool } from "../../stack/packet/buffer_pool.ts";
 import { BufferPool as Pool } from "../../stack/packet/buffer_pool.ts";
 import { type Calibration, makeCalibration } from "./calibration.ts";
 import { RandomStreams } from "./random_streams.ts";
+import { IntPairMap } from "./int_pair_map.ts";
 import { Simulator } from "./simulator.ts";
 import { DEFAULT_SWITCH_LATENCY_NS } from "./switch.ts";
 import { DEFAULT_PROPAGATION_NS, DEFAULT_RATE_BPS, Link } from "./wire.ts";
@@ -157,8 +158,8 @@ export function createTestbed(opts: TestbedOptions): Testbed {
   const hosts: NetHost[] = [];
   const egress: Link[] = [];
   const uplinks: Link[] = [];
-  /** MAC (as a 48-bit number) -> port. */
-  const macToPort = new Map<number, number>();
+  /** MAC (high 16 bits, low 32 bits) -> port. */
+  const macToPort = new IntPairMap();
   let inSwitch = 0;
   const bytes = pool.bytes;
 
@@ -184,8 +185,8 @@ export function createTestbed(opts: TestbedOptions): Testbed {
       flood(inPort, buf, len);
       return;
     }
-    const port = macToPort.get(macNumber(bytes, s));
-    if (port === undefined || port === inPort) {
+    const port = macToPort.get(macHigh(bytes, s), macLow(bytes, s));
+    if (port < 0 || port === inPort) {
       counters.dropNoRoute++;
       drop(buf);
       return;
@@ -229,13 +230,16 @@ export function createTestbed(opts: TestbedOptions): Testbed {
     if (hosts.some((h) => h.name === host.name)) {
       throw new Error(`Host name "${host.name}" is already attached; names must be unique`);
     }
-    const key = macNumber(host.mac, 0);
-    if (macToPort.has(key)) {
-      throw new Error(`Host "${host.name}" MAC is already attached to port ${macToPort.get(key)}`);
+    const hi = macHigh(host.mac, 0);
+    const lo = macLow(host.mac, 0);
+    if (macToPort.has(hi, lo)) {
+      throw new Error(
+        `Host "${host.name}" MAC is already attached to port ${macToPort.get(hi, lo)}`,
+      );
     }
     const port = hosts.length;
     hosts.push(host);
-    macToPort.set(key, port);
+    macToPort.set(hi, lo, port);
     egress.push(
       new Link(sim, `testbed.port${port}.${host.name}`, (buf, len) => {
         counters.delivered++;
@@ -290,4 +294,15 @@ export function macNumber(bytes: Uint8Array, o: number): number {
   return ((bytes[o] ?? 0) * 2 ** 40) + ((bytes[o + 1] ?? 0) * 2 ** 32) +
     (((bytes[o + 2] ?? 0) << 24) >>> 0) + ((bytes[o + 3] ?? 0) << 16) +
     ((bytes[o + 4] ?? 0) << 8) + (bytes[o + 5] ?? 0);
+}
+
+/** The first two bytes of a MAC address at `bytes[o..o+6)`. */
+function macHigh(bytes: Uint8Array, o: number): number {
+  return ((bytes[o] ?? 0) << 8) | (bytes[o + 1] ?? 0);
+}
+
+/** The last four bytes of a MAC address at `bytes[o..o+6)` (as a 32-bit pattern). */
+function macLow(bytes: Uint8Array, o: number): number {
+  return ((bytes[o + 2] ?? 0) << 24) | ((bytes[o + 3] ?? 0) << 16) | ((bytes[o + 4] ?? 0) << 8) |
+    (bytes[o + 5] ?? 0);
 }

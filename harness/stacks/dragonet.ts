@@ -62,6 +62,7 @@ import {
 } from "../../stack/dragonet/control/dragonet_nics.ts";
 import { EventFlag } from "../../stack/dragonet/control/events.ts";
 import type { ReconfigRecord } from "../../stack/dragonet/control/reconfig_log.ts";
+import { IntPairMap } from "../sim/int_pair_map.ts";
 import { StackBase } from "./_base.ts";
 import { StackDrop } from "./drops.ts";
 import { dragonetGraph } from "./dragonet_graph.ts";
@@ -236,10 +237,13 @@ export class DragonetStack extends StackBase {
   /** Frames the pipelines sent at start-up (gratuitous ARP), discarded before traffic. */
   startupFrames = 0;
   readonly #workers: Worker[] = [];
+  /** The stack pipeline's worker of each hardware queue. */
+  readonly #queueWorker: Worker[] = [];
   readonly #inputs: BufRing[] = [];
   readonly #timing: DragonetTiming;
   readonly #tmp = new Int32Array(1);
-  readonly #known = new Set<number>();
+  /** Flows registered with the control loop, by (remote IPv4, port). */
+  readonly #known = new IntPairMap();
   readonly #pendingFlows: number[] = [];
   readonly #applyQueue: (readonly ConfigOp[])[] = [];
   #controlBusy = false;
@@ -414,9 +418,9 @@ export class DragonetStack extends StackBase {
       w.lastDrops = dropsByReason(w.p.program, w.p.ctx);
     }
     for (let q = 0; q < queues; q++) nic.disableInterrupt(q);
+    for (const w of this.#workers) if (w.queue >= 0) this.#queueWorker[w.queue] ??= w;
     nic.onVisible = (q) => {
-      const w = this.#workers.find((x) => x.queue === q);
-      w?.core.kick();
+      this.#queueWorker[q]?.core.kick();
     };
     this.#controlKind = sim.on(`${host.name}.dragonet.control`, () => this.#controlRun());
     this.#applyKind = sim.on(`${host.name}.dragonet.apply`, () => this.#applyNext());
@@ -553,9 +557,7 @@ export class DragonetStack extends StackBase {
 
   /** Registers the flow of the datagram `app` just served, the first time it is seen. */
   #noteFlow(app: LpgServerApp): void {
-    const key = app.lastSrcIp * 65_536 + app.lastSrcPort;
-    if (this.#known.has(key)) return;
-    this.#known.add(key);
+    if (!this.#known.add(app.lastSrcIp, app.lastSrcPort)) return;
     this.#pendingFlows.push(app.lastSid, app.lastSrcIp, app.lastSrcPort);
     if (!this.#controlBusy) {
       this.#controlBusy = true;

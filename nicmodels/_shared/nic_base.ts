@@ -181,11 +181,11 @@ export abstract class NicBase implements NicModel {
   completeTx(q: number, max: number): number {
     let n = 0;
     while (n < max) {
-      const d = this.txRings.peek(q, 0);
-      if (d === null) break;
+      const length = this.txRings.lengthAt(q, 0);
+      if (length < 0) break;
       this.txRings.pop(q, 1);
       this.txPackets[q] = (this.txPackets[q] ?? 0) + 1;
-      this.txBytes[q] = (this.txBytes[q] ?? 0) + d.length;
+      this.txBytes[q] = (this.txBytes[q] ?? 0) + length;
       n++;
     }
     return n;

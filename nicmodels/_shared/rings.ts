@@ -77,6 +77,12 @@ export class DescriptorRings {
     return n;
   }
 
+  /** Frame length of descriptor `i` (0 = oldest) of queue `q`, or -1 when absent (allocates nothing). */
+  lengthAt(q: number, i: number): number {
+    if (i < 0 || i >= (this.count[q] ?? 0)) return -1;
+    return this.length[q * this.size + (((this.head[q] ?? 0) + i) % this.size)] ?? 0;
+  }
+
   /** Reads descriptor `i` (0 = oldest) of queue `q` without removing it; null when absent. */
   peek(
     q: number,

@@ -33,6 +33,19 @@ Deno.test("descriptor rings", async (t) => {
     );
   });
 
+  await t.step("lengthAt reads a waiting descriptor's length as peek does, -1 when absent", () => {
+    const rings = new DescriptorRings(2, 4);
+    for (let i = 0; i < 6; i++) {
+      rings.push(1, i, 60 + i, 0, 0);
+      if (i >= 2) rings.pop(1, 1);
+    }
+    for (let i = -1; i < 5; i++) {
+      assert.equal(rings.lengthAt(1, i), rings.peek(1, i)?.length ?? -1);
+    }
+    assert.equal(rings.lengthAt(1, 0), 64);
+    assert.equal(rings.lengthAt(0, 0), -1);
+  });
+
   await t.step("bad sizes are rejected with the values", () => {
     assert.throws(
       () => new DescriptorRings(0, 8),

@@ -28,6 +28,38 @@ export function formatKeyHex(key: Uint8Array): string {
   return Array.from(key, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/** Tables built so far by key (hex); bounded so that many random keys cannot grow it. */
+const LUTS = new Map<string, Uint32Array>();
+/** Keys whose tables are kept (the lab uses a handful). */
+const MAX_CACHED_KEYS = 16;
+
+/** lut[pos * 256 + byte] = XOR contribution of `byte` at input position `pos` for `key`. */
+function buildLut(key: Uint8Array): Uint32Array {
+  const inputBytes = key.length - 4;
+  const lut = new Uint32Array(inputBytes * 256);
+  const window = (bit: number): number => {
+    let w = 0;
+    for (let j = 0; j < 32; j++) {
+      const b = bit + j;
+      const v = ((key[b >> 3] ?? 0) >> (7 - (b & 7))) & 1;
+      w = ((w << 1) | v) >>> 0;
+    }
+    return w;
+  };
+  const windows = new Uint32Array(8);
+  for (let pos = 0; pos < inputBytes; pos++) {
+    for (let bit = 0; bit < 8; bit++) windows[bit] = window(pos * 8 + bit);
+    for (let v = 0; v < 256; v++) {
+      let acc = 0;
+      for (let bit = 0; bit < 8; bit++) {
+        if ((v >> (7 - bit)) & 1) acc ^= windows[bit] ?? 0;
+      }
+      lut[pos * 256 + v] = acc >>> 0;
+    }
+  }
+  return lut;
+}
+
 /**
  * A Toeplitz hasher for one key. Inputs up to `key.length - 4` bytes.
  *
@@ -47,33 +79,24 @@ export class ToeplitzHasher {
   /** lut[pos * 256 + byte] = contribution of `byte` at input position `pos`. */
   private readonly lut: Uint32Array;
 
-  /** Precomputes the lookup table for `key` (at least 5 bytes). */
+  /**
+   * Precomputes the lookup table for `key` (at least 5 bytes), or reuses the table already built
+   * for the same key bytes: the table is a pure function of the key and is never written after
+   * it is built, so every NIC model and oracle using the default key shares one.
+   */
   constructor(key: Uint8Array) {
     if (key.length < 5) {
       throw new Error(`Toeplitz key must be at least 5 bytes, got ${key.length}`);
     }
     this.maxInputBytes = key.length - 4;
-    this.lut = new Uint32Array(this.maxInputBytes * 256);
-    const window = (bit: number): number => {
-      let w = 0;
-      for (let j = 0; j < 32; j++) {
-        const b = bit + j;
-        const v = ((key[b >> 3] ?? 0) >> (7 - (b & 7))) & 1;
-        w = ((w << 1) | v) >>> 0;
-      }
-      return w;
-    };
-    for (let pos = 0; pos < this.maxInputBytes; pos++) {
-      const windows = new Uint32Array(8);
-      for (let bit = 0; bit < 8; bit++) windows[bit] = window(pos * 8 + bit);
-      for (let v = 0; v < 256; v++) {
-        let acc = 0;
-        for (let bit = 0; bit < 8; bit++) {
-          if ((v >> (7 - bit)) & 1) acc ^= windows[bit] ?? 0;
-        }
-        this.lut[pos * 256 + v] = acc >>> 0;
-      }
+    const id = formatKeyHex(key);
+    let lut = LUTS.get(id);
+    if (lut === undefined) {
+      lut = buildLut(key);
+      if (LUTS.size >= MAX_CACHED_KEYS) LUTS.clear();
+      LUTS.set(id, lut);
     }
+    this.lut = lut;
   }
 
   /** Hashes `len` bytes of `bytes` from `off` (len at most maxInputBytes). */

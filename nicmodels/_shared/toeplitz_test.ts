@@ -72,6 +72,27 @@ Deno.test("Toeplitz hash", async (t) => {
     assert.equal(sym.hashIpv4Ports(b, a, 443, 40000), 0x8a628a62);
   });
 
+  await t.step("hashers of many keys (tables shared per key) each follow their own key", () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 5, maxLength: 12 }),
+        fc.uint8Array({ minLength: 1, maxLength: 8 }),
+        (k, input) => {
+          const n = Math.min(input.length, k.length - 4);
+          const again = new ToeplitzHasher(k.slice());
+          const want = naiveToeplitz(k, input.subarray(0, n));
+          return new ToeplitzHasher(k).hash(input, 0, n) === want &&
+            again.hash(input, 0, n) === want;
+        },
+      ),
+      { seed: 11, numRuns: 60 },
+    );
+    assert.equal(
+      new ToeplitzHasher(key).hash(new Uint8Array([1, 2, 3]), 0, 3),
+      h.hash(new Uint8Array([1, 2, 3]), 0, 3),
+    );
+  });
+
   await t.step("key parsing rejects bad hex and short keys, and round-trips", () => {
     assert.throws(() => parseKeyHex("abc"), /even number of hex digits/);
     assert.throws(() => parseKeyHex("zz"), /even number of hex digits/);
