@@ -6,6 +6,9 @@
  * - `dist`: sample a distribution in mutilate's syntax and compare with its closed-form mean.
  * - `wire`: line-rate arithmetic per frame size.
  * - `costs`: the calibration table with sources (`--json` for the record stored with runs).
+ * - `speed`: simulated transactions per wall second of one bench point (issue 8's figure), the
+ *   fixed set-up cancelled out by running a short and a long window
+ *   (`harness/experiments/sim_speed.ts`).
  *
  * @example
  * ```sh
@@ -13,6 +16,7 @@
  * deno task lab sim dist fb_value --samples 200000
  * deno task lab sim wire --rate-gbps 25
  * deno task lab sim costs
+ * deno task lab sim speed --experiment memcached --stack dragonet-82599
  * ```
  *
  * @module
@@ -25,6 +29,11 @@ import { runQueue, type ServiceLaw } from "../sim/queue_model.ts";
 import { frameTimeNs, lineRatePps, wireBytes } from "../sim/wire.ts";
 import { calibrationRecord, makeCalibration, OP_NAMES } from "../sim/calibration.ts";
 import { createSampler, formatDistribution, parseDistribution } from "../../workloads/dist/mod.ts";
+import {
+  formatSimSpeed,
+  measureSimSpeed,
+  SIM_SPEED_EXPERIMENTS,
+} from "../experiments/sim_speed.ts";
 
 /** Options of {@link queueReport}. */
 export interface QueueReportOptions {
@@ -217,6 +226,61 @@ export function simCommand(io: CliIo = processIo): Command {
     .option("--json", "print the JSON record stored with runs")
     .action((o) => {
       io.write(costsReport(o.json === true));
+    });
+  sim
+    .command("speed")
+    .description(
+      "Simulated transactions per wall second of one bench point (set-up cancelled out)",
+    )
+    .option(
+      "--experiment <name>",
+      "memcached (UDP, memaslap profile) or echo (UDP_RR)",
+      choiceOption("--experiment", SIM_SPEED_EXPERIMENTS),
+      "memcached" as const,
+    )
+    .option("--stack <label>", "bench stack label", "dragonet-82599")
+    .option(
+      "--clients <n>",
+      "client instances",
+      integerOption("--clients", { min: 1, max: 10_000 }),
+      40,
+    )
+    .option(
+      "--size <bytes>",
+      "memcached value or echo payload bytes (default 1024 or 64)",
+      integerOption("--size", { min: 1, max: 65_000 }),
+    )
+    .option("--burst <n>", "echo burst", integerOption("--burst", { min: 1, max: 1024 }), 1)
+    .option(
+      "--windows <short,long>",
+      "simulated measurement windows in ms",
+      listOption("--windows", integerOption("--windows", { min: 1, max: 100_000 })),
+      [10, 60],
+    )
+    .option(
+      "--repeat <n>",
+      "runs per window, fastest kept",
+      integerOption("--repeat", { min: 1, max: 100 }),
+      2,
+    )
+    .option("--seed <n>", "root seed", integerOption("--seed", { min: 0, max: 0xffff_ffff }), 1)
+    .option("--json", "print the measurement as JSON")
+    .action((o) => {
+      if (o.windows.length !== 2) {
+        throw new Error(`--windows takes two numbers (short,long), got ${o.windows.length}`);
+      }
+      const r = measureSimSpeed({
+        experiment: o.experiment,
+        stack: o.stack,
+        clients: o.clients,
+        ...(o.size === undefined ? {} : { size: o.size }),
+        burst: o.burst,
+        shortMs: o.windows[0] as number,
+        longMs: o.windows[1] as number,
+        repeat: o.repeat,
+        seed: o.seed,
+      });
+      io.write(o.json === true ? `${JSON.stringify(r, null, 2)}\n` : formatSimSpeed(r));
     });
   return sim;
 }

@@ -59,6 +59,28 @@ Deno.test("lab sim", async (t) => {
     assert.equal(json.ops.ipi.ns, 1000);
   });
 
+  await t.step("speed runs one bench point twice and prints the rates", async () => {
+    const text = await run([
+      "speed",
+      "--experiment",
+      "echo",
+      "--stack",
+      "onload",
+      "--clients",
+      "4",
+      "--windows",
+      "1,2",
+      "--repeat",
+      "1",
+    ]);
+    assert.match(text, /^echo on onload, 4 clients, 64 B, burst 1, seed 1/);
+    assert.match(text, /2 ms simulated: [\d,]+ transactions in \d+ ms wall/);
+    await assert.rejects(
+      () => run(["speed", "--windows", "1,2,3"]),
+      /--windows takes two numbers \(short,long\), got 3/,
+    );
+  });
+
   await t.step("bad options name the option, the range and the value", async () => {
     await assert.rejects(
       () => run(["queue", "--utilisation", "1.5"]),

@@ -6,3 +6,4 @@
 export * from "./spec.ts";
 export * from "./presets.ts";
 export * from "./start_time.ts";
+export * from "./sim_speed.ts";
