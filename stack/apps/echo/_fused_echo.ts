@@ -17,10 +17,16 @@ export interface FusedEcho {
   readonly macLo: number;
   /** Echo port. */
   readonly port: number;
-  /** Peer MAC (ARP cache stand-in) high 16 bits. */
-  readonly peerHi: number;
-  /** Peer MAC low 32 bits. */
-  readonly peerLo: number;
+  /** Longest frame accepted (the LPG's `rx.l2.valid-length` limit from the MTU). */
+  readonly maxFrameLength: number;
+  /** ARP cache: IPv4 addresses, searched like the LPG's `tx.arp.resolve` does. */
+  readonly arpIp: Uint32Array;
+  /** ARP cache: MAC high 16 bits per entry. */
+  readonly arpMacHi: Uint32Array;
+  /** ARP cache: MAC low 32 bits per entry. */
+  readonly arpMacLo: Uint32Array;
+  /** Entries in use. */
+  readonly arpCount: number;
 }
 
 /**
@@ -35,7 +41,7 @@ export function fusedEcho(
   len: number,
   out: Int32Array,
 ): number {
-  if (len < 14) return -1;
+  if (len < 14 || len > s.maxFrameLength) return -1;
   const dHi = v.getUint16(start);
   const dLo = v.getUint32(start + 2);
   if (!((dHi === s.macHi && dLo === s.macLo) || (dHi === 0xffff && dLo === 0xffffffff))) return -1;
@@ -65,6 +71,16 @@ export function fusedEcho(
     if (onesComplementSum(bytes, l4, ulen, pseudo) !== 0xffff) return -1;
   }
   if (dport !== s.port) return -1;
+  // ARP: the reply's destination MAC from the cache (a miss would park the packet in the LPG;
+  // the ceiling simply refuses it).
+  let a = -1;
+  for (let k = 0; k < s.arpCount; k++) {
+    if (s.arpIp[k] === src) {
+      a = k;
+      break;
+    }
+  }
+  if (a < 0) return -1;
   // Reply: payload stays; headers rebuilt in front of it (as the LPG's TX chain does).
   const u = l4 + 8 - 8;
   v.setUint16(u, dport);
@@ -84,8 +100,8 @@ export function fusedEcho(
   v.setUint32(i + 16, src);
   v.setUint16(i + 10, internetChecksum(bytes, i, 20));
   const e = i - 14;
-  v.setUint16(e, s.peerHi);
-  v.setUint32(e + 2, s.peerLo);
+  v.setUint16(e, s.arpMacHi[a] ?? 0);
+  v.setUint32(e + 2, s.arpMacLo[a] ?? 0);
   v.setUint16(e + 6, s.macHi);
   v.setUint32(e + 8, s.macLo);
   v.setUint16(e + 12, 0x0800);

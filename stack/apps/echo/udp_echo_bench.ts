@@ -49,7 +49,7 @@ import {
 } from "../../packet/mod.ts";
 import { UdpEchoApp } from "./udp_echo.ts";
 import { PipelineSet } from "../../exec/pipelines.ts";
-import { BufRing, LpgEnv } from "../../protocols/env.ts";
+import { BufRing, DEFAULT_MTU, LpgEnv, maxFrameLength } from "../../protocols/env.ts";
 import { buildLpg, lpgImpls } from "../../protocols/lpg.ts";
 import { ECHO_ENDPOINT, LOCAL_IP, LOCAL_MAC } from "../../protocols/_testing.ts";
 import { type FusedEcho, fusedEcho } from "./_fused_echo.ts";
@@ -103,15 +103,21 @@ function fused(): () => void {
   const hi = (m: Uint8Array) => ((m[0] ?? 0) << 8) | (m[1] ?? 0);
   const lo = (m: Uint8Array) =>
     (((m[2] ?? 0) << 24) | ((m[3] ?? 0) << 16) | ((m[4] ?? 0) << 8) | (m[5] ?? 0)) >>> 0;
+  // The same ARP cache contents and MTU as the LPG stack of `makeStack`.
   const st: FusedEcho = {
     ip: parseIpv4("10.0.0.1") >>> 0,
     macHi: hi(mac),
     macLo: lo(mac),
     port: 7,
-    peerHi: hi(peer),
-    peerLo: lo(peer),
+    maxFrameLength: maxFrameLength(DEFAULT_MTU),
+    arpIp: Uint32Array.of(parseIpv4("10.0.0.2") >>> 0),
+    arpMacHi: Uint32Array.of(hi(peer)),
+    arpMacLo: Uint32Array.of(lo(peer)),
+    arpCount: 1,
   };
   const len = new Int32Array(1);
+  // The reply goes through a TX ring like the LPG's `tx.queue` (the NIC hand-off).
+  const tx = new BufRing(64);
   const once = (): number => {
     const b = pool.alloc(0);
     const s = pool.start[b] ?? 0;
@@ -121,7 +127,8 @@ function fused(): () => void {
       pool.start[b] = r;
       pool.length[b] = len[0] ?? 0;
     }
-    return b;
+    tx.push(b);
+    return tx.shift();
   };
   const check = once();
   const s0 = pool.start[check] ?? 0;
