@@ -369,23 +369,10 @@ function get(
   const last = ntokens - 2;
   const rest = TS[ntokens - 1] as number;
   for (let t = withTouch ? 2 : 1; t <= last; t++) {
+    const k = TS[t] as number;
+    const e = TE[t] as number;
     const more = t < last || nextWord(buf, rest, le) < le;
-    if (
-      !getKey(
-        engine,
-        buf,
-        TS[t] as number,
-        TE[t] as number,
-        more,
-        out,
-        withCas,
-        withTouch,
-        exptime,
-        now,
-      )
-    ) {
-      return next;
-    }
+    if (!getKey(engine, buf, k, e, more, out, withCas, withTouch, exptime, now)) return next;
   }
   let k = nextWord(buf, rest, le);
   while (k < le) {

@@ -44,8 +44,13 @@ class UdpConn implements ConnState {
     this.pins.push(item);
   }
   flush(): void {
-    for (const it of this.pins) it.refs--;
-    this.pins.length = 0;
+    const pins = this.pins;
+    // Most datagrams pin nothing (only binary replies do); truncating an empty array still
+    // costs a call, so it is skipped.
+    if (pins.length !== 0) {
+      for (const it of pins) it.refs--;
+      pins.length = 0;
+    }
     out.markFlushed();
   }
 }
