@@ -97,6 +97,11 @@ export class LatencyRecorder {
   #h: Histogram | null;
   #min = Infinity;
   #max = -Infinity;
+  /**
+   * The last summary made, until a sample or a merge changes the histogram (a summary scans the
+   * whole counts array, and a run's report reads each recorder's summary several times).
+   */
+  #summary: LatencySummary | null = null;
 
   /** Creates an empty recorder. */
   constructor(options: LatencyRecorderOptions = {}) {
@@ -146,6 +151,7 @@ export class LatencyRecorder {
       throw new RangeError(`Latency ${ns} ns is invalid: must be an integer >= 0`);
     }
     h.recordValue(ns);
+    this.#summary = null;
     if (ns < this.#min) this.#min = ns;
     if (ns > this.#max) this.#max = ns;
   }
@@ -264,6 +270,12 @@ export class LatencyRecorder {
   /** Count, min, max, mean and the standard percentiles; zeros when empty. */
   summary(): LatencySummary {
     const h = this.#live();
+    if (this.#summary !== null) return this.#summary;
+    this.#summary = this.#summarize(h);
+    return this.#summary;
+  }
+
+  #summarize(h: Histogram): LatencySummary {
     const count = h.totalCount;
     if (count === 0) {
       return {
@@ -306,6 +318,7 @@ export class LatencyRecorder {
 
   #addHistogram(h: Histogram, min: number, max: number): void {
     (this.#live() as { add(o: Histogram): void }).add(h);
+    this.#summary = null;
     if (min < this.#min) this.#min = min;
     if (max > this.#max) this.#max = max;
   }
