@@ -9,6 +9,8 @@ import { createSampler } from "../dist/sampler.ts";
 import { UdpEchoClient } from "../echo/udp_rr.ts";
 import { createKeyChooser } from "../memcached/key_popularity.ts";
 import { MemcachedUdpClient } from "../memcached/memcached_udp.ts";
+import { fillValue } from "../memcached/value_pattern.ts";
+import { ReplyStatus } from "./protocol.ts";
 import { rig } from "./_testing.ts";
 import { UdpFrameWriter } from "./udp_frame_writer.ts";
 
@@ -69,4 +71,32 @@ Deno.bench("echo 64 B request + frame + reply check", { group: "per request" }, 
   const n = echo.writeRequest(0, id, bytes, 142, 1472);
   writer.write(bytes, 100, n);
   echo.onReply(0, bytes, 142, n);
+});
+
+// A get of a 1 KiB value and its reply, built once; the bench checks the reply (key, length
+// line, every value byte) as the client does for each get.
+const getter = new MemcachedUdpClient({
+  keyLengths: keyLengths(1000, createSampler(parseDistribution("fixed:64"))),
+  valueSize: createSampler(parseDistribution("fixed:1024")),
+  getRatio: 1,
+  keys: createKeyChooser({ kind: "uniform" }, 1000),
+  rng: xoroshiro128plus(2),
+  load: null,
+});
+const request = new Uint8Array(1472);
+const requestLen = getter.writeRequest(0, 9, request, 0, 1472);
+const key = new TextDecoder().decode(request.subarray(12, requestLen - 2));
+const value = new Uint8Array(1024);
+fillValue(Number(key), 1024, value, 0);
+const text = new TextEncoder().encode(`VALUE ${key} 0 1024\r\n`);
+const reply = new Uint8Array(8 + text.length + 1024 + 7);
+reply.set([0, 9, 0, 0, 0, 1, 0, 0]);
+reply.set(text, 8);
+reply.set(value, 8 + text.length);
+reply.set(new TextEncoder().encode("\r\nEND\r\n"), 8 + text.length + 1024);
+
+Deno.bench("memcached get reply check (64 B key, 1 KiB value)", { group: "per request" }, () => {
+  if (getter.onReply(0, reply, 0, reply.length) !== ReplyStatus.Done) {
+    throw new Error("Reply check failed: the bench's reply must be correct");
+  }
 });

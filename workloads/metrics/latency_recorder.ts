@@ -12,6 +12,7 @@ import {
   encodeIntoCompressedBase64,
   type Histogram,
   initWebAssemblySync,
+  JsHistogram,
 } from "hdr-histogram-js";
 
 /** Histogram implementation: hdr-histogram-js's WebAssembly build or its packed JS array. */
@@ -49,12 +50,40 @@ export interface LatencySummary {
 
 let wasmReady = false;
 
-/** The resize bookkeeping of hdr-histogram-js's JS histograms that {@link LatencyRecorder.mergedPacked} replays. */
-interface PackedInternals {
+/** The resize bookkeeping of hdr-histogram-js's JS histograms that a WebAssembly merge replays. */
+interface JsInternals {
   readonly countsArrayLength: number;
   highestEquivalentValue(value: number): number;
   valueFromIndex(index: number): number;
   resize(newHighestTrackableValue: number): void;
+}
+
+/**
+ * A plain 64-bit JS histogram holding the counts of WebAssembly histogram `h`: hdr-histogram-js
+ * decodes `h`'s uncompressed V2 encoding, which is what `decodeFromCompressedBase64(
+ * encodeIntoCompressedBase64(h), 64, false)` decodes after a deflate and an inflate.
+ */
+function plainCopy(h: Histogram): Histogram {
+  const encoded = (h as unknown as { encode(): Uint8Array }).encode();
+  const decode = (JsHistogram as unknown as {
+    decode(data: Uint8Array, bitBucketSize: 64, minBarForHighestTrackableValue: number): Histogram;
+  }).decode;
+  return decode(encoded, 64, 0);
+}
+
+/**
+ * An empty plain 64-bit JS histogram built like a packed recorder's: the V2 encoding does not
+ * depend on how counts are stored, so it encodes exactly as a packed one with the same counts
+ * and range, and adds and encodes without the packed array's lookups.
+ */
+function newPlainHistogram(digits: number): Histogram {
+  return build({
+    bitBucketSize: 64,
+    useWebAssembly: false,
+    autoResize: true,
+    lowestDiscernibleValue: 1,
+    numberOfSignificantValueDigits: digits as 1 | 2 | 3 | 4 | 5,
+  });
 }
 
 function newHistogram(mode: HistogramMode, digits: number): Histogram {
@@ -97,6 +126,11 @@ export class LatencyRecorder {
   #h: Histogram | null;
   #min = Infinity;
   #max = -Infinity;
+  /**
+   * The last summary made, until a sample or a merge changes the histogram (a summary scans the
+   * whole counts array, and a run's report reads each recorder's summary several times).
+   */
+  #summary: LatencySummary | null = null;
 
   /** Creates an empty recorder. */
   constructor(options: LatencyRecorderOptions = {}) {
@@ -146,6 +180,7 @@ export class LatencyRecorder {
       throw new RangeError(`Latency ${ns} ns is invalid: must be an integer >= 0`);
     }
     h.recordValue(ns);
+    this.#summary = null;
     if (ns < this.#min) this.#min = ns;
     if (ns > this.#max) this.#max = ns;
   }
@@ -201,51 +236,88 @@ export class LatencyRecorder {
   /**
    * The summary and encoded form of `sources` merged, exactly as a packed recorder merging them
    * one by one gives them (see {@link LatencyRecorder.mergedPacked}); the summary is read from
-   * the WebAssembly merge, which runs the same arithmetic over the same counts.
+   * the WebAssembly merge, which runs the same arithmetic over the same counts, and the encoded
+   * form from a plain 64-bit JS histogram taking the packed recorder's place (same resizes, same
+   * counts, same encoding).
    */
   static mergedSummary(
     sources: readonly LatencyRecorder[],
   ): { readonly summary: LatencySummary; readonly encoded: string } {
-    const { packed, wasm } = LatencyRecorder.#mergeBoth(sources);
-    try {
-      return { summary: (wasm ?? packed).summary(), encoded: packed.encode() };
-    } finally {
-      wasm?.destroy();
-      packed.destroy();
+    const digits = LatencyRecorder.#wasmDigits(sources);
+    if (digits === null) {
+      const packed = LatencyRecorder.mergedPacked(sources);
+      try {
+        return { summary: packed.summary(), encoded: packed.encode() };
+      } finally {
+        packed.destroy();
+      }
     }
+    const w = new LatencyRecorder({ mode: "wasm", significantDigits: digits });
+    const plain = newPlainHistogram(digits);
+    try {
+      LatencyRecorder.#mergeVia(w, sources, plain);
+      return { summary: w.summary(), encoded: encodeIntoCompressedBase64(plain) };
+    } finally {
+      plain.destroy();
+      w.destroy();
+    }
+  }
+
+  /** The sources' significant digits when all are WebAssembly recorders with the same, else null. */
+  static #wasmDigits(sources: readonly LatencyRecorder[]): 1 | 2 | 3 | 4 | 5 | null {
+    const digits = (sources[0]?.significantDigits ?? 3) as 1 | 2 | 3 | 4 | 5;
+    const mixed = sources.some((s) => s.mode !== "wasm" || s.significantDigits !== digits);
+    return mixed ? null : digits;
   }
 
   static #mergeBoth(
     sources: readonly LatencyRecorder[],
   ): { packed: LatencyRecorder; wasm: LatencyRecorder | null } {
-    const digits = (sources[0]?.significantDigits ?? 3) as 1 | 2 | 3 | 4 | 5;
-    const r = new LatencyRecorder({ mode: "packed", significantDigits: digits });
-    if (sources.some((s) => s.mode !== "wasm" || s.significantDigits !== digits)) {
+    const first = (sources[0]?.significantDigits ?? 3) as 1 | 2 | 3 | 4 | 5;
+    const r = new LatencyRecorder({ mode: "packed", significantDigits: first });
+    const digits = LatencyRecorder.#wasmDigits(sources);
+    if (digits === null) {
       for (const s of sources) r.merge(s);
       return { packed: r, wasm: null };
     }
     const w = new LatencyRecorder({ mode: "wasm", significantDigits: digits });
     try {
-      const h = r.#live() as unknown as PackedInternals;
-      for (const s of sources) {
-        w.#addHistogram(s.#live(), s.#min, s.#max);
-        if (s.count === 0) continue;
-        // What add() of the decoded copy does first: grow to the copy's highest value.
-        const top = h.highestEquivalentValue(s.#max);
-        if (h.highestEquivalentValue(h.valueFromIndex(h.countsArrayLength - 1)) < top) {
-          h.resize(top);
-        }
-      }
-      // A plain 64-bit copy: adding it reads a Float64Array, not packed counts.
-      const copy = decodeFromCompressedBase64(encodeIntoCompressedBase64(w.#live()), 64, false);
-      r.#addHistogram(copy, w.#min, w.#max);
-      copy.destroy();
+      LatencyRecorder.#mergeVia(w, sources, r.#live());
+      r.#summary = null;
+      if (w.#min < r.#min) r.#min = w.#min;
+      if (w.#max > r.#max) r.#max = w.#max;
     } catch (err) {
       w.destroy();
       r.destroy();
       throw err;
     }
     return { packed: r, wasm: w };
+  }
+
+  /**
+   * Merges the WebAssembly `sources` into `w`, then adds that merge to the JS histogram `target`
+   * exactly as adding the sources one by one would: first the resizes those adds would make
+   * (each grows to its source's highest value), then one add of the merged counts.
+   */
+  static #mergeVia(
+    w: LatencyRecorder,
+    sources: readonly LatencyRecorder[],
+    target: Histogram,
+  ): void {
+    const h = target as unknown as JsInternals;
+    for (const s of sources) {
+      w.#addHistogram(s.#live(), s.#min, s.#max);
+      if (s.count === 0) continue;
+      // What add() of the decoded copy does first: grow to the copy's highest value.
+      const top = h.highestEquivalentValue(s.#max);
+      if (h.highestEquivalentValue(h.valueFromIndex(h.countsArrayLength - 1)) < top) {
+        h.resize(top);
+      }
+    }
+    // A plain 64-bit copy: adding it reads a Float64Array, not packed counts.
+    const copy = plainCopy(w.#live());
+    (target as { add(o: Histogram): void }).add(copy);
+    copy.destroy();
   }
 
   /** Samples recorded. */
@@ -264,6 +336,12 @@ export class LatencyRecorder {
   /** Count, min, max, mean and the standard percentiles; zeros when empty. */
   summary(): LatencySummary {
     const h = this.#live();
+    if (this.#summary !== null) return this.#summary;
+    this.#summary = this.#summarize(h);
+    return this.#summary;
+  }
+
+  #summarize(h: Histogram): LatencySummary {
     const count = h.totalCount;
     if (count === 0) {
       return {
@@ -306,6 +384,7 @@ export class LatencyRecorder {
 
   #addHistogram(h: Histogram, min: number, max: number): void {
     (this.#live() as { add(o: Histogram): void }).add(h);
+    this.#summary = null;
     if (min < this.#min) this.#min = min;
     if (max > this.#max) this.#max = max;
   }

@@ -113,6 +113,27 @@ Deno.test("LatencyRecorder", async (t) => {
     r.destroy();
   });
 
+  await t.step("a summary follows every later sample and merge", () => {
+    const r = new LatencyRecorder({ mode: "wasm" });
+    r.record(1000);
+    assert.equal(r.summary().count, 1);
+    assert.equal(r.summary(), r.summary());
+    r.record(5000);
+    assert.deepEqual([r.summary().count, r.summary().maxNs], [2, 5000]);
+    r.recordCorrected(9000, 4000);
+    assert.equal(r.summary().count, 4);
+    const other = new LatencyRecorder({ mode: "packed" });
+    other.record(100);
+    r.merge(other);
+    assert.deepEqual([r.summary().count, r.summary().minNs], [5, 100]);
+    const fresh = LatencyRecorder.decode(r.encode(), { mode: "packed" });
+    assert.equal(fresh.summary().p50Ns, r.summary().p50Ns);
+    other.destroy();
+    fresh.destroy();
+    r.destroy();
+    assert.throws(() => r.summary(), /Latency recorder was destroyed/);
+  });
+
   await t.step("rejects bad values, options and use after destroy", () => {
     const r = new LatencyRecorder({ mode: "packed" });
     assert.throws(() => r.record(-1), /Latency -1 ns is invalid: must be an integer >= 0/);
