@@ -201,7 +201,10 @@ export class HostCore {
   }
 
   #pick(advance: boolean): CoreTask | null {
-    for (const t of this.#high) if (t.ready()) return t;
+    const high = this.#high;
+    for (let i = 0; i < high.length; i++) {
+      if ((high[i] as CoreTask).ready()) return high[i] as CoreTask;
+    }
     const n = this.#normal.length;
     for (let k = 0; k < n; k++) {
       const i = (this.#rr + k) % n;

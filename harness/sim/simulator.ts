@@ -131,30 +131,16 @@ export class Simulator {
    * `timeNs` must be an integer no earlier than {@link Simulator.now}.
    */
   at(timeNs: number, kind: EventKind, a = 0, b = 0): number {
-    if (!(timeNs >= this.#now && timeNs <= MAX_TIME_NS) || timeNs !== Math.floor(timeNs)) {
-      throw new RangeError(
-        `Event time ${timeNs} ns is invalid: must be an integer in ${this.#now}..${MAX_TIME_NS} (now..max)`,
-      );
-    }
-    if (!(kind >= 1 && kind < this.#handlers.length) || kind !== (kind | 0)) {
-      throw new RangeError(
-        `Event kind ${kind} is not registered: registered kinds are 1..${
-          this.#handlers.length - 1
-        }`,
-      );
-    }
-    const slot = this.#allocSlot();
-    this.#kind[slot] = kind;
-    this.#a[slot] = a;
-    this.#b[slot] = b;
-    this.#queue.push(slot, timeNs, this.#seq++);
-    this.scheduled++;
+    // Kept this small on purpose: V8 inlines it into its callers, so a caller that ignores the
+    // handle (a number beyond the small-integer range) does not allocate a heap number for it.
+    const slot = this.#schedule(timeNs, kind, a, b);
     return (this.#generation[slot] as number) * SLOT_SPACE + slot;
   }
 
   /** Schedules `kind` `delayNs` (a non-negative integer) after now; see {@link Simulator.at}. */
   after(delayNs: number, kind: EventKind, a = 0, b = 0): number {
-    return this.at(this.#now + delayNs, kind, a, b);
+    const slot = this.#schedule(this.#now + delayNs, kind, a, b); // small for inlining, as `at`
+    return (this.#generation[slot] as number) * SLOT_SPACE + slot;
   }
 
   /** Cancels a scheduled event; returns false if it already ran or was cancelled. */
@@ -215,6 +201,29 @@ export class Simulator {
   /** Makes the current {@link Simulator.run} return after the event being handled. */
   stop(): void {
     this.#stopped = true;
+  }
+
+  /** Validates and queues one event; returns its slot. */
+  #schedule(timeNs: number, kind: EventKind, a: number, b: number): number {
+    if (!(timeNs >= this.#now && timeNs <= MAX_TIME_NS) || timeNs !== Math.floor(timeNs)) {
+      throw new RangeError(
+        `Event time ${timeNs} ns is invalid: must be an integer in ${this.#now}..${MAX_TIME_NS} (now..max)`,
+      );
+    }
+    if (!(kind >= 1 && kind < this.#handlers.length) || kind !== (kind | 0)) {
+      throw new RangeError(
+        `Event kind ${kind} is not registered: registered kinds are 1..${
+          this.#handlers.length - 1
+        }`,
+      );
+    }
+    const slot = this.#allocSlot();
+    this.#kind[slot] = kind;
+    this.#a[slot] = a;
+    this.#b[slot] = b;
+    this.#queue.push(slot, timeNs, this.#seq++);
+    this.scheduled++;
+    return slot;
   }
 
   #allocSlot(): number {

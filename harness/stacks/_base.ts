@@ -7,7 +7,7 @@
 import { HOST_NIC_TX_RING_FULL, HostNic } from "../sim/host_nic.ts";
 import { CORE_CAT_NAMES } from "../sim/host_core.ts";
 import type { Host } from "../sim/host.ts";
-import { reasonName } from "../../stack/packet/mod.ts";
+import { Reason, reasonName } from "../../stack/packet/mod.ts";
 import { RxPath } from "./_rx_path.ts";
 import { STACK_DROP_NAMES, StackDrop } from "./drops.ts";
 import { MAX_REPLIES, type ServerApp } from "./server_app.ts";
@@ -64,12 +64,13 @@ export abstract class StackBase implements StackModel {
 
   /**
    * Runs the application on the request in `buf` (parsed again: the buffer may have waited in a
-   * socket); returns the number of reply frames now in {@link StackBase.replies}.
+   * socket, and it passed `rx.classify` on arrival); returns the number of reply frames now in
+   * {@link StackBase.replies}.
    */
   protected serve(buf: number): number {
     this.held--;
     const rx = this.rx;
-    if (rx.classify(buf) < 0) {
+    if (rx.reparse(buf) !== Reason.Ok) {
       // Cannot happen for a buffer that passed classification on receive; count it honestly.
       this.drops[StackDrop.BadFrame] = (this.drops[StackDrop.BadFrame] ?? 0) + 1;
       const pool = this.host.testbed.pool;

@@ -58,4 +58,15 @@ export class RxPath {
     const s = this.#ports[info.dstPort] ?? -1;
     return s >= 0 ? s : -1 - StackDrop.NoSocket;
   }
+
+  /**
+   * Rebuilds {@link RxPath.info} for buffer `buf`, a frame that passed {@link RxPath.classify}
+   * when it arrived and has waited unchanged since (in a socket queue): parses it again without
+   * verifying its checksums a second time (the bytes are the ones already verified; the verdict
+   * cannot change) and without the socket lookup. Returns the parse's reason code (`Reason.Ok`).
+   */
+  reparse(buf: number): number {
+    const pool = this.#pool;
+    return parseFrame(pool.bytes, pool.start[buf] ?? 0, pool.length[buf] ?? 0, this.info);
+  }
 }

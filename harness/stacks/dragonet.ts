@@ -193,7 +193,8 @@ class Worker implements CoreTask {
 
   ready(): boolean {
     if (this.queue >= 0 && this.#m.host.nic.visible(this.queue) > 0) return true;
-    for (const g of this.inGates) if (g.visible > 0) return true;
+    const gates = this.inGates; // indexed loops here and in step(): no iterator per call
+    for (let i = 0; i < gates.length; i++) if ((gates[i] as Gate).visible > 0) return true;
     return this.app !== null && this.app.waiting() > 0;
   }
 
@@ -451,7 +452,9 @@ export class DragonetStack extends StackBase {
     const ns = this.cal.ns;
     const env = this.env;
     for (let i = 0; i < w.outGates.length; i++) w.moved[i] = (w.outGates[i] as Gate).q.moved;
-    for (const g of w.inGates) {
+    const inGates = w.inGates;
+    for (let i = 0; i < inGates.length; i++) {
+      const g = inGates[i] as Gate;
       g.budget = 1;
       g.taken = 0;
     }
@@ -465,7 +468,8 @@ export class DragonetStack extends StackBase {
     this.#run(w);
     let crossIn = 0;
     let crossInRemote = 0;
-    for (const g of w.inGates) {
+    for (let i = 0; i < inGates.length; i++) {
+      const g = inGates[i] as Gate;
       crossIn += g.taken;
       if (g.producer !== null && g.producer.core !== w.core) crossInRemote += g.taken;
       g.budget = 0;

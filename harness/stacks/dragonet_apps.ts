@@ -74,7 +74,8 @@ export class LpgServerApp {
   /** Datagrams waiting in this app's socket rings. */
   waiting(): number {
     let n = 0;
-    for (const r of this.#rings) n += r.size;
+    const rings = this.#rings;
+    for (let i = 0; i < rings.length; i++) n += (rings[i] as BufRing).size;
     return n;
   }
 

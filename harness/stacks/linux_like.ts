@@ -541,7 +541,10 @@ export class LinuxLike extends StackBase {
    */
   placeOnWake(current: HostCore): HostCore {
     if (this.variant !== "default" || current.idle) return current;
-    for (const c of this.host.cores) if (c.idle) return c;
+    const cores = this.host.cores;
+    for (let i = 0; i < cores.length; i++) {
+      if ((cores[i] as HostCore).idle) return cores[i] as HostCore;
+    }
     return current;
   }
 }

@@ -58,7 +58,6 @@ export class EchoApp implements ServerApp {
   /** Never fails: the request buffer is reused. */
   readonly replyAllocFailures = 0;
   #pool: BufferPool;
-  #tmp = new Uint8Array(6);
 
   /** Echo on `port` over frames in `pool`. */
   constructor(pool: BufferPool, port = ECHO_PORT) {
@@ -70,19 +69,23 @@ export class EchoApp implements ServerApp {
   serve(buf: number, info: FrameInfo, out: Int32Array): number {
     const b = this.#pool.bytes;
     const s = info.start;
-    swap(b, s, s + 6, 6, this.#tmp);
+    swap(b, s, s + 6, 6);
     const ip = info.l3;
-    swap(b, ip + 12, ip + 16, 4, this.#tmp);
-    swap(b, info.l4, info.l4 + 2, 2, this.#tmp);
+    swap(b, ip + 12, ip + 16, 4);
+    swap(b, info.l4, info.l4 + 2, 2);
     out[0] = buf;
     return 1;
   }
 }
 
-function swap(b: Uint8Array, x: number, y: number, n: number, tmp: Uint8Array): void {
-  for (let i = 0; i < n; i++) tmp[i] = b[x + i] ?? 0;
-  b.copyWithin(x, y, y + n);
-  for (let i = 0; i < n; i++) b[y + i] = tmp[i] ?? 0;
+/** Exchanges the `n` bytes at `x` with the `n` bytes at `y` (non-overlapping ranges). */
+function swap(b: Uint8Array, x: number, y: number, n: number): void {
+  // A byte loop: for a few bytes it is cheaper than a copyWithin call and needs no scratch.
+  for (let i = 0; i < n; i++) {
+    const t = b[x + i] ?? 0;
+    b[x + i] = b[y + i] ?? 0;
+    b[y + i] = t;
+  }
 }
 
 type MutableSpec = { -readonly [K in keyof UdpFrameSpec]: UdpFrameSpec[K] };

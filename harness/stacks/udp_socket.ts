@@ -127,7 +127,7 @@ export class UdpSocket {
     }
     const ws = this.#waiters;
     this.#waiters = [];
-    for (const w of ws) w.wake();
+    for (let i = 0; i < ws.length; i++) (ws[i] as SocketWaiter).wake();
     return ws.length;
   }
 }

@@ -194,7 +194,11 @@ export abstract class NicBase implements NicModel {
   /** Counters, `ethtool -S` style: totals, drops by reason, per queue, per filter-slot hits. */
   counters(): readonly CounterEntry[] {
     const out: CounterEntry[] = [];
-    const sum = (a: Float64Array) => a.reduce((s, x) => s + x, 0);
+    const sum = (a: Float64Array) => {
+      let s = 0;
+      for (let i = 0; i < a.length; i++) s += a[i] as number;
+      return s;
+    };
     out.push({ name: "rx_packets", value: sum(this.rxPackets) });
     out.push({ name: "rx_bytes", value: sum(this.rxBytes) });
     out.push({ name: "tx_packets", value: sum(this.txPackets) });
@@ -213,9 +217,11 @@ export abstract class NicBase implements NicModel {
     this.capabilities.filterTables.forEach((t, ti) => {
       const h = this.hits[ti] ?? new Float64Array(0);
       out.push({ name: `${t.id}_hits`, value: sum(h) });
-      h.forEach((v, slot) => {
+      // An indexed loop: the tables have thousands of slots, few of them hit.
+      for (let slot = 0; slot < h.length; slot++) {
+        const v = h[slot] as number;
         if (v > 0) out.push({ name: `${t.id}[${slot}]_hits`, value: v });
-      });
+      }
     });
     out.push(...this.extraCounters());
     return out;
