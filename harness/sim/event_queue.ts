@@ -1,30 +1,27 @@
 /**
  * A min-priority queue of event slots ordered by (time, sequence number).
  *
- * One binary heap over three parallel typed arrays (slot, time, sequence number), compared
- * lexicographically: earlier time first, then lower sequence number. The order is total, so
- * events at the same instant come out in the order they were scheduled and a run is
- * reproducible whatever the heap's shape. (An earlier version used two `flatqueue` heaps, one
- * keyed by time and one by sequence number for the events of the instant being drained; the order
- * is the same, and one heap is simpler and measured as fast. A single numeric key
- * `time * 2^k + seq` is not exact: times and sequence numbers together need more than a double's
- * 53 bits.)
+ * Two `flatqueue` heaps backed by typed arrays: the main heap is keyed by event time; events that
+ * share the earliest time are moved into a second heap keyed by their sequence number, so events
+ * at the same instant come out in the order they were scheduled. The order is total, hence a run
+ * is reproducible whatever the heap does with equal keys.
  *
  * @module
  */
+import FlatQueue from "flatqueue";
 
 /** Largest slot id the queue accepts (slots are stored in a `Uint32Array`). */
 export const MAX_SLOT = 0xffff_ffff;
 
-/** Initial capacity of the heap; it doubles when full. */
+/** Initial capacity of each heap; both double when full. */
 const INITIAL_CAPACITY = 1024;
 
 /**
  * A time-ordered queue of numeric slot ids with first-in-first-out order among equal times.
  *
  * The caller owns the slots (their payload lives in its own typed arrays); the queue stores the
- * slot id, its time and its sequence number. Nothing is allocated per push or pop once the heap
- * has grown to the working size.
+ * slot id, its time and its sequence number. Nothing is allocated per push or pop once the heaps
+ * have grown to the working size.
  *
  * @example
  * ```ts
@@ -38,120 +35,93 @@ const INITIAL_CAPACITY = 1024;
  * ```
  */
 export class EventQueue {
-  /** Heap entries: entry `i`'s children are `2i + 1` and `2i + 2`. */
-  #slot: Uint32Array;
-  #time: Float64Array;
-  #seq: Float64Array;
-  #length = 0;
+  #byTime: FlatQueue<number>;
+  #bySeq: FlatQueue<number>;
+  /** Sequence number of each slot, read when a tie is resolved. */
+  #slotSeq: Float64Array;
+  /** Time of the events currently held in the tie heap. */
+  #tieTime = 0;
 
   /** Creates an empty queue. */
   constructor() {
-    this.#slot = new Uint32Array(INITIAL_CAPACITY);
-    this.#time = new Float64Array(INITIAL_CAPACITY);
-    this.#seq = new Float64Array(INITIAL_CAPACITY);
+    this.#byTime = new FlatQueue<number>(INITIAL_CAPACITY, Float64Array, Uint32Array);
+    this.#bySeq = new FlatQueue<number>(INITIAL_CAPACITY, Float64Array, Uint32Array);
+    this.#slotSeq = new Float64Array(INITIAL_CAPACITY);
   }
 
   /** Number of slots in the queue. */
   get length(): number {
-    return this.#length;
+    return this.#byTime.length + this.#bySeq.length;
   }
 
   /**
    * Adds `slot` at `time` with sequence number `seq`.
    *
-   * Sequence numbers must be distinct (the simulator numbers its events 0, 1, ...); among equal
-   * times the lowest comes out first. A slot id must not be in the queue twice.
+   * Sequence numbers must increase across pushes and `time` must not be earlier than the time of
+   * the last popped slot (the simulator's clock guarantees both); the queue relies on that to keep
+   * a slot pushed at the instant being drained behind the ones already waiting at that instant.
+   * A slot id must not be in the queue twice.
    */
   push(slot: number, time: number, seq: number): void {
-    if (!(slot >= 0 && slot <= MAX_SLOT) || slot !== Math.floor(slot)) {
-      throw new RangeError(`Event slot ${slot} is out of range: allowed 0..${MAX_SLOT}`);
+    if (slot >= this.#slotSeq.length) this.#growSlots(slot);
+    this.#slotSeq[slot] = seq;
+    if (this.#bySeq.length > 0 && time === this.#tieTime) {
+      if (this.#bySeq.length === this.#bySeq.capacity) this.#bySeq = grown(this.#bySeq);
+      this.#bySeq.push(slot, seq);
+      return;
     }
-    if (this.#length === this.#slot.length) this.#grow();
-    const slots = this.#slot;
-    const times = this.#time;
-    const seqs = this.#seq;
-    // Sift up: move parents that come later down into the hole until the entry fits.
-    let i = this.#length++;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      const pt = times[p] as number;
-      if (time > pt || (time === pt && seq > (seqs[p] as number))) break;
-      slots[i] = slots[p] as number;
-      times[i] = pt;
-      seqs[i] = seqs[p] as number;
-      i = p;
-    }
-    slots[i] = slot;
-    times[i] = time;
-    seqs[i] = seq;
+    if (this.#byTime.length === this.#byTime.capacity) this.#byTime = grown(this.#byTime);
+    this.#byTime.push(slot, time);
   }
 
   /** Time of the earliest slot, or `Infinity` when the queue is empty. */
   peekTime(): number {
-    return this.#length > 0 ? this.#time[0] as number : Infinity;
+    if (this.#bySeq.length > 0) return this.#tieTime;
+    const t = this.#byTime.peekValue();
+    return t === undefined ? Infinity : t;
   }
 
   /** Removes and returns the earliest slot (lowest sequence number among equal times), or -1. */
   pop(): number {
-    if (this.#length === 0) return -1;
-    const slots = this.#slot;
-    const times = this.#time;
-    const seqs = this.#seq;
-    const first = slots[0] as number;
-    const n = --this.#length;
-    if (n === 0) return first;
-    // Floyd's variant: walk the hole from the root down to a leaf, always moving the earlier
-    // child up (one comparison per level), then sift the last entry up from that leaf. The last
-    // entry is usually among the latest, so it rarely climbs: fewer comparisons than sifting it
-    // down from the root, with the same resulting order.
-    let i = 0;
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= n) break;
-      const r = c + 1;
-      if (r < n) {
-        const rt = times[r] as number;
-        const ct = times[c] as number;
-        if (rt < ct || (rt === ct && (seqs[r] as number) < (seqs[c] as number))) c = r;
+    if (this.#bySeq.length === 0) {
+      const byTime = this.#byTime;
+      if (byTime.length === 0) return -1;
+      const t = byTime.peekValue() as number;
+      const first = byTime.pop() as number;
+      if (byTime.length === 0 || byTime.peekValue() !== t) return first;
+      // Several events share time t: order them by sequence number.
+      this.#tieTime = t;
+      this.#bySeq.push(first, this.#slotSeq[first] as number);
+      while (byTime.length > 0 && byTime.peekValue() === t) {
+        const slot = byTime.pop() as number;
+        if (this.#bySeq.length === this.#bySeq.capacity) this.#bySeq = grown(this.#bySeq);
+        this.#bySeq.push(slot, this.#slotSeq[slot] as number);
       }
-      slots[i] = slots[c] as number;
-      times[i] = times[c] as number;
-      seqs[i] = seqs[c] as number;
-      i = c;
     }
-    const slot = slots[n] as number;
-    const time = times[n] as number;
-    const seq = seqs[n] as number;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      const pt = times[p] as number;
-      if (time > pt || (time === pt && seq > (seqs[p] as number))) break;
-      slots[i] = slots[p] as number;
-      times[i] = pt;
-      seqs[i] = seqs[p] as number;
-      i = p;
-    }
-    slots[i] = slot;
-    times[i] = time;
-    seqs[i] = seq;
-    return first;
+    return this.#bySeq.pop() as number;
   }
 
   /** Removes every slot. */
   clear(): void {
-    this.#length = 0;
+    this.#byTime.clear();
+    this.#bySeq.clear();
   }
 
-  #grow(): void {
-    const n = this.#slot.length * 2;
-    const slots = new Uint32Array(n);
-    slots.set(this.#slot);
-    this.#slot = slots;
-    const times = new Float64Array(n);
-    times.set(this.#time);
-    this.#time = times;
-    const seqs = new Float64Array(n);
-    seqs.set(this.#seq);
-    this.#seq = seqs;
+  #growSlots(slot: number): void {
+    if (slot > MAX_SLOT || !Number.isInteger(slot) || slot < 0) {
+      throw new RangeError(`Event slot ${slot} is out of range: allowed 0..${MAX_SLOT}`);
+    }
+    let n = this.#slotSeq.length * 2;
+    while (n <= slot) n *= 2;
+    const next = new Float64Array(n);
+    next.set(this.#slotSeq);
+    this.#slotSeq = next;
   }
+}
+
+/** Returns a heap with twice the capacity holding the same items (a heap array stays a heap). */
+function grown(q: FlatQueue<number>): FlatQueue<number> {
+  const next = new FlatQueue<number>(q.capacity * 2, Float64Array, Uint32Array);
+  for (let i = 0; i < q.length; i++) next.push(q.ids[i] as number, q.values[i] as number);
+  return next;
 }
