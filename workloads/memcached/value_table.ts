@@ -17,7 +17,7 @@
  * @module
  */
 import { fillValue } from "./value_pattern.ts";
-import { CallerViews, copyWords, equalWords } from "./_words.ts";
+import { CallerViews, copyWords, equalWords } from "../clients/byte_words.ts";
 
 /** Smallest prefix kept per record (bytes, a multiple of 4). */
 const MIN_PREFIX = 64;
