@@ -31,6 +31,7 @@ export {
 } from "./protocol.ts";
 export { ArrivalSchedule, interArrivalSampler } from "./arrivals.ts";
 export { MAX_UDP_PAYLOAD, UDP_HEADERS_BYTES, UdpFrameWriter } from "./udp_frame_writer.ts";
+export { CallerViews, copyWords, equalWords } from "./byte_words.ts";
 export {
   type ClassReport,
   type ClientMachineOptions,

@@ -14,6 +14,7 @@ import {
   RequestKind,
   type RequestKindCode,
 } from "../clients/protocol.ts";
+import { CallerViews, copyWords, equalWords } from "../clients/byte_words.ts";
 import { MAX_UDP_PAYLOAD } from "../clients/udp_frame_writer.ts";
 
 /** Smallest request: the two id bytes. */
@@ -21,19 +22,35 @@ export const MIN_ECHO_BYTES = 2;
 
 /*
  * Byte j >= 2 of request `id` is (imul(id + 1, 0x9e37) + imul(j, 131) + (j >> 8)) mod 256: the
- * low byte of a sum depends only on the low bytes of its terms, so it is the id's part
- * (`idPart`) plus a position part read from a table computed once, no multiply per byte.
+ * low byte of a sum depends only on the low bytes of its terms, so it is the id's part (one of
+ * 256, `idPart`) plus a part of the position. The payload after the id is therefore one of 256
+ * rows, each computed once on first use and then copied and compared 4 bytes at a time.
  */
 
-/** The position part of the pattern, (imul(j, 131) + (j >> 8)) mod 256, for every payload byte. */
-const POSITION_PART = Uint8Array.from(
-  { length: MAX_UDP_PAYLOAD },
-  (_, j) => (Math.imul(j, 131) + (j >>> 8)) & 0xff,
-);
+/** Bytes per row: payload bytes 2..MAX_UDP_PAYLOAD-1, padded to whole words. */
+const ROW_BYTES = (MAX_UDP_PAYLOAD - MIN_ECHO_BYTES + 3) & ~3;
+/** Row `a` holds payload bytes 2.. of every request whose id part is `a`, as words. */
+const ROWS = new Int32Array((256 * ROW_BYTES) / 4);
+const ROWS_BYTES = new Uint8Array(ROWS.buffer);
+const rowBuilt = new Uint8Array(256);
 
 /** The id part of the pattern, imul(id + 1, 0x9e37) mod 256. */
 function idPart(id: number): number {
   return Math.imul(id + 1, 0x9e37) & 0xff;
+}
+
+/** First word of the row of request `id`'s payload pattern (built on first use). */
+function rowOf(id: number): number {
+  const a = idPart(id);
+  if (rowBuilt[a] === 0) {
+    const at = a * ROW_BYTES;
+    for (let i = 0; i < ROW_BYTES; i++) {
+      const j = i + MIN_ECHO_BYTES;
+      ROWS_BYTES[at + i] = (a + Math.imul(j, 131) + (j >>> 8)) & 0xff;
+    }
+    rowBuilt[a] = 1;
+  }
+  return (a * ROW_BYTES) / 4;
 }
 
 /** One connection's UDP_RR client protocol. */
@@ -42,6 +59,7 @@ export class UdpEchoClient implements ClientProtocol {
   readonly name = "udp-echo";
   /** Request (= expected response) payload size in bytes. */
   readonly requestSize: number;
+  readonly #views = new CallerViews();
 
   /** Creates the protocol; `requestSize` must be 2..1472 bytes (one unfragmented datagram). */
   constructor(requestSize: number) {
@@ -69,8 +87,8 @@ export class UdpEchoClient implements ClientProtocol {
     }
     bytes[off] = id >>> 8;
     bytes[off + 1] = id & 0xff;
-    const a = idPart(id);
-    for (let j = 2; j < n; j++) bytes[off + j] = (a + (POSITION_PART[j] as number)) & 0xff;
+    const view = this.#views.of(bytes);
+    copyWords(ROWS, ROWS_BYTES, rowOf(id), n - MIN_ECHO_BYTES, bytes, view, off + MIN_ECHO_BYTES);
     return n;
   }
 
@@ -89,11 +107,11 @@ export class UdpEchoClient implements ClientProtocol {
   onReply(_slot: number, bytes: Uint8Array, off: number, len: number): ReplyStatusCode {
     if (len !== this.requestSize) return ReplyStatus.Wrong;
     const id = ((bytes[off] as number) << 8) | (bytes[off + 1] as number);
-    const a = idPart(id);
-    for (let j = 2; j < len; j++) {
-      if (bytes[off + j] !== ((a + (POSITION_PART[j] as number)) & 0xff)) return ReplyStatus.Wrong;
-    }
-    return ReplyStatus.Done;
+    if (!(off >= 0 && off + len <= bytes.length)) return ReplyStatus.Wrong;
+    const view = this.#views.of(bytes);
+    const from = rowOf(id);
+    const ok = equalWords(ROWS, ROWS_BYTES, from, len - MIN_ECHO_BYTES, bytes, view, off + 2);
+    return ok ? ReplyStatus.Done : ReplyStatus.Wrong;
   }
 
   /** Nothing to forget. */

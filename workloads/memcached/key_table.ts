@@ -6,7 +6,7 @@
  * @module
  */
 import { writeKey } from "../dist/keys.ts";
-import { CallerViews, copyWords, equalWords } from "./_words.ts";
+import { CallerViews, copyWords, equalWords } from "../clients/byte_words.ts";
 
 /** The keys of records 0..n-1, built from their lengths (`keyLengths` in dist/keys.ts). */
 export class KeyTable {

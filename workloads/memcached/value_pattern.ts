@@ -4,6 +4,9 @@
  * length the last set chose (memaslap and mutilate fill values from a random buffer and cannot
  * check them; the lab checks every reply).
  *
+ * These functions define the bytes; the clients write and check values through `ValueTable`
+ * (value_table.ts), which keeps these same bytes per record so both are word copies.
+ *
  * @module
  */
 

@@ -8,10 +8,16 @@
  * when a longer one is needed. The bytes are exactly {@link fillValue}'s: the table is a cache
  * of a pure function, shared read-only by every connection that addresses the same records.
  *
+ * Layout: all prefixes live in one word arena, each record's at a start word noted in a dense
+ * array, so a lookup reads two small arrays and then the value's own cache lines, instead of
+ * first following a pointer to a per-record array object (with a thousand records and the rest
+ * of the simulation in the cache, that header is a miss on most lookups). An extended prefix is
+ * written anew at the arena's end; the arena doubles when full.
+ *
  * @module
  */
 import { fillValue } from "./value_pattern.ts";
-import { CallerViews, copyWords, equalWords } from "./_words.ts";
+import { CallerViews, copyWords, equalWords } from "../clients/byte_words.ts";
 
 /** Smallest prefix kept per record (bytes, a multiple of 4). */
 const MIN_PREFIX = 64;
@@ -20,10 +26,14 @@ const MIN_PREFIX = 64;
 export class ValueTable {
   /** Records covered (indexes 0..records-1). */
   readonly records: number;
-  /** Per record, the longest prefix computed so far as native-endian words (empty: none yet). */
-  readonly #words: Int32Array[];
-  /** The same prefixes as bytes. */
-  readonly #bytes: Uint8Array[];
+  /** Every record's prefix as native-endian words; `#bytes` views the same memory. */
+  #words: Int32Array;
+  #bytes: Uint8Array;
+  /** Words of the arena in use. */
+  #used = 0;
+  /** Per record: first word of its prefix in the arena, and its length in bytes (0: none yet). */
+  readonly #start: Int32Array;
+  readonly #length: Int32Array;
   readonly #views = new CallerViews();
 
   /** Creates an empty table for records 0..`records`-1. */
@@ -34,8 +44,10 @@ export class ValueTable {
       );
     }
     this.records = records;
-    this.#words = new Array<Int32Array>(records).fill(new Int32Array(0));
-    this.#bytes = new Array<Uint8Array>(records).fill(new Uint8Array(0));
+    this.#start = new Int32Array(records);
+    this.#length = new Int32Array(records);
+    this.#words = new Int32Array(records * (MIN_PREFIX / 4));
+    this.#bytes = new Uint8Array(this.#words.buffer);
   }
 
   /** Writes the first `length` value bytes of record `index` at `out[offset..]`, as `fillValue`. */
@@ -45,9 +57,8 @@ export class ValueTable {
         `Value of ${length} B at offset ${offset} does not fit a ${out.length}-byte buffer`,
       );
     }
-    const words = this.#prefix(index, length);
-    const bytes = this.#bytes[index] as Uint8Array;
-    copyWords(words, bytes, 0, length, out, this.#views.of(out), offset);
+    const from = this.#prefix(index, length);
+    copyWords(this.#words, this.#bytes, from, length, out, this.#views.of(out), offset);
   }
 
   /**
@@ -56,26 +67,33 @@ export class ValueTable {
    */
   matches(index: number, bytes: Uint8Array, offset: number, length: number): boolean {
     if (!(offset >= 0 && length >= 0 && offset + length <= bytes.length)) return false;
-    const words = this.#prefix(index, length);
-    const want = this.#bytes[index] as Uint8Array;
-    return equalWords(words, want, 0, length, bytes, this.#views.of(bytes), offset);
+    const from = this.#prefix(index, length);
+    const view = this.#views.of(bytes);
+    return equalWords(this.#words, this.#bytes, from, length, bytes, view, offset);
   }
 
-  /** Words of at least `length` value bytes of record `index`, its prefix extended if needed. */
-  #prefix(index: number, length: number): Int32Array {
-    const old = this.#words[index];
-    if (old !== undefined && 4 * old.length >= length) return old;
-    if (old === undefined || !Number.isInteger(index)) {
+  /** First arena word of at least `length` value bytes of record `index` (extended if needed). */
+  #prefix(index: number, length: number): number {
+    const have = this.#length[index];
+    if (have !== undefined && have >= length) return this.#start[index] as number;
+    if (have === undefined || !Number.isInteger(index)) {
       throw new RangeError(
         `Record index ${index} is invalid: the value table covers 0..${this.records - 1}`,
       );
     }
-    const size = Math.max((length + 3) & ~3, MIN_PREFIX, 8 * old.length);
-    const bytes = new Uint8Array(size);
-    fillValue(index, size, bytes, 0);
-    const words = new Int32Array(bytes.buffer);
-    this.#words[index] = words;
-    this.#bytes[index] = bytes;
-    return words;
+    const size = Math.max((length + 3) & ~3, MIN_PREFIX, 2 * have);
+    const need = this.#used + size / 4;
+    if (need > this.#words.length) {
+      const grown = new Int32Array(Math.max(need, 2 * this.#words.length));
+      grown.set(this.#words.subarray(0, this.#used));
+      this.#words = grown;
+      this.#bytes = new Uint8Array(grown.buffer);
+    }
+    const start = this.#used;
+    fillValue(index, size, this.#bytes, 4 * start);
+    this.#used = need;
+    this.#start[index] = start;
+    this.#length[index] = size;
+    return start;
   }
 }

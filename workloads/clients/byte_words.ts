@@ -1,8 +1,9 @@
 /**
  * Byte runs stored once as native-endian 32-bit words (`Int32Array`) and copied to or compared
  * with any caller buffer 4 bytes at a time, through a `DataView` over that buffer made once and
- * reading in the same byte order, so equal words mean equal bytes. The key and value tables use
- * it: a key or value is then a handful of word moves instead of a loop over its bytes.
+ * reading in the same byte order, so equal words mean equal bytes. The memcached key and value
+ * tables and the echo pattern rows use it: a payload is then a few word moves instead of a loop
+ * over its bytes.
  *
  * @module
  */
