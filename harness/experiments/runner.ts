@@ -173,7 +173,7 @@ export function runPoint(spec: ExperimentSpec, p: ExperimentPoint): PointOutcome
   const endNs = spec.run.warmupNs + spec.run.durationNs;
   tb.sim.run(endNs + DRAIN_NS);
   const reports = clients.map((c) => c.report());
-  const agg = aggregateClients(clients);
+  const agg = aggregateClients(clients, reports);
   for (const c of clients) c.destroy();
   const stack = server.stack.report();
   const sum = (f: (r: (typeof reports)[number]) => number) => reports.reduce((a, r) => a + f(r), 0);

@@ -34,12 +34,23 @@ export interface ReportingClient {
 /** A merged histogram's summary and encoded form. */
 type MergedLatency = { readonly summary: LatencySummary; readonly encoded: string };
 
-/** Sums the reports of `clients` and merges their histograms. */
-export function aggregateClients(clients: readonly ReportingClient[]): AggregateReport {
+/**
+ * Sums the reports of `clients` and merges their histograms. `reports`, when given, are the
+ * clients' `report()` results in the same order (so a caller that already has them does not make
+ * each client report twice).
+ */
+export function aggregateClients(
+  clients: readonly ReportingClient[],
+  reports: readonly LoadClientReport[] = clients.map((c) => c.report()),
+): AggregateReport {
   if (clients.length === 0) {
     throw new RangeError("Cannot aggregate 0 clients: give at least one");
   }
-  const reports = clients.map((c) => c.report());
+  if (reports.length !== clients.length) {
+    throw new RangeError(
+      `Cannot aggregate ${clients.length} clients with ${reports.length} reports: give one per client`,
+    );
+  }
   // Merges already made, by their sources: when every client's overall recorder is its recorder
   // of one class (ClassRecorders, all connections of one class), the overall merge has exactly
   // that class's sources, and merging is a pure function of them, so its result is reused.

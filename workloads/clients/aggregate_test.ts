@@ -51,6 +51,15 @@ Deno.test("aggregateClients", async (t) => {
     back.destroy();
   });
 
+  await t.step("reports given by the caller aggregate the same; one per client is required", () => {
+    const rs = clients.map((c) => c.report());
+    assert.deepEqual(aggregateClients(clients, rs), aggregateClients(clients));
+    assert.throws(
+      () => aggregateClients(clients, rs.slice(1)),
+      new RegExp(`Cannot aggregate ${clients.length} clients with ${rs.length - 1} reports`),
+    );
+  });
+
   await t.step("a starved connection makes the valid total 0", () => {
     const tb2 = createTestbed({ seed: 3 });
     new Reflector(tb2, { name: "s", mac: macOf(1), ip: SERVER_IP, serviceNs: 800 }).drop = (n) =>
