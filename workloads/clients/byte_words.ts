@@ -51,7 +51,13 @@ export function equalWords(
   return true;
 }
 
-/** DataViews over caller buffers (a frame pool, reassembly buffers), each made once. */
+/**
+ * DataViews over caller buffers (a frame pool, reassembly buffers), each made once.
+ *
+ * Per caller rather than the packet layer's shared four-slot `viewOf` cache: measured with
+ * `viewOf` in its place, memcached on the Onload-like stack ran about 12% fewer simulated
+ * transactions per wall second (more arrays per transaction than four slots hold).
+ */
 export class CallerViews {
   readonly #views = new WeakMap<Uint8Array, DataView>();
   #lastArray: Uint8Array | null = null;
