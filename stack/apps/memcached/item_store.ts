@@ -11,8 +11,9 @@
  * hash in a parallel `Int32Array`, so a lookup walks a few contiguous slots and reads only the
  * item whose hash matches; it doubles when half full. (memcached's assoc.c chains items in
  * buckets and grows at 1.5 items per bucket: where items sit in the table is not observable, and
- * walking a chain reads every item on it, a cache miss each in a large store.) Keys are hashed with MurmurHash3 (32-bit, seed 0) over the bytes, as memcached 1.6 hashes them
- * by default; no key strings are built.
+ * walking a chain reads every item on it, a cache miss each in a large store.) Keys are hashed
+ * with MurmurHash3 (32-bit, seed 0) over the bytes, as memcached 1.6 hashes them by default; no
+ * key strings are built.
  *
  * @module
  */
