@@ -66,7 +66,6 @@ export {
 } from "./calibration.ts";
 export {
   createTestbed,
-  macNumber,
   type NetHost,
   type Testbed,
   type TestbedCounters,

@@ -289,13 +289,6 @@ export function createTestbed(opts: TestbedOptions): Testbed {
   };
 }
 
-/** A MAC address at `bytes[o..o+6)` as a 48-bit number (exact in a double). */
-export function macNumber(bytes: Uint8Array, o: number): number {
-  return ((bytes[o] ?? 0) * 2 ** 40) + ((bytes[o + 1] ?? 0) * 2 ** 32) +
-    (((bytes[o + 2] ?? 0) << 24) >>> 0) + ((bytes[o + 3] ?? 0) << 16) +
-    ((bytes[o + 4] ?? 0) << 8) + (bytes[o + 5] ?? 0);
-}
-
 /** The first two bytes of a MAC address at `bytes[o..o+6)`. */
 function macHigh(bytes: Uint8Array, o: number): number {
   return ((bytes[o] ?? 0) << 8) | (bytes[o + 1] ?? 0);
