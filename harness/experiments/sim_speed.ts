@@ -121,7 +121,7 @@ function fill(o: SimSpeedOptions): Required<SimSpeedOptions> {
   return filled;
 }
 
-function window(base: ExperimentSpec, o: Required<SimSpeedOptions>, ms: number): SimSpeedWindow {
+function timeWindow(base: ExperimentSpec, o: Required<SimSpeedOptions>, ms: number): SimSpeedWindow {
   const spec: ExperimentSpec = { ...base, run: { ...base.run, durationNs: ms * 1_000_000 } };
   const point = {
     stack: o.stack,
@@ -159,9 +159,9 @@ export function measureSimSpeed(options: SimSpeedOptions): SimSpeedResult {
   }
   // One untimed run first: the first point in a process also pays for loading and compiling
   // the lab's code, which would inflate the short window's wall time and so the steady rate.
-  window(base, { ...o, repeat: 1 }, o.shortMs);
-  const short = window(base, o, o.shortMs);
-  const long = window(base, o, o.longMs);
+  timeWindow(base, { ...o, repeat: 1 }, o.shortMs);
+  const short = timeWindow(base, o, o.shortMs);
+  const long = timeWindow(base, o, o.longMs);
   const dt = long.transactions - short.transactions;
   const dw = long.wallMs - short.wallMs;
   // NaN when wall-time noise swamped the difference (the format says so).
