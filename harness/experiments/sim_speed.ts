@@ -121,7 +121,11 @@ function fill(o: SimSpeedOptions): Required<SimSpeedOptions> {
   return filled;
 }
 
-function timeWindow(base: ExperimentSpec, o: Required<SimSpeedOptions>, ms: number): SimSpeedWindow {
+function timeWindow(
+  base: ExperimentSpec,
+  o: Required<SimSpeedOptions>,
+  ms: number,
+): SimSpeedWindow {
   const spec: ExperimentSpec = { ...base, run: { ...base.run, durationNs: ms * 1_000_000 } };
   const point = {
     stack: o.stack,
